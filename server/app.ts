@@ -1,0 +1,32 @@
+import type Router from "@koa/router";
+import Koa from "koa";
+import { config } from "../shared/config.js";
+import { notFound } from "../shared/errors.js";
+import type { AppDeps } from "./deps.js";
+import { httpMetrics } from "./metrics.js";
+import { errorHandler } from "./middlewares/errorHandler.js";
+import { jsonBody } from "./middlewares/jsonBody.js";
+import { requestContext } from "./middlewares/requestContext.js";
+import { healthRoutes } from "./routes/health.js";
+import { apiRoutes } from "./routes/index.js";
+
+/** The whole HTTP app, without listening: main.ts serves it, tests drive it over real HTTP. */
+export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}): Koa {
+  const app = new Koa({ proxy: config.TRUST_PROXY });
+  app.silent = true;
+  const health = healthRoutes(deps);
+  const api = apiRoutes(deps);
+  app.use(requestContext());
+  app.use(httpMetrics());
+  app.use(errorHandler());
+  app.use(jsonBody());
+  app.use(health.routes());
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: true }));
+  // Tests mount routes of their own here (e.g. one that throws) to drive the real middleware chain.
+  if (options.extraRoutes) app.use(options.extraRoutes.routes());
+  app.use((ctx) => {
+    if (ctx.body === undefined && ctx.status === 404) throw notFound("route");
+  });
+  return app;
+}

@@ -1,0 +1,42 @@
+import { createServer } from "node:http";
+import { config } from "../shared/config.js";
+import { initOrm } from "../shared/db/orm.js";
+import { JobProducer } from "../shared/jobs/queue.js";
+import { logger } from "../shared/logger.js";
+import { createRedis } from "../shared/redis.js";
+import { buildApp } from "./app.js";
+import { createIo } from "./realtime/io.js";
+
+const orm = await initOrm();
+const redis = createRedis("app");
+const jobs = await JobProducer.open(`web-${process.pid}`);
+const app = buildApp({ orm, redis, jobs });
+const httpServer = createServer(app.callback());
+const io = createIo(httpServer, createRedis("socket.io"));
+
+httpServer.listen(config.PORT, () => logger.info({ port: config.PORT }, "web listening"));
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "web shutting down");
+  // Stop accepting, let in-flight requests finish, then close what they used.
+  const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  io.disconnectSockets(true);
+  httpServer.closeIdleConnections();
+  const forced = setTimeout(() => {
+    logger.warn("in-flight requests still running after 10 s; closing them");
+    httpServer.closeAllConnections();
+  }, 10_000);
+  await closed;
+  clearTimeout(forced);
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await jobs.close();
+  await orm.close();
+  redis.disconnect();
+  logger.info("web stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+/** Every setting of both processes. Defaults are the embedded development setup. */
+const schema = z.object({
+  /** development | test | production; production refuses the development secrets. */
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** HTTP port of the web process. */
+  PORT: int(3000),
+  /** pino level. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** PostgreSQL for state, events and (by default) the job store. */
+  DATABASE_URL: z.string().url().default("postgres://nexus@127.0.0.1:54329/nexus"),
+  /** Redis for Socket.IO fan-out, cache and rate limits. */
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:63799"),
+  /** Prefix of every Redis key and stream of ours, so several deployments (or test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]*$/)
+    .default("nexus:"),
+  /** Agenda's job store: postgres://… (default: DATABASE_URL) or mongodb://… */
+  QUEUE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?|mongodb(\+srv)?):\/\//, "must be a postgres:// or mongodb:// URL")
+    .optional(),
+  /** Secret for signing access tokens (HS256). */
+  JWT_SECRET: z.string().min(16).default("dev-only-secret-change-me-please"),
+  /** Access token lifetime in seconds. */
+  JWT_TTL_SECONDS: int(3600),
+  /** Trust X-Forwarded-For (only behind a proxy you control). */
+  TRUST_PROXY: bool.default(false),
+  /** How long an unpaid booking holds its dates. */
+  BOOKING_HOLD_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  /** Public base URL of the web process (links in emails, Chapa callback/return URLs). */
+  PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  /** Login attempts per IP per 15 minutes. */
+  RATE_LIMIT_LOGIN_PER_IP: int(50),
+  /** Login attempts per email per 15 minutes. */
+  RATE_LIMIT_LOGIN_PER_EMAIL: int(10),
+  /** Registrations per IP per hour. */
+  RATE_LIMIT_REGISTER_PER_IP: int(20),
+  /** Bookings created per user per minute. */
+  RATE_LIMIT_BOOKINGS_PER_USER: int(30),
+  /** Seconds a cached search result may live (bookings invalidate it at once). */
+  SEARCH_CACHE_TTL_SECONDS: int(60),
+  /** Chapa API base URL; the sandbox by default. */
+  CHAPA_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  /** Chapa secret key; CHASECK_TEST-… keys are test mode. */
+  CHAPA_SECRET_KEY: z.string().min(1).default("CHASECK_TEST-nexus-sandbox"),
+  /** Secret Chapa signs webhooks with. */
+  CHAPA_WEBHOOK_SECRET: z.string().min(8).default("nexus-sandbox-webhook-secret"),
+  /** Per-request timeout for Chapa calls. */
+  CHAPA_TIMEOUT_MS: int(10_000),
+  /** SMTP server URL; without it, emails are written as .eml files to MAIL_DIR. */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender of every email. */
+  MAIL_FROM: z.string().default("Nexus <no-reply@nexus.local>"),
+  /** Folder for .eml files when SMTP_URL is not set. */
+  MAIL_DIR: z.string().default(".mail"),
+  /** Attempts before a job is left failed. */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** First retry delay; each next one doubles (with jitter). */
+  JOB_BACKOFF_MS: int(2000),
+  /** Concurrency of each job type per worker. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).default(10),
+  /** How often the worker polls the job store (notifications make pickup immediate). */
+  JOB_PROCESS_EVERY_MS: z.coerce.number().int().min(50).default(1000),
+  /** After this long a locked job of a dead worker is run by another. */
+  JOB_LOCK_LIFETIME_MS: z.coerce.number().int().min(100).default(60_000),
+  /** On SIGTERM the worker waits this long for running jobs. */
+  WORKER_DRAIN_TIMEOUT_MS: int(30_000),
+  /** Events older than this are pruned (replay window). */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+});
+
+export type Config = z.infer<typeof schema> & { queueUrl: string };
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === "production" && c.JWT_SECRET === "dev-only-secret-change-me-please") {
+    throw new Error("Invalid configuration:\n  JWT_SECRET: must be set in production");
+  }
+  return { ...c, queueUrl: c.QUEUE_URL ?? c.DATABASE_URL };
+}
+
+function load(): Config {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    // Bad config stops the process at start, naming the variable.
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(78);
+  }
+}
+
+export const config: Config = load();

@@ -1,0 +1,37 @@
+export * from "./booking.js";
+export * from "./event.js";
+export * from "./idempotencyKey.js";
+export * from "./listing.js";
+export * from "./loginEvent.js";
+export * from "./message.js";
+export * from "./payment.js";
+export * from "./review.js";
+export * from "./sideEffect.js";
+export * from "./user.js";
+export * from "./webhookReceipt.js";
+
+import { Booking } from "./booking.js";
+import { Event } from "./event.js";
+import { IdempotencyKey } from "./idempotencyKey.js";
+import { Listing } from "./listing.js";
+import { LoginEvent } from "./loginEvent.js";
+import { Message } from "./message.js";
+import { Payment } from "./payment.js";
+import { Review } from "./review.js";
+import { SideEffect } from "./sideEffect.js";
+import { User } from "./user.js";
+import { WebhookReceipt } from "./webhookReceipt.js";
+
+export const entities = [
+  User,
+  Listing,
+  Booking,
+  Payment,
+  WebhookReceipt,
+  Review,
+  Message,
+  Event,
+  SideEffect,
+  LoginEvent,
+  IdempotencyKey,
+];

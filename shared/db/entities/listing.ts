@@ -1,0 +1,36 @@
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { User } from "./user.js";
+
+export const Listing = defineEntity({
+  name: "Listing",
+  tableName: "listings",
+  indexes: [
+    { name: "listings_search_idx", properties: ["status", "city", "createdAt"] },
+    { name: "listings_host_idx", properties: ["host"] },
+  ],
+  properties: {
+    id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
+    host: p.manyToOne(User).fieldName("host_id"),
+    title: p.string().length(200),
+    description: p.text(),
+    city: p.string().length(120),
+    country: p.string().length(120),
+    pricePerNight: p.integer(),
+    currency: p.enum(["ETB", "USD"] as const),
+    maxGuests: p.integer(),
+    status: p.enum(["active", "archived"] as const).default("active"),
+    // Kept by the review command in the review's transaction: average = ratingSum / reviewCount.
+    ratingSum: p.integer().default(0),
+    reviewCount: p.integer().default(0),
+    createdAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type IListing = InferEntity<typeof Listing>;

@@ -1,0 +1,21 @@
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+
+export const LoginEvent = defineEntity({
+  name: "LoginEvent",
+  tableName: "login_events",
+  indexes: [{ name: "login_events_user_idx", properties: ["userId", "createdAt"] }],
+  properties: {
+    id: p.bigint("number").primary().autoincrement(),
+    // Null when the email matched no account.
+    userId: p.uuid().nullable(),
+    email: p.string().length(320),
+    ip: p.string().length(64).nullable(),
+    userAgent: p.text().nullable(),
+    success: p.boolean(),
+    createdAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date()),
+  },
+});
+export type ILoginEvent = InferEntity<typeof LoginEvent>;

@@ -1,0 +1,42 @@
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { Booking } from "./booking.js";
+
+export const Payment = defineEntity({
+  name: "Payment",
+  tableName: "payments",
+  indexes: [
+    { name: "payments_booking_idx", properties: ["booking"] },
+    { name: "payments_pending_idx", properties: ["status", "createdAt"] },
+  ],
+  uniques: [
+    // At most one pending payment per booking: a second start returns the first.
+    {
+      name: "payments_one_pending_per_booking",
+      expression:
+        "create unique index payments_one_pending_per_booking on payments (booking_id) where status = 'pending'",
+    },
+  ],
+  properties: {
+    id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
+    booking: p.manyToOne(Booking).fieldName("booking_id"),
+    // Generated and stored by us before Chapa is called.
+    txRef: p.string().length(100).unique("payments_tx_ref_unique"),
+    status: p.enum(["pending", "succeeded", "failed", "refunded"] as const).default("pending"),
+    amount: p.integer(),
+    currency: p.enum(["ETB", "USD"] as const),
+    mode: p.enum(["test", "live"] as const),
+    checkoutUrl: p.text().nullable(),
+    chapaReference: p.string().length(100).nullable(),
+    refundStatus: p.enum(["requested", "succeeded", "failed"] as const).nullable(),
+    createdAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type IPayment = InferEntity<typeof Payment>;

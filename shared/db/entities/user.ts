@@ -1,0 +1,26 @@
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+
+export const User = defineEntity({
+  name: "User",
+  tableName: "users",
+  properties: {
+    id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
+    // citext: emails are unique whatever their case.
+    email: p.string().columnType("citext").unique("users_email_unique"),
+    name: p.string().length(200),
+    role: p.enum(["guest", "host", "admin"] as const).default("guest"),
+    passwordHash: p.string().length(255).hidden(),
+    // Notifications up to this event id are read.
+    notificationsReadUpTo: p.bigint("number").default(0),
+    createdAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw("now()")
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export type IUser = InferEntity<typeof User>;

@@ -1,0 +1,7 @@
+import type { MigrationObject } from "@mikro-orm/core";
+import { Migration20261126040923_initial } from "./Migration20261126040923_initial.js";
+
+/** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
+export const migrationsList: MigrationObject[] = [
+  { name: "Migration20261126040923_initial", class: Migration20261126040923_initial },
+];

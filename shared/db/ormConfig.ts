@@ -1,0 +1,33 @@
+import { Migrator } from "@mikro-orm/migrations";
+import { defineConfig, type Options } from "@mikro-orm/postgresql";
+import { config } from "../config.js";
+import { logger } from "../logger.js";
+import { entities } from "./entities/index.js";
+import { migrationsList } from "./migrations/index.js";
+
+export function ormOptions(overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl: config.DATABASE_URL,
+    entities,
+    extensions: [Migrator],
+    // Entities are plain schemas (defineEntity); no reflection or discovery from files.
+    discovery: { warnWhenNoEntities: true },
+    pool: { min: 0, max: 20 },
+    forceUtcTimezone: true,
+    debug: false,
+    // Agenda owns its table (created by the initial migration); keep it out of schema diffs.
+    schemaGenerator: { skipTables: ["agenda_jobs"] },
+    logger: (msg) => logger.debug({ orm: true }, msg),
+    migrations: {
+      // An explicit list works the same under tsx and from the built dist/.
+      migrationsList,
+      path: "shared/db/migrations",
+      pathTs: "shared/db/migrations",
+      emit: "ts",
+      snapshot: false,
+      transactional: true,
+      allOrNothing: true,
+    },
+    ...overrides,
+  });
+}
