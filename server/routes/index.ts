@@ -1,8 +1,24 @@
 import Router from "@koa/router";
 import type { AppDeps } from "../deps.js";
+import { accountRoutes } from "./accounts/index.js";
+import { adminJobRoutes } from "./admin/jobs.js";
+import { bookingRoutes } from "./bookings/index.js";
+import { listingRoutes } from "./listings/index.js";
+import { notificationRoutes } from "./notifications/index.js";
+import { paymentRoutes } from "./payments/index.js";
 
 /** Every /api/v1 route module, mounted in one place. */
-export function apiRoutes(_deps: AppDeps): Router {
+export function apiRoutes(deps: AppDeps): Router {
   const api = new Router({ prefix: "/api/v1" });
+  for (const routes of [
+    accountRoutes(deps),
+    listingRoutes(deps),
+    bookingRoutes(deps),
+    paymentRoutes(deps),
+    notificationRoutes(deps),
+    adminJobRoutes(deps),
+  ]) {
+    api.use(routes.routes(), routes.allowedMethods({ throw: true }));
+  }
   return api;
 }

@@ -1,0 +1,39 @@
+import type { Middleware } from "koa";
+import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
+import { config } from "../../shared/config.js";
+import { type Actor, JWT_ALGORITHM } from "../../shared/domain/accounts/tokens.js";
+import { forbidden, unauthenticated } from "../../shared/errors.js";
+import type { Role } from "../../shared/events/eventMap.js";
+import { authenticateWith } from "./passport.js";
+
+const bearer = new JwtStrategy(
+  {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    secretOrKey: config.JWT_SECRET,
+    algorithms: [JWT_ALGORITHM],
+  },
+  (claims: { sub?: string; role?: Role }, done: (err: unknown, user?: Actor | false) => void) => {
+    if (!claims.sub || !claims.role) return done(null, false);
+    done(null, { id: claims.sub, role: claims.role });
+  },
+);
+
+/** Requires a valid bearer token: ctx.state.user becomes the Actor, or the request is 401. */
+export const requireUser: Middleware = authenticateWith(bearer, () => {
+  throw unauthenticated("A valid bearer token is required.");
+});
+
+/** Like requireUser, but anonymous requests go on with ctx.state.user undefined. */
+export const optionalUser: Middleware = async (ctx, next) => {
+  if (!ctx.get("authorization")) return next();
+  return requireUser(ctx, next);
+};
+
+/** After requireUser: only these roles may go on (403 otherwise). */
+export function requireRole(...roles: Role[]): Middleware {
+  return async (ctx, next) => {
+    const actor = ctx.state.user as Actor;
+    if (!roles.includes(actor.role)) throw forbidden();
+    await next();
+  };
+}

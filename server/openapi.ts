@@ -1,0 +1,41 @@
+import type { ZodType } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+
+/**
+ * Route modules describe each route here, next to its handler, from the same zod schemas that
+ * validate it; /api/v1/openapi.json is built from these descriptions.
+ */
+const paths: ZodOpenApiPathsObject = {};
+
+type Method = "get" | "post" | "patch" | "put" | "delete";
+
+/** `path` is the Koa path under /api/v1 (":id" style); it is converted to OpenAPI's "{id}". */
+export function describeRoute(method: Method, path: string, operation: ZodOpenApiOperationObject): void {
+  const openApiPath = `/api/v1${path}`.replace(/:(\w+)/g, "{$1}");
+  paths[openApiPath] = { ...(paths[openApiPath] ?? {}), [method]: operation };
+}
+
+/** A JSON response description from a zod schema. */
+export function jsonResponse(description: string, schema?: ZodType) {
+  return schema ? { description, content: { "application/json": { schema } } } : { description };
+}
+
+/** A JSON request body description from a zod schema. */
+export function jsonBody(schema: ZodType) {
+  return { content: { "application/json": { schema } } };
+}
+
+export function buildOpenApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Nexus API",
+      version: "1.0.0",
+      description: "Stays marketplace: accounts, listings, bookings, payments.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    },
+    paths,
+  });
+}

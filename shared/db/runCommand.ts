@@ -1,0 +1,48 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { EventType } from "../events/eventMap.js";
+import { getEventPublisher, type PublishableEvent } from "../events/publisher.js";
+import type { EventInput } from "../events/record.js";
+import { recordEvent } from "../events/record.js";
+import { logger } from "../logger.js";
+import { recordSideEffect } from "../sideEffects/record.js";
+import type { SideEffectKind, SideEffectMap } from "../sideEffects/sideEffectMap.js";
+import type { Orm } from "./orm.js";
+
+/** What a command can do inside its transaction besides changing state. */
+export interface CommandTx {
+  em: EntityManager;
+  emit<T extends EventType>(input: EventInput<T>): Promise<void>;
+  sideEffect<K extends SideEffectKind>(kind: K, key: string, payload: SideEffectMap[K]): Promise<void>;
+}
+
+/**
+ * Runs one domain command in one transaction: state, its events and its side effects commit
+ * together or not at all. Only after the commit are the events published (fast path); if that
+ * fails they stay unpublished and the worker's relay sends them.
+ */
+export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promise<R>): Promise<R> {
+  const events: PublishableEvent[] = [];
+  const result = await orm.em.fork().transactional(async (em) => {
+    const tx: CommandTx = {
+      em: em as EntityManager,
+      emit: async (input) => {
+        events.push(await recordEvent(em as EntityManager, input));
+      },
+      sideEffect: (kind, key, payload) => recordSideEffect(em as EntityManager, kind, key, payload),
+    };
+    return command(tx);
+  });
+  if (events.length) publishAfterCommit(events);
+  return result;
+}
+
+function publishAfterCommit(events: PublishableEvent[]): void {
+  const publisher = getEventPublisher();
+  if (!publisher) return;
+  publisher.publish(events).catch((err) => {
+    logger.warn(
+      { err: (err as Error).message, ids: events.map((e) => e.envelope.id) },
+      "publish failed; relay will retry",
+    );
+  });
+}

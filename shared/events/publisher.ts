@@ -1,0 +1,28 @@
+import type { EventEnvelope, EventType } from "./eventMap.js";
+
+/** An events row as it is published: the envelope plus who receives it. */
+export interface PublishableEvent<T extends EventType = EventType> {
+  envelope: EventEnvelope<T>;
+  /** Users whose personal rooms receive it. */
+  userIds: string[];
+  /** Set for listing-wide events: the listing's availability room receives it. */
+  listingId: string | null;
+}
+
+/**
+ * Where committed events go. The web process and the worker install a Socket.IO publisher; until
+ * one is installed, events simply stay unpublished in the table for the relay to send.
+ */
+export interface EventPublisher {
+  publish(events: PublishableEvent[]): Promise<void>;
+}
+
+let current: EventPublisher | null = null;
+
+export function setEventPublisher(publisher: EventPublisher | null): void {
+  current = publisher;
+}
+
+export function getEventPublisher(): EventPublisher | null {
+  return current;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { hashPassword } from "../../shared/domain/accounts/password.js";
+import { issueToken } from "../../shared/domain/accounts/tokens.js";
+import type { Currency, Role } from "../../shared/events/eventMap.js";
+import { databaseUrl } from "./env.js";
+
+/**
+ * Test data built straight in this file's database, for tests about something else than sign-up
+ * (accounts tests go through the HTTP routes). Tokens are real, signed the way login signs them.
+ */
+let pool: pg.Pool | null = null;
+export function db(): pg.Pool {
+  pool ??= new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  return pool;
+}
+export async function closeFactories(): Promise<void> {
+  await pool?.end();
+  pool = null;
+}
+
+export const PASSWORD = "correct-horse-battery";
+let passwordHash: Promise<string> | null = null;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  token: string;
+  auth: { authorization: string };
+}
+
+export async function createUser(options: { role?: Role; name?: string; email?: string } = {}): Promise<TestUser> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const role = options.role ?? "guest";
+  const email = options.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const name =
+    options.name ?? `${role[0].toUpperCase()}${role.slice(1)} ${email.slice(role.length + 1, role.length + 5)}`;
+  const { rows } = await db().query(
+    "insert into users (email, name, role, password_hash) values ($1, $2, $3, $4) returning id",
+    [email, name, role, await passwordHash],
+  );
+  const token = issueToken({ id: rows[0].id, role });
+  return { id: rows[0].id, email, name, role, token, auth: { authorization: `Bearer ${token}` } };
+}
+
+export const createHost = (o: { name?: string } = {}) => createUser({ ...o, role: "host" });
+export const createGuest = (o: { name?: string } = {}) => createUser({ ...o, role: "guest" });
+export const createAdmin = () => createUser({ role: "admin" });
+
+export interface TestListing {
+  id: string;
+  hostId: string;
+  pricePerNight: number;
+  currency: Currency;
+  maxGuests: number;
+  city: string;
+}
+
+export async function createListing(
+  host: { id: string },
+  o: Partial<Omit<TestListing, "id" | "hostId">> & { title?: string; country?: string } = {},
+): Promise<TestListing> {
+  const listing = {
+    pricePerNight: o.pricePerNight ?? 10_000,
+    currency: o.currency ?? ("ETB" as Currency),
+    maxGuests: o.maxGuests ?? 4,
+    city: o.city ?? "Addis Ababa",
+  };
+  const { rows } = await db().query(
+    `insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests)
+     values ($1, $2, 'A test listing', $3, $4, $5, $6, $7) returning id`,
+    [
+      host.id,
+      o.title ?? "Test stay",
+      listing.city,
+      o.country ?? "Ethiopia",
+      listing.pricePerNight,
+      listing.currency,
+      listing.maxGuests,
+    ],
+  );
+  return { id: rows[0].id, hostId: host.id, ...listing };
+}
+
+/** A date `days` from today (UTC), as YYYY-MM-DD. */
+export function day(days: number): string {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
