@@ -5,7 +5,30 @@
 export interface JobMap {
   /** Does nothing: diagnostics and the queue benchmark. */
   ping: { sentAt?: number; sleepMs?: number };
+  /** Carries out one recorded `email` side effect (side_effects row id). */
+  sendEmail: { sideEffectId: number };
+  /** Carries out one recorded `refund` side effect. */
+  refundPayment: { sideEffectId: number };
+  /** Scheduled: publishes committed-but-unpublished events and turns side effects into jobs. */
+  relayOutbox: Record<string, never>;
+  /** Scheduled (30 s): unpaid holds past expiresAt become expired. */
+  expireUnpaidHolds: Record<string, never>;
+  /** Scheduled (daily): confirmed stays whose check-out has passed become completed. */
+  completePastStays: Record<string, never>;
+  /** Scheduled (5 min): pending payments are verified with Chapa and settled. */
+  reconcilePayments: Record<string, never>;
+  /** Scheduled (daily): events older than EVENT_RETENTION_DAYS are deleted. */
+  pruneEvents: Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
-export const JOB_NAMES: readonly JobName[] = ["ping"];
+export const JOB_NAMES: readonly JobName[] = [
+  "ping",
+  "sendEmail",
+  "refundPayment",
+  "relayOutbox",
+  "expireUnpaidHolds",
+  "completePastStays",
+  "reconcilePayments",
+  "pruneEvents",
+];

@@ -35,4 +35,9 @@ test.before("fresh database for this file", async () => {
   } finally {
     await admin.end();
   }
+  // Migrations added since the template was made apply here too.
+  const { initOrm } = await import("../../shared/db/orm.js");
+  const orm = await initOrm({ clientUrl: databaseUrl });
+  await orm.getMigrator().up();
+  await orm.close();
 });
