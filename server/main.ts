@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
+import { setEventPublisher } from "../shared/events/publisher.js";
+import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { logger } from "../shared/logger.js";
 import { createRedis } from "../shared/redis.js";
@@ -13,6 +15,7 @@ const jobs = await JobProducer.open(`web-${process.pid}`);
 const app = buildApp({ orm, redis, jobs });
 const httpServer = createServer(app.callback());
 const io = createIo(httpServer, createRedis("socket.io"));
+setEventPublisher(createSocketPublisher(io));
 
 httpServer.listen(config.PORT, () => logger.info({ port: config.PORT }, "web listening"));
 

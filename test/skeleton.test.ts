@@ -1,3 +1,5 @@
+import "./helpers/env.js";
+
 import { setTimeout as sleep } from "node:timers/promises";
 import Router from "@koa/router";
 import test from "ava";

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Orm } from "../shared/db/orm.js";
+import type { EventPublisher } from "../shared/events/publisher.js";
 import type { Queue } from "../shared/jobs/queue.js";
 
 /** What job handlers may use; opened once by main.ts. */
@@ -7,4 +8,6 @@ export interface WorkerDeps {
   orm: Orm;
   redis: Redis;
   queue: Queue;
+  /** Emits to Socket.IO rooms through a server never attached to HTTP, on the streams adapter. */
+  publisher: EventPublisher;
 }

@@ -1,5 +1,8 @@
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
+import { setEventPublisher } from "../shared/events/publisher.js";
+import { createDetachedIo } from "../shared/events/socketIo.js";
+import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { logger } from "../shared/logger.js";
 import { createRedis } from "../shared/redis.js";
 import { openWorkerQueue } from "./agenda.js";
@@ -9,7 +12,11 @@ import { registerJobs } from "./registry.js";
 const orm = await initOrm();
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
-const deps: WorkerDeps = { orm, redis, queue };
+const io = createDetachedIo(createRedis("worker-io"));
+const publisher = createSocketPublisher(io);
+// Commands run by jobs publish their events after commit through the same publisher.
+setEventPublisher(publisher);
+const deps: WorkerDeps = { orm, redis, queue, publisher };
 registerJobs(deps);
 queue.agenda.on("error", (err) => logger.error({ err }, "agenda error"));
 await queue.agenda.start();
@@ -24,6 +31,8 @@ async function shutdown(signal: string) {
   const result = await queue.agenda.drain(config.WORKER_DRAIN_TIMEOUT_MS);
   if (result.timedOut) logger.warn({ running: result.running }, "drain timed out; unfinished jobs will be retried");
   await queue.close();
+  // A detached server has no engine to close (io.close() would throw): close only its adapter.
+  await io.of("/").adapter.close();
   await orm.close();
   redis.disconnect();
   logger.info({ completed: result.completed }, "worker stopped");

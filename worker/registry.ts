@@ -5,9 +5,10 @@ import { logger } from "../shared/logger.js";
 import type { WorkerDeps } from "./deps.js";
 import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
 import ping from "./jobs/ping.js";
+import publishEvents from "./jobs/publishEvents.js";
 
 /** Every job file. A name that is not in JobMap, or one defined twice, stops the worker at start. */
-export const allJobs: JobDefinition<any>[] = [ping];
+export const allJobs: JobDefinition<any>[] = [ping, publishEvents];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {
   const byName = new Map<JobName, JobDefinition<any>>();

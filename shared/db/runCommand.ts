@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { EventType } from "../events/eventMap.js";
-import { getEventPublisher, type PublishableEvent } from "../events/publisher.js";
+import { getEventPublisher, markPublished, type PublishableEvent } from "../events/publisher.js";
 import type { EventInput } from "../events/record.js";
 import { recordEvent } from "../events/record.js";
 import { logger } from "../logger.js";
@@ -32,17 +32,18 @@ export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promis
     };
     return command(tx);
   });
-  if (events.length) publishAfterCommit(events);
+  if (events.length) publishAfterCommit(orm, events);
   return result;
 }
 
-function publishAfterCommit(events: PublishableEvent[]): void {
+function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
   const publisher = getEventPublisher();
   if (!publisher) return;
-  publisher.publish(events).catch((err) => {
-    logger.warn(
-      { err: (err as Error).message, ids: events.map((e) => e.envelope.id) },
-      "publish failed; relay will retry",
-    );
-  });
+  const ids = events.map((e) => e.envelope.id);
+  publisher
+    .publish(events)
+    .then(() => markPublished((sql, params) => orm.em.getConnection().execute(sql, params, "run"), ids))
+    .catch((err) => {
+      logger.warn({ err: (err as Error).message, ids }, "publish failed; the relay will send these events");
+    });
 }

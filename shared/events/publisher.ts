@@ -14,7 +14,19 @@ export interface PublishableEvent<T extends EventType = EventType> {
  * one is installed, events simply stay unpublished in the table for the relay to send.
  */
 export interface EventPublisher {
+  /** Sends the events to their rooms; it does not touch the database (callers mark them published). */
   publish(events: PublishableEvent[]): Promise<void>;
+}
+
+/** Marks events published, on any connection or transaction (`execute` of MikroORM's connection). */
+export async function markPublished(
+  execute: (sql: string, params: unknown[]) => Promise<unknown>,
+  ids: number[],
+): Promise<void> {
+  if (!ids.length) return;
+  await execute("update events set published_at = now() where id = any(?::bigint[]) and published_at is null", [
+    `{${ids.join(",")}}`,
+  ]);
 }
 
 let current: EventPublisher | null = null;

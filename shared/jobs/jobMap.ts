@@ -9,8 +9,10 @@ export interface JobMap {
   sendEmail: { sideEffectId: number };
   /** Carries out one recorded `refund` side effect. */
   refundPayment: { sideEffectId: number };
-  /** Scheduled: publishes committed-but-unpublished events and turns side effects into jobs. */
+  /** Scheduled (every few seconds): turns recorded side effects into jobs, one job per side effect. */
   relayOutbox: Record<string, never>;
+  /** Scheduled (every second): publishes committed-but-unpublished events (the real-time relay). */
+  publishEvents: Record<string, never>;
   /** Scheduled (30 s): unpaid holds past expiresAt become expired. */
   expireUnpaidHolds: Record<string, never>;
   /** Scheduled (daily): confirmed stays whose check-out has passed become completed. */
@@ -27,6 +29,7 @@ export const JOB_NAMES: readonly JobName[] = [
   "sendEmail",
   "refundPayment",
   "relayOutbox",
+  "publishEvents",
   "expireUnpaidHolds",
   "completePastStays",
   "reconcilePayments",

@@ -6,6 +6,8 @@ import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { createIo } from "../../server/realtime/io.js";
 import { initOrm } from "../../shared/db/orm.js";
+import { setEventPublisher } from "../../shared/events/publisher.js";
+import { createSocketPublisher } from "../../shared/events/socketPublisher.js";
 import { JobProducer } from "../../shared/jobs/queue.js";
 import { createRedis } from "../../shared/redis.js";
 
@@ -25,6 +27,7 @@ export async function startApp(options: { redisUrl?: string; extraRoutes?: Route
   const app = buildApp({ orm, redis, jobs }, { extraRoutes: options.extraRoutes });
   const server = createServer(app.callback());
   const io = createIo(server, adapterRedis);
+  setEventPublisher(createSocketPublisher(io));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -33,6 +36,7 @@ export async function startApp(options: { redisUrl?: string; extraRoutes?: Route
     server,
     io,
     close: async () => {
+      setEventPublisher(null);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await jobs.close();
