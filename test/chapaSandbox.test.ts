@@ -398,7 +398,7 @@ async function startFlakyChapa(t: ExecutionContext, script: (hit: number) => num
   const url = await listenLocal(server);
   t.teardown(() => closeServer(server));
   const client = (maxRetries = 3, onRetry?: ChapaClientOptions["onRetry"]) =>
-    createChapaClient({ baseUrl: url, secretKey: SECRET_KEY, timeoutMs: 300, maxRetries, retryBaseMs: 5, onRetry });
+    createChapaClient({ baseUrl: url, secretKey: SECRET_KEY, timeoutMs: 1500, maxRetries, retryBaseMs: 5, onRetry });
   return { client, hits: () => hits };
 }
 
