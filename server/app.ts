@@ -7,6 +7,7 @@ import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
 import { requestContext } from "./middlewares/requestContext.js";
+import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { apiRoutes } from "./routes/index.js";
 
@@ -21,6 +22,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(errorHandler());
   app.use(jsonBody());
   app.use(health.routes());
+  app.use(docsRoutes().routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   // Tests mount routes of their own here (e.g. one that throws) to drive the real middleware chain.

@@ -1,4 +1,4 @@
-import type { ZodType } from "zod";
+import { type ZodType, z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 
 /**
@@ -23,6 +23,23 @@ export function jsonResponse(description: string, schema?: ZodType) {
 /** A JSON request body description from a zod schema. */
 export function jsonBody(schema: ZodType) {
   return { content: { "application/json": { schema } } };
+}
+
+/** The error body of API.md, one component shared by every route's error responses. */
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "validation_failed" }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+      requestId: z.string().optional().meta({ description: "Only on 5xx: quote it when reporting." }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+/** An error response description, e.g. `409: errorResponse("email_taken: the email has an account")`. */
+export function errorResponse(description: string) {
+  return jsonResponse(description, errorSchema);
 }
 
 export function buildOpenApiDocument() {

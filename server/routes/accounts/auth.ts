@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import { Strategy as LocalStrategy } from "passport-local";
+import { config } from "../../../shared/config.js";
+import type { IUser } from "../../../shared/db/entities/user.js";
+import type { Orm } from "../../../shared/db/orm.js";
+import { authenticateUser, invalidCredentials } from "../../../shared/domain/accounts/authenticateUser.js";
+import { normalizeEmail } from "../../../shared/domain/accounts/email.js";
+import { findUser } from "../../../shared/domain/accounts/findUser.js";
+import { recordLoginAttempt } from "../../../shared/domain/accounts/recordLoginAttempt.js";
+import { registerUser } from "../../../shared/domain/accounts/registerUser.js";
+import { type Actor, issueToken } from "../../../shared/domain/accounts/tokens.js";
+import { unauthenticated } from "../../../shared/errors.js";
+import type { AppDeps } from "../../deps.js";
+import { requireUser } from "../../middlewares/auth.js";
+import { authenticateWith } from "../../middlewares/passport.js";
+import { byIp, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
+import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
+import { presentUser } from "../../presenters/user.js";
+import { parse } from "../../validate.js";
+import { loginBody, meSchema, registerBody, sessionSchema } from "./schemas.js";
+
+const FIFTEEN_MINUTES = 15 * 60;
+const ONE_HOUR = 60 * 60;
+
+/** Rate-limit key: the email a login is for, as typed, normalised and hashed (keys never hold emails). */
+function byLoginEmail(ctx: Context): string | null {
+  const email = (ctx.request.body as { email?: unknown } | undefined)?.email;
+  if (typeof email !== "string") return null;
+  return createHash("sha256").update(normalizeEmail(email)).digest("base64url");
+}
+
+/** passport-local over authenticateUser; a failure carries the account id (if any) for the audit row. */
+function localStrategy(orm: Orm): LocalStrategy {
+  return new LocalStrategy(
+    { usernameField: "email", passwordField: "password", session: false },
+    (email, password, done) => {
+      authenticateUser(orm, { email, password }).then((result) => {
+        if (result.ok) return done(null, result.user);
+        const info = { message: "invalid credentials", userId: result.userId };
+        done(null, false, info);
+      }, done);
+    },
+  );
+}
+
+const session = (user: IUser) => ({ user: presentUser(user), token: issueToken({ id: user.id, role: user.role }) });
+
+/** POST /auth/register, POST /auth/login, GET /me. */
+export function addAuthRoutes(router: Router, deps: AppDeps): void {
+  const registerPerIp = rateLimit(deps, {
+    name: "register-ip",
+    points: config.RATE_LIMIT_REGISTER_PER_IP,
+    durationSeconds: ONE_HOUR,
+    key: byIp,
+  });
+  const loginPerIp = rateLimit(deps, {
+    name: "login-ip",
+    points: config.RATE_LIMIT_LOGIN_PER_IP,
+    durationSeconds: FIFTEEN_MINUTES,
+    key: byIp,
+  });
+  const loginPerEmail = rateLimit(deps, {
+    name: "login-email",
+    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
+    durationSeconds: FIFTEEN_MINUTES,
+    key: byLoginEmail,
+  });
+
+  const audit = (ctx: Context, success: boolean, userId: string | null) =>
+    recordLoginAttempt(deps.orm, {
+      userId,
+      email: (ctx.request.body as { email: string }).email,
+      ip: ctx.ip || null,
+      userAgent: ctx.get("user-agent") || null,
+      success,
+    });
+
+  router.post("/auth/register", registerPerIp, async (ctx) => {
+    const input = parse(registerBody, ctx.request.body);
+    const user = await registerUser(deps.orm, input);
+    ctx.status = 201;
+    ctx.body = session(user);
+  });
+  describeRoute("post", "/auth/register", {
+    tags: ["accounts"],
+    summary: "Create a guest or host account",
+    description: `Emails are trimmed and case-insensitive. At most ${config.RATE_LIMIT_REGISTER_PER_IP} per IP per hour.`,
+    requestBody: jsonBody(registerBody),
+    responses: {
+      "201": jsonResponse("The new account and a bearer token.", sessionSchema),
+      "400": errorResponse("validation_failed (details name each field) or invalid_json."),
+      "409": errorResponse("email_taken: an account already uses this email, in any case."),
+      "429": rateLimitedResponse,
+    },
+  });
+
+  router.post(
+    "/auth/login",
+    loginPerIp,
+    loginPerEmail,
+    async (ctx, next) => {
+      ctx.request.body = parse(loginBody, ctx.request.body);
+      await next();
+    },
+    authenticateWith(localStrategy(deps.orm), async (ctx, info) => {
+      await audit(ctx, false, (info as { userId?: string | null } | undefined)?.userId ?? null);
+      throw invalidCredentials();
+    }),
+    async (ctx) => {
+      const user = ctx.state.user as IUser;
+      await audit(ctx, true, user.id);
+      ctx.body = session(user);
+    },
+  );
+  describeRoute("post", "/auth/login", {
+    tags: ["accounts"],
+    summary: "Exchange an email and password for a bearer token",
+    description:
+      `Every attempt is recorded (time, IP, user agent, outcome). At most ${config.RATE_LIMIT_LOGIN_PER_IP} ` +
+      `attempts per IP and ${config.RATE_LIMIT_LOGIN_PER_EMAIL} per email per 15 minutes.`,
+    requestBody: jsonBody(loginBody),
+    responses: {
+      "200": jsonResponse("The account and a bearer token.", sessionSchema),
+      "400": errorResponse("validation_failed or invalid_json."),
+      "401": errorResponse("invalid_credentials: unknown email or wrong password (the same answer for both)."),
+      "429": rateLimitedResponse,
+    },
+  });
+
+  router.get("/me", requireUser, async (ctx) => {
+    const user = await findUser(deps.orm, (ctx.state.user as Actor).id);
+    if (!user) throw unauthenticated("This token's account no longer exists.");
+    ctx.body = { user: presentUser(user) };
+  });
+  describeRoute("get", "/me", {
+    tags: ["accounts"],
+    summary: "The account the bearer token belongs to",
+    security: [{ bearer: [] }],
+    responses: {
+      "200": jsonResponse("The caller's account.", meSchema),
+      "401": errorResponse("unauthenticated: no, bad or expired token, or the account no longer exists."),
+    },
+  });
+}

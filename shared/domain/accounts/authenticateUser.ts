@@ -1,0 +1,29 @@
+import { randomBytes } from "node:crypto";
+import { type IUser, User } from "../../db/entities/user.js";
+import type { Orm } from "../../db/orm.js";
+import { AppError } from "../../errors.js";
+import { normalizeEmail } from "./email.js";
+import { hashPassword, verifyPassword } from "./password.js";
+
+export type AuthenticationResult = { ok: true; user: IUser } | { ok: false; userId: string | null };
+
+export const invalidCredentials = () => new AppError("invalid_credentials", 401, "The email or password is wrong.");
+
+// Checked when the email matches no account, so an unknown email costs the same scrypt work as a
+// wrong password and response times do not reveal which emails have accounts.
+let dummyHash: Promise<string> | null = null;
+
+/** Checks an email and password; a failure says which account it was against, if any (for the audit log). */
+export async function authenticateUser(
+  orm: Orm,
+  credentials: { email: string; password: string },
+): Promise<AuthenticationResult> {
+  const user = await orm.em.fork().findOne(User, { email: normalizeEmail(credentials.email) });
+  if (!user) {
+    dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+    await verifyPassword(credentials.password, await dummyHash);
+    return { ok: false, userId: null };
+  }
+  const matches = await verifyPassword(credentials.password, user.passwordHash);
+  return matches ? { ok: true, user } : { ok: false, userId: user.id };
+}

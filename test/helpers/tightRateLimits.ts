@@ -1,0 +1,8 @@
+/**
+ * Imported right after env.js (before anything that loads config, which is read once per process)
+ * by the rate limit tests: limits small enough to reach in a few requests.
+ */
+export const TIGHT = { loginPerEmail: 3, loginPerIp: 6, registerPerIp: 2 } as const;
+process.env.RATE_LIMIT_LOGIN_PER_EMAIL = String(TIGHT.loginPerEmail);
+process.env.RATE_LIMIT_LOGIN_PER_IP = String(TIGHT.loginPerIp);
+process.env.RATE_LIMIT_REGISTER_PER_IP = String(TIGHT.registerPerIp);
