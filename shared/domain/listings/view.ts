@@ -1,0 +1,91 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { notFound } from "../../errors.js";
+import type { ListingView } from "../../events/eventMap.js";
+import { exactTimestampSql, type Position } from "./cursor.js";
+
+interface ListingRow {
+  id: string;
+  host_id: string;
+  title: string;
+  description: string;
+  city: string;
+  country: string;
+  price_per_night: number;
+  currency: ListingView["currency"];
+  max_guests: number;
+  status: ListingView["status"];
+  rating_average: string | null;
+  review_count: number;
+  created_at: Date;
+  updated_at: Date;
+  position_at: string;
+}
+
+/** A listing as users see it, plus where it stands in (created_at desc, id desc) order. */
+export interface PositionedListing {
+  view: ListingView;
+  position: Position;
+}
+
+/**
+ * Columns of a listing read with the table aliased `l`. The average is rounded by PostgreSQL's
+ * numeric type: in floating point 4.675 would round down to 4.67.
+ */
+export const LISTING_COLUMNS = `
+  l.id, l.host_id, l.title, l.description, l.city, l.country, l.price_per_night, l.currency, l.max_guests,
+  l.status, round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
+  l.created_at, l.updated_at, ${exactTimestampSql("l.created_at")} as position_at`;
+
+export function toPositionedListing(row: ListingRow): PositionedListing {
+  return {
+    view: {
+      id: row.id,
+      hostId: row.host_id,
+      title: row.title,
+      description: row.description,
+      city: row.city,
+      country: row.country,
+      pricePerNight: row.price_per_night,
+      currency: row.currency,
+      maxGuests: row.max_guests,
+      status: row.status,
+      ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
+      reviewCount: row.review_count,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    },
+    position: { at: row.position_at, id: row.id },
+  };
+}
+
+/** Listings by a where clause over `l` (parameters bound), read in the caller's transaction if any. */
+export async function queryListings(
+  em: EntityManager,
+  where: string,
+  params: unknown[],
+  orderAndLimit = "",
+): Promise<PositionedListing[]> {
+  const rows = await em
+    .getConnection()
+    .execute<ListingRow[]>(
+      `select ${LISTING_COLUMNS} from listings l where ${where} ${orderAndLimit}`,
+      params,
+      "all",
+      em.getTransactionContext(),
+    );
+  return rows.map(toPositionedListing);
+}
+
+/** One listing, archived ones included (they stay readable by id); null when unknown. */
+export async function loadListingView(em: EntityManager, listingId: string): Promise<ListingView | null> {
+  const [found] = await queryListings(em, "l.id = ?", [listingId]);
+  return found?.view ?? null;
+}
+
+/** Throws 404 unless the listing exists (archived ones do). */
+export async function assertListingExists(em: EntityManager, listingId: string): Promise<void> {
+  const [found] = await em
+    .getConnection()
+    .execute("select 1 from listings where id = ?", [listingId], "all", em.getTransactionContext());
+  if (!found) throw notFound("listing");
+}

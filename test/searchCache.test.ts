@@ -1,0 +1,289 @@
+import "./helpers/env.js";
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import test from "ava";
+import { config } from "../shared/config.js";
+import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
+import { createRedis } from "../shared/redis.js";
+import { type RunningApp, startApp } from "./helpers/app.js";
+import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { apiClient } from "./helpers/http.js";
+import { PrivateRedis } from "./helpers/privateRedis.js";
+
+// Started by the first test, not a before hook: env.js's hook (creating this file's database) runs
+// concurrently with other before hooks.
+let starting: Promise<RunningApp> | null = null;
+let api: ReturnType<typeof apiClient>;
+const redis = createRedis("search-cache-test");
+test.beforeEach(async () => {
+  starting ??= startApp();
+  api = apiClient((await starting).url);
+});
+test.after.always(async () => {
+  await (await starting)?.close();
+  redis.disconnect();
+  await closeFactories();
+});
+
+// Serial: one global version guards every entry, so another test's invalidation would turn the
+// hits these tests expect into misses.
+const uniqueCity = () => `City ${randomUUID().slice(0, 8)}`;
+const entryKeys = () => redis.keys(`${config.REDIS_KEY_PREFIX}search:entry:*`);
+
+async function insertBooking(
+  listingId: string,
+  guest: TestUser,
+  stay: { checkIn: string; checkOut: string },
+  status: string,
+  expiresIn: string | null = null,
+): Promise<string> {
+  const { rows } = await db().query(
+    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at)
+     values ($1, $2, $3, $4, 1, 1000, 'ETB', $5, now() + $6::interval) returning id`,
+    [listingId, guest.id, stay.checkIn, stay.checkOut, status, expiresIn],
+  );
+  return rows[0].id;
+}
+
+function searchIn(city: string, extra = "") {
+  return api.get(`/api/v1/listings?city=${encodeURIComponent(city)}${extra}`);
+}
+const ids = (body: { data: { id: string }[] }) => body.data.map((l) => l.id).sort();
+
+test.serial("the same search twice: the second answer comes from Redis, byte for byte", async (t) => {
+  const host = await createHost();
+  const city = uniqueCity();
+  await createListing(host, { city });
+  await createListing(host, { city });
+  const first = await searchIn(city, "&guests=2");
+  t.is(first.status, 200);
+  t.is(first.headers.get("x-cache"), "miss");
+  await sleep(50); // the entry is written after the answer leaves
+  const second = await searchIn(city, "&guests=2");
+  t.is(second.headers.get("x-cache"), "hit");
+  t.is(second.headers.get("content-type"), "application/json; charset=utf-8");
+  t.deepEqual(second.body, first.body);
+  t.is(second.body.data.length, 2);
+  // Normalised filters: another case of the same city is the same entry.
+  const shouted = await searchIn(city.toUpperCase(), "&guests=2");
+  t.is(shouted.headers.get("x-cache"), "hit");
+  const keys = await entryKeys();
+  t.true(
+    keys.some((k) => k.includes(city.toLowerCase())),
+    "the entry lives under REDIS_KEY_PREFIX",
+  );
+});
+
+test.serial("a booking hides the listing from the very next search for its dates, cache or not", async (t) => {
+  const [host, guest] = await Promise.all([createHost(), createGuest()]);
+  const city = uniqueCity();
+  const listings = await Promise.all(Array.from({ length: 5 }, () => createListing(host, { city })));
+  const dates = `&checkIn=${day(40)}&checkOut=${day(43)}`;
+  for (const [i, listing] of listings.entries()) {
+    await searchIn(city, dates);
+    await sleep(20);
+    t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit", "warm before the booking");
+    // Searches racing with the commit may cache the old answer, under the old version.
+    const racing = Array.from({ length: 5 }, () => searchIn(city, dates));
+    const status = i % 2 === 0 ? "confirmed" : "pending_payment";
+    await insertBooking(listing.id, guest, { checkIn: day(41), checkOut: day(42) }, status, "15 minutes");
+    await invalidateSearchCache(redis); // what every booking command does after its commit
+    await Promise.all(racing);
+    const after = await searchIn(city, dates);
+    t.false(ids(after.body).includes(listing.id), `booking ${i} hides its listing at once`);
+    t.is(after.body.data.length, listings.length - i - 1);
+  }
+  const otherDates = await searchIn(city, `&checkIn=${day(42)}&checkOut=${day(44)}`);
+  t.is(otherDates.body.data.length, 5, "other dates are not affected");
+});
+
+test.serial("a booking made through the API is gone from search by the time its 201 arrives", async (t) => {
+  const [host, guest] = await Promise.all([createHost(), createGuest()]);
+  const city = uniqueCity();
+  const listing = await createListing(host, { city });
+  const dates = `&checkIn=${day(70)}&checkOut=${day(72)}`;
+  await searchIn(city, dates);
+  await sleep(20);
+  t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
+  const booked = await api.post(
+    "/api/v1/bookings",
+    { listingId: listing.id, checkIn: day(71), checkOut: day(73), guests: 1 },
+    guest.auth,
+  );
+  t.is(booked.status, 201);
+  t.deepEqual((await searchIn(city, dates)).body.data, []);
+  const cancelled = await api.post(`/api/v1/bookings/${booked.body.booking.id}/cancel`, {}, guest.auth);
+  t.is(cancelled.status, 200);
+  t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id], "and back once cancelled");
+});
+
+test.serial("a cancelled booking frees the dates in search at once", async (t) => {
+  const [host, guest] = await Promise.all([createHost(), createGuest()]);
+  const city = uniqueCity();
+  const listing = await createListing(host, { city });
+  const bookingId = await insertBooking(listing.id, guest, { checkIn: day(50), checkOut: day(52) }, "confirmed");
+  await invalidateSearchCache(redis);
+  const dates = `&checkIn=${day(50)}&checkOut=${day(51)}`;
+  t.deepEqual((await searchIn(city, dates)).body.data, []);
+  await sleep(20);
+  t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
+  await db().query("update bookings set status = 'cancelled' where id = $1", [bookingId]);
+  await invalidateSearchCache(redis);
+  t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id]);
+});
+
+test.serial("creating, changing, archiving and reviewing listings invalidate cached searches", async (t) => {
+  const [host, guest] = await Promise.all([createHost(), createGuest()]);
+  const city = uniqueCity();
+  const existing = await createListing(host, { city });
+  const warm = async () => {
+    await searchIn(city);
+    await sleep(20);
+    t.is((await searchIn(city)).headers.get("x-cache"), "hit");
+  };
+  await warm();
+  const body = {
+    title: "New",
+    description: "d",
+    city,
+    country: "Ethiopia",
+    pricePerNight: 900,
+    currency: "USD",
+    maxGuests: 2,
+  };
+  const created = (await api.post("/api/v1/listings", body, host.auth)).body.listing;
+  t.deepEqual(ids((await searchIn(city)).body), [existing.id, created.id].sort(), "a new listing shows at once");
+
+  await warm();
+  await api.patch(`/api/v1/listings/${created.id}`, { pricePerNight: 1200 }, host.auth);
+  const changed = (await searchIn(city)).body.data.find((l: { id: string }) => l.id === created.id);
+  t.is(changed.pricePerNight, 1200, "a change shows at once");
+
+  await warm();
+  const { rows } = await db().query(
+    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status)
+     values ($1, $2, $3, $4, 1, 1000, 'USD', 'completed') returning id`,
+    [created.id, guest.id, day(-5), day(-3)],
+  );
+  t.is(
+    (await api.post(`/api/v1/bookings/${rows[0].id}/review`, { rating: 4, comment: "Nice" }, guest.auth)).status,
+    201,
+  );
+  const reviewed = (await searchIn(city)).body.data.find((l: { id: string }) => l.id === created.id);
+  t.like(reviewed, { reviewCount: 1, ratingAverage: 4 }, "a review's rating shows at once");
+
+  await warm();
+  await api.delete(`/api/v1/listings/${created.id}`, host.auth);
+  t.deepEqual(ids((await searchIn(city)).body), [existing.id], "an archived listing leaves at once");
+});
+
+test.serial(
+  "two web instances share the cache, and a change made through one is seen at once by the other",
+  async (t) => {
+    const second = await startApp();
+    const other = apiClient(second.url);
+    try {
+      const host = await createHost();
+      const city = uniqueCity();
+      const listing = await createListing(host, { city });
+      const path = `/api/v1/listings?city=${encodeURIComponent(city)}`;
+      t.is((await api.get(path)).headers.get("x-cache"), "miss");
+      await sleep(20);
+      const fromRedis = await other.get(path);
+      t.is(fromRedis.headers.get("x-cache"), "hit", "the other instance is served the entry the first one stored");
+      t.is((await api.get(path)).headers.get("x-cache"), "hit");
+      const patched = await other.patch(`/api/v1/listings/${listing.id}`, { title: "Renamed elsewhere" }, host.auth);
+      t.is(patched.status, 200);
+      const seen = await api.get(path);
+      t.is(seen.headers.get("x-cache"), "miss", "the first instance's copy died with the version");
+      t.is(seen.body.data[0].title, "Renamed elsewhere");
+    } finally {
+      await second.close();
+    }
+  },
+);
+
+test.serial("an answer shaped by an unpaid hold is not cached past the hold's expiry", async (t) => {
+  const [host, guest] = await Promise.all([createHost(), createGuest()]);
+  const city = uniqueCity();
+  const held = await createListing(host, { city });
+  const free = await createListing(host, { city });
+  await insertBooking(held.id, guest, { checkIn: day(60), checkOut: day(62) }, "pending_payment", "2 seconds");
+  await invalidateSearchCache(redis);
+  const dates = `&checkIn=${day(61)}&checkOut=${day(63)}`;
+  t.deepEqual(ids((await searchIn(city, dates)).body), [free.id], "the live hold hides its listing");
+  await sleep(20);
+  t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
+  const [holdEntry] = (await entryKeys()).filter((k) => k.includes(city.toLowerCase()) && k.includes(day(61)));
+  const holdTtl = await redis.pttl(holdEntry);
+  t.true(holdTtl > 0 && holdTtl <= 2000, `entry TTL ${holdTtl} ms is cut to the hold's remaining life`);
+
+  // A search without dates is not shaped by holds: it keeps the configured TTL.
+  await searchIn(city);
+  await sleep(20);
+  const [plainEntry] = (await entryKeys()).filter((k) => k.includes(city.toLowerCase()) && !k.includes(day(61)));
+  const plainTtl = await redis.pttl(plainEntry);
+  t.true(plainTtl > 2000 && plainTtl <= config.SEARCH_CACHE_TTL_SECONDS * 1000, `plain TTL ${plainTtl}`);
+
+  // No commit happens when a hold runs out: the entry must simply be gone by then.
+  await sleep(2100);
+  const after = await searchIn(city, dates);
+  t.is(after.headers.get("x-cache"), "miss");
+  t.deepEqual(ids(after.body), [held.id, free.id].sort(), "the expired hold no longer hides the listing");
+});
+
+test.serial("with Redis down, search still answers (uncached) and listing changes still succeed", async (t) => {
+  const privateRedis = await PrivateRedis.start();
+  const app = await startApp({ redisUrl: privateRedis.url });
+  const local = apiClient(app.url);
+  try {
+    const host = await createHost();
+    const city = uniqueCity();
+    const listing = await createListing(host, { city });
+    const search = () => local.get(`/api/v1/listings?city=${encodeURIComponent(city)}`);
+    await sleep(200); // let the app's Redis connection become ready
+    t.is((await search()).headers.get("x-cache"), "miss");
+    await sleep(20);
+    t.is((await search()).headers.get("x-cache"), "hit");
+
+    await privateRedis.stop();
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      const res = await search();
+      t.is(res.status, 200);
+      t.is(res.headers.get("x-cache"), "miss");
+      t.deepEqual(ids(res.body), [listing.id]);
+      t.true(Date.now() - started < 1000, "no waiting on the missing Redis");
+    }
+    const patched = await local.patch(
+      `/api/v1/listings/${listing.id}`,
+      { title: "Changed while Redis was away" },
+      host.auth,
+    );
+    t.is(patched.status, 200, "a change commits even when its invalidation cannot reach Redis");
+    t.is((await search()).body.data[0].title, "Changed while Redis was away");
+
+    // Redis comes back (empty): the invalidation left pending is retried and lands.
+    await privateRedis.start();
+    const probe = createRedis("search-cache-probe", privateRedis.url);
+    try {
+      let version: string | null = null;
+      for (let i = 0; i < 40 && !version; i++) {
+        await sleep(100);
+        version = await probe.get(`${config.REDIS_KEY_PREFIX}search:version`).catch(() => null);
+      }
+      t.truthy(version, "the pending invalidation reached Redis once it was back");
+    } finally {
+      probe.disconnect();
+    }
+    await sleep(50);
+    t.is((await search()).headers.get("x-cache"), "miss");
+    await sleep(20);
+    const cached = await search();
+    t.is(cached.headers.get("x-cache"), "hit", "caching resumes");
+    t.is(cached.body.data[0].title, "Changed while Redis was away");
+  } finally {
+    await app.close();
+    await privateRedis.stop();
+  }
+});
