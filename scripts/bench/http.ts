@@ -1,0 +1,248 @@
+/**
+ * HTTP benchmark (loopback only, bounded): the real app in this process on port 0, against a fresh
+ * database cloned from the test template (or migrated when there is none), with its own Redis key
+ * prefix. Prints requests/s and p50/p99 for a bare Koa hello-world (the reference on this machine),
+ * a cached listing search, and booking creation at 50 connections, each request a fresh stay.
+ * autocannon runs in a child process (this file, forked with --load), as a real client would: in
+ * the app's own event loop it would steal the CPU it measures.
+ *
+ *   npx tsx scripts/bench/http.ts            (BENCH_SECONDS=10 per scenario by default)
+ *
+ * The environment is set before any app module is imported: config is read once, at import.
+ */
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import autocannon from "autocannon";
+import Koa from "koa";
+import pg from "pg";
+
+const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 10), 20);
+const CONNECTIONS = 50;
+const GUESTS = 1000;
+const LISTINGS = 500;
+const CITIES = ["Addis Ababa", "Bahir Dar", "Gondar", "Hawassa", "Mekelle"];
+
+const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/postgres";
+const template = process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
+const suffix = randomBytes(4).toString("hex");
+const database = `nexus_httpbench_${suffix}`;
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${database}`;
+process.env.DATABASE_URL = dbUrl.toString();
+process.env.REDIS_KEY_PREFIX = `bench${suffix}:`;
+// One log line per request would measure the terminal, not the app; shutdown warnings are noise here.
+process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "error";
+process.env.NODE_ENV = process.env.NODE_ENV ?? "development";
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  bad: number;
+}
+
+async function createDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [template]);
+    await admin.query(rowCount ? `create database ${database} template ${template}` : `create database ${database}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${database} with (force)`).finally(() => admin.end());
+}
+
+async function listen(server: Server): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** What the load generator is asked to run; `booking` builds each request body in the child. */
+interface Scenario {
+  name: string;
+  url: string;
+  booking?: { tokens: string[]; listingIds: string[] };
+}
+
+/** Runs one scenario in a forked load generator and returns its figures. */
+function run(scenario: Scenario): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(import.meta.url).pathname, ["--load"], { execArgv: ["--import", "tsx"] });
+    child.once("message", (figures) => {
+      resolve(figures as Figures);
+      child.disconnect();
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code) reject(new Error(`load generator exited with ${code}`));
+    });
+    child.send(scenario);
+  });
+}
+
+/** The child's side: autocannon against the scenario, figures sent back over IPC. */
+function loadGenerator(): void {
+  process.once("message", (scenario: Scenario) => {
+    const options: autocannon.Options = { url: scenario.url, connections: CONNECTIONS, duration: SECONDS };
+    if (scenario.booking) {
+      const { tokens, listingIds } = scenario.booking;
+      // Every request books a stay nobody else holds: listing n % count, the night after the previous round's.
+      let n = 0;
+      options.requests = [
+        {
+          method: "POST",
+          path: "/api/v1/bookings",
+          setupRequest: (req) => {
+            const i = n++;
+            const night = 1 + Math.floor(i / listingIds.length);
+            return {
+              ...req,
+              headers: { "content-type": "application/json", authorization: tokens[i % tokens.length] },
+              body: JSON.stringify({
+                listingId: listingIds[i % listingIds.length],
+                checkIn: day(night),
+                checkOut: day(night + 1),
+                guests: 1,
+              }),
+            };
+          },
+        },
+      ];
+    }
+    autocannon(options, (err, result) => {
+      if (err) throw err;
+      const figures: Figures = {
+        name: scenario.name,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        ok: result["2xx"],
+        bad: result.non2xx + result.errors + result.timeouts,
+      };
+      process.send!(figures);
+    });
+  });
+}
+
+/** YYYY-MM-DD `n` days from today (UTC). */
+function day(n: number): string {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+async function main(): Promise<void> {
+  await createDatabase();
+  const { initOrm } = await import("../../shared/db/orm.js");
+  // The web process as server/main.ts builds it (Socket.IO, ordered event publisher), like the tests use it.
+  const { startApp } = await import("../../test/helpers/app.js");
+  const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
+  const { hashPassword } = await import("../../shared/domain/accounts/password.js");
+
+  // Migrations added since the template was made apply here too.
+  const migrator = await initOrm();
+  await migrator.getMigrator().up();
+  await migrator.close();
+  const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+
+  // Seed: one host, many guests (each booking's guest varies, as real traffic does), many listings.
+  const hash = await hashPassword("bench-password");
+  const {
+    rows: [host],
+  } = await sql.query(
+    "insert into users (email, name, role, password_hash) values ('host@bench.test', 'Bench Host', 'host', $1) returning id",
+    [hash],
+  );
+  const { rows: guests } = await sql.query(
+    `insert into users (email, name, role, password_hash)
+     select 'guest' || n || '@bench.test', 'Guest ' || n, 'guest', $1 from generate_series(1, $2) n returning id`,
+    [hash, GUESTS],
+  );
+  const { rows: listings } = await sql.query(
+    `insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests)
+     select $1, 'Stay ' || n, 'A bench listing', ($3::text[])[1 + n % $4], 'Ethiopia', 5000 + n, 'ETB', 4
+       from generate_series(1, $2) n returning id`,
+    [host.id, LISTINGS, CITIES, CITIES.length],
+  );
+  const tokens = guests.map((g) => `Bearer ${issueToken({ id: g.id, role: "guest" })}`);
+
+  const app = await startApp();
+  const appUrl = app.url;
+
+  const hello = new Koa();
+  hello.use((ctx) => {
+    ctx.body = { hello: "world" };
+  });
+  const helloServer = createServer(hello.callback());
+  const helloUrl = await listen(helloServer);
+
+  const results: Figures[] = [];
+  try {
+    console.log(
+      `${SECONDS} s per scenario, ${CONNECTIONS} connections, loopback; ${LISTINGS} listings, ${GUESTS} guests`,
+    );
+    results.push(await run({ name: "hello world (bare Koa)", url: `${helloUrl}/` }));
+
+    const searchPath = `/api/v1/listings?city=${encodeURIComponent(CITIES[0])}`;
+    const warm = await fetch(`${appUrl}${searchPath}`);
+    if (warm.status !== 200) throw new Error(`search answered ${warm.status}: ${await warm.text()}`);
+    const again = await fetch(`${appUrl}${searchPath}`);
+    console.log(`search warm-up: X-Cache ${again.headers.get("x-cache")}`);
+    results.push(await run({ name: "cached listing search", url: `${appUrl}${searchPath}` }));
+
+    results.push(
+      await run({
+        name: "booking creation",
+        url: appUrl,
+        booking: { tokens, listingIds: listings.map((l) => l.id as string) },
+      }),
+    );
+    const { rows } = await sql.query("select count(*)::int as n from bookings");
+    console.log(`bookings in the database after the run: ${rows[0].n}`);
+  } finally {
+    helloServer.close();
+    // Requests still in flight when the load stopped finish before the app's connections close.
+    await new Promise<void>((resolve) => app.server.close(() => resolve()));
+    await sleep(1000);
+    await app.close();
+    await sql.end();
+    await dropDatabase();
+  }
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${pad("scenario", 26)}${pad("req/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("2xx", 9)}other`);
+  for (const r of results) {
+    console.log(
+      `${pad(r.name, 26)}${pad(r.rps.toFixed(0), 10)}${pad(String(r.p50), 9)}${pad(String(r.p99), 9)}${pad(String(r.ok), 9)}${r.bad}`,
+    );
+  }
+  const [helloFig, search, booking] = results;
+  const ratio = search.rps / helloFig.rps;
+  console.log(`\ncached search ÷ hello world = ${ratio.toFixed(2)} (target ≥ 0.20) ${ratio >= 0.2 ? "PASS" : "FAIL"}`);
+  const bookingOk = booking.rps >= 500 && booking.p99 <= 100 && booking.bad === 0;
+  console.log(
+    `booking creation ${booking.rps.toFixed(0)} req/s, p99 ${booking.p99} ms, ${booking.bad} failed ` +
+      `(target ≥ 500 req/s, p99 ≤ 100 ms, none failed) ${bookingOk ? "PASS" : "FAIL"}`,
+  );
+}
+
+if (process.argv.includes("--load")) {
+  loadGenerator();
+} else {
+  await main();
+  process.exit(0);
+}

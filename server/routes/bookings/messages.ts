@@ -1,0 +1,61 @@
+import type Router from "@koa/router";
+import { runCommand } from "../../../shared/db/runCommand.js";
+import type { Actor } from "../../../shared/domain/accounts/tokens.js";
+import { listMessages } from "../../../shared/domain/messages/listMessages.js";
+import { MAX_MESSAGE_LENGTH, postMessage, postMessageInput } from "../../../shared/domain/messages/postMessage.js";
+import type { AppDeps } from "../../deps.js";
+import { requireUser } from "../../middlewares/auth.js";
+import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
+import { presentMessage } from "../../presenters/message.js";
+import { parse } from "../../validate.js";
+import { bookingIdFrom, bookingIdParams, messagePage, messageResponse, pageQuery } from "./schemas.js";
+
+const tags = ["messages"];
+const security = [{ bearer: [] }];
+
+/** GET/POST /bookings/:id/messages: the conversation between a booking's guest and host. */
+export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
+  router.get("/bookings/:id/messages", requireUser, async (ctx) => {
+    const bookingId = bookingIdFrom(ctx.params);
+    const query = parse(pageQuery, ctx.query);
+    const page = await listMessages(orm.em.fork(), ctx.state.user as Actor, bookingId, query);
+    ctx.body = { data: page.data.map(presentMessage), nextCursor: page.nextCursor };
+  });
+  describeRoute("get", "/bookings/:id/messages", {
+    tags,
+    security,
+    summary: "A booking's conversation, oldest first (guest, host, or an admin reading)",
+    requestParams: { path: bookingIdParams, query: pageQuery },
+    responses: {
+      "200": jsonResponse("One page.", messagePage),
+      "400": errorResponse("validation_failed: bad limit or cursor."),
+      "401": errorResponse("unauthenticated"),
+      "404": errorResponse("not_found: no such booking, or not yours to see."),
+    },
+  });
+
+  router.post("/bookings/:id/messages", requireUser, async (ctx) => {
+    const bookingId = bookingIdFrom(ctx.params);
+    const input = parse(postMessageInput, ctx.request.body);
+    const message = await runCommand(orm, (tx) =>
+      postMessage({ actor: ctx.state.user as Actor, bookingId, input, tx }),
+    );
+    ctx.status = 201;
+    ctx.body = { message: presentMessage(message) };
+  });
+  describeRoute("post", "/bookings/:id/messages", {
+    tags,
+    security,
+    summary: "Write to the other party of a booking (guest or host)",
+    description: `The body is trimmed and must be 1 to ${MAX_MESSAGE_LENGTH} characters. Both parties receive message.created.`,
+    requestParams: { path: bookingIdParams },
+    requestBody: jsonBody(postMessageInput),
+    responses: {
+      "201": jsonResponse("The message.", messageResponse),
+      "400": errorResponse("validation_failed or invalid_json."),
+      "401": errorResponse("unauthenticated"),
+      "403": errorResponse("forbidden: an admin may read the conversation but not write in it."),
+      "404": errorResponse("not_found: no such booking, or not yours to see."),
+    },
+  });
+}

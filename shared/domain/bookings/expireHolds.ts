@@ -1,0 +1,76 @@
+import type { CommandTx } from "../../db/runCommand.js";
+import type { StayRange } from "../../events/eventMap.js";
+import { emitAvailabilityChanged, tryLockListingsAvailability } from "./listingAvailability.js";
+import { bookingAudience, queryBookingViews } from "./view.js";
+
+export interface ExpireHoldsFilter {
+  /** Only this listing's holds (createBooking: the listing being booked). */
+  listingId?: string;
+  /** Only holds overlapping these dates. */
+  range?: StayRange;
+  /** At most this many holds in one go (default 500), so a sweep's transaction stays short. */
+  limit?: number;
+}
+
+const DEFAULT_LIMIT = 500;
+
+/**
+ * Marks unpaid holds past `expires_at` as `expired`, in the caller's transaction, with their
+ * `booking.updated` events, the `hold_expired_guest` email and one `listing.availability` per
+ * listing. Returns how many it expired. Safe to run from several workers at once: rows are taken
+ * with `for update skip locked`, and a listing whose availability another transaction is changing
+ * right now is skipped (that transaction expires what blocks it; the next sweep gets the rest).
+ * After commit, call `invalidateSearchCache` when it returned more than 0.
+ */
+export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {}): Promise<number> {
+  const conn = tx.em.getConnection();
+  const ctx = tx.em.getTransactionContext();
+  const where = ["b.status = 'pending_payment'", "b.expires_at <= now()"];
+  const params: unknown[] = [];
+  if (filter.listingId) {
+    where.push("b.listing_id = ?");
+    params.push(filter.listingId);
+  }
+  if (filter.range) {
+    where.push("daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')");
+    params.push(filter.range.checkIn, filter.range.checkOut);
+  }
+  // Almost always empty: this plain read keeps the common case at one cheap statement.
+  const candidates = await conn.execute<{ id: string; listing_id: string }[]>(
+    `select b.id, b.listing_id from bookings b where ${where.join(" and ")} order by b.expires_at limit ?`,
+    [...params, filter.limit ?? DEFAULT_LIMIT],
+    "all",
+    ctx,
+  );
+  if (!candidates.length) return 0;
+
+  const lockedListings = new Set(
+    await tryLockListingsAvailability(tx, [...new Set(candidates.map((c) => c.listing_id))]),
+  );
+  const ids = candidates.filter((c) => lockedListings.has(c.listing_id)).map((c) => c.id);
+  if (!ids.length) return 0;
+  // The conditions are checked again under the row lock: a hold paid or cancelled meanwhile stays as it is.
+  const expired = await conn.execute<{ id: string; listing_id: string }[]>(
+    `update bookings b set status = 'expired', updated_at = now()
+      where b.id in (select c.id from bookings c
+                      where c.id = any(?::uuid[]) and c.status = 'pending_payment' and c.expires_at <= now()
+                      for update skip locked)
+      returning b.id, b.listing_id`,
+    [`{${ids.join(",")}}`],
+    "all",
+    ctx,
+  );
+  if (!expired.length) return 0;
+
+  const views = await queryBookingViews(tx.em, "b.id = any(?::uuid[])", [`{${expired.map((e) => e.id).join(",")}}`]);
+  for (const booking of views) {
+    await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });
+    await tx.sideEffect("email", `email:hold_expired_guest:${booking.id}`, {
+      template: "hold_expired_guest",
+      bookingId: booking.id,
+      recipientUserId: booking.guestId,
+    });
+  }
+  for (const listingId of new Set(expired.map((e) => e.listing_id))) await emitAvailabilityChanged(tx, listingId);
+  return expired.length;
+}

@@ -1,0 +1,66 @@
+import type { CommandTx } from "../../db/runCommand.js";
+import { conflict, notFound } from "../../errors.js";
+import type { BookingStatus, BookingView } from "../../events/eventMap.js";
+import { BLOCKING_BOOKING_SQL } from "./availability.js";
+import { emitAvailabilityChanged, lockListingAvailability } from "./listingAvailability.js";
+import { assertTransition } from "./statusMachine.js";
+import { bookingAudience, loadBookingView } from "./view.js";
+
+export interface TransitionResult {
+  /** The status the booking had under the lock, just before this move. */
+  before: BookingStatus;
+  booking: BookingView;
+}
+
+/**
+ * Moves one booking to `to` in the caller's transaction: takes the listing's availability lock,
+ * then the booking row (`for update`, so a concurrent confirm and cancel cannot both win), checks
+ * the status machine (409 invalid_transition), and records `booking.updated` for guest and host,
+ * plus `listing.availability` when the move changes whether the stay blocks its dates.
+ * Confirming a hold whose dates were meanwhile taken (it had expired) is 409 dates_unavailable.
+ * Call it before locking the booking row yourself. Use-case side effects (emails, refunds) are the caller's.
+ */
+export async function transitionBooking(
+  tx: CommandTx,
+  bookingId: string,
+  to: BookingStatus,
+  options: { note?: string } = {},
+): Promise<TransitionResult> {
+  const conn = tx.em.getConnection();
+  const ctx = tx.em.getTransactionContext();
+  const [found] = await conn.execute<{ listing_id: string }[]>(
+    "select listing_id from bookings where id = ?",
+    [bookingId],
+    "all",
+    ctx,
+  );
+  if (!found) throw notFound("booking");
+  await lockListingAvailability(tx, found.listing_id);
+  const [locked] = await conn.execute<{ status: BookingStatus; blocking: boolean }[]>(
+    `select b.status, ${BLOCKING_BOOKING_SQL} as blocking from bookings b where b.id = ? for update`,
+    [bookingId],
+    "all",
+    ctx,
+  );
+  assertTransition(locked.status, to);
+  let blocking: boolean;
+  try {
+    const [updated] = await conn.execute<{ blocking: boolean }[]>(
+      `update bookings b set status = ?, note = coalesce(?, b.note), updated_at = now()
+        where b.id = ? returning ${BLOCKING_BOOKING_SQL} as blocking`,
+      [to, options.note ?? null, bookingId],
+      "all",
+      ctx,
+    );
+    blocking = updated.blocking;
+  } catch (err) {
+    if ((err as { code?: string }).code === "23P01") {
+      throw conflict("dates_unavailable", "Those dates have been booked by someone else meanwhile.");
+    }
+    throw err;
+  }
+  const booking = (await loadBookingView(tx.em, bookingId))!;
+  await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });
+  if (blocking !== locked.blocking) await emitAvailabilityChanged(tx, booking.listingId);
+  return { before: locked.status, booking };
+}

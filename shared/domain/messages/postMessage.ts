@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { CommandTx } from "../../db/runCommand.js";
+import { forbidden, notFound } from "../../errors.js";
+import type { MessageView } from "../../events/eventMap.js";
+import type { Actor } from "../accounts/tokens.js";
+import { bookingAudience, loadBookingView } from "../bookings/view.js";
+import { canPostMessage, canReadMessages } from "./policy.js";
+import { MESSAGE_COLUMNS, toMessageView } from "./view.js";
+
+export const MAX_MESSAGE_LENGTH = 5000;
+
+export const postMessageInput = z
+  .object({
+    // Surrounding whitespace is dropped; a message of only whitespace is empty.
+    body: z.string().trim().min(1, "must not be empty").max(MAX_MESSAGE_LENGTH),
+  })
+  .meta({ id: "PostMessageInput" });
+
+export type PostMessageInput = z.output<typeof postMessageInput>;
+
+/** The guest or the host writes in the booking's conversation; both hear of it (`message.created`). */
+export async function postMessage({
+  actor,
+  bookingId,
+  input,
+  tx,
+}: {
+  actor: Actor;
+  bookingId: string;
+  input: PostMessageInput;
+  tx: CommandTx;
+}): Promise<MessageView> {
+  const booking = await loadBookingView(tx.em, bookingId);
+  if (!booking || !canReadMessages(actor, booking)) throw notFound("booking");
+  if (!canPostMessage(actor, booking)) throw forbidden("Only the guest and the host write in this conversation.");
+  const [row] = await tx.em.getConnection().execute(
+    `with m as (insert into messages (booking_id, sender_id, body) values (?, ?, ?) returning *)
+     select ${MESSAGE_COLUMNS} from m join users u on u.id = m.sender_id`,
+    [bookingId, actor.id, input.body],
+    "all",
+    tx.em.getTransactionContext(),
+  );
+  const message = toMessageView(row as Parameters<typeof toMessageView>[0]);
+  await tx.emit({ type: "message.created", data: message, userIds: bookingAudience(booking) });
+  return message;
+}

@@ -1,0 +1,43 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { MessageView } from "../../events/eventMap.js";
+
+interface MessageRow {
+  id: string;
+  booking_id: string;
+  sender_id: string;
+  sender_name: string;
+  body: string;
+  created_at: Date;
+}
+
+/** Columns of a message as users see it, over `messages m` joined to its sender `u`. */
+export const MESSAGE_COLUMNS = "m.id, m.booking_id, m.sender_id, u.name as sender_name, m.body, m.created_at";
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    bookingId: row.booking_id,
+    senderId: row.sender_id,
+    senderName: row.sender_name,
+    body: row.body,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Messages by a where clause over `m` (parameters bound), in the given order. */
+export async function queryMessageViews(
+  em: EntityManager,
+  where: string,
+  params: unknown[],
+  orderAndLimit: string,
+): Promise<MessageView[]> {
+  const rows = await em
+    .getConnection()
+    .execute<MessageRow[]>(
+      `select ${MESSAGE_COLUMNS} from messages m join users u on u.id = m.sender_id where ${where} ${orderAndLimit}`,
+      params,
+      "all",
+      em.getTransactionContext(),
+    );
+  return rows.map(toMessageView);
+}
