@@ -1,8 +1,77 @@
 import Router from "@koa/router";
+import type { Actor } from "../../../shared/domain/accounts/tokens.js";
+import { readPayment } from "../../../shared/domain/payments/readPayment.js";
+import { startPayment } from "../../../shared/domain/payments/startPayment.js";
+import { chapaFromConfig } from "../../../shared/payments/chapa/fromConfig.js";
 import type { AppDeps } from "../../deps.js";
+import { requireUser } from "../../middlewares/auth.js";
+import { IDEMPOTENCY_HEADER, idempotent } from "../../middlewares/idempotency.js";
+import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
+import { presentPayment } from "../../presenters/payment.js";
+import { parse } from "../../validate.js";
+import { bookingIdFrom, bookingIdParams, idempotencyHeaders } from "../bookings/schemas.js";
+import { addChapaSignalRoutes } from "./chapaSignals.js";
+import { paymentResponse, txRefParams } from "./schemas.js";
 
-/** Payments: start a Chapa checkout, read, the return redirect, the Chapa webhook. */
-export function paymentRoutes(_deps: AppDeps): Router {
+const tags = ["payments"];
+const security = [{ bearer: [] }];
+
+/** Payments: start a Chapa checkout, read one; Chapa's signals (webhook, return, callback) in chapaSignals.ts. */
+export function paymentRoutes(deps: AppDeps): Router {
   const router = new Router();
+  const { orm } = deps;
+  const chapa = chapaFromConfig();
+
+  router.post("/bookings/:id/payments", requireUser, idempotent("payments.start", deps), async (ctx) => {
+    const bookingId = bookingIdFrom(ctx.params);
+    const { payment, created } = await startPayment(orm, chapa, { actor: ctx.state.user as Actor, bookingId });
+    ctx.status = created ? 201 : 200;
+    ctx.body = { payment: presentPayment(payment) };
+  });
+  describeRoute("post", "/bookings/:id/payments", {
+    tags,
+    security,
+    summary: "Start paying a held booking through Chapa's hosted checkout",
+    description:
+      "Only the booking's guest, while the booking is pending_payment and its hold has not expired. Open " +
+      "checkoutUrl to pay; the booking is confirmed once Chapa's payment is verified (webhook, return or " +
+      "reconciliation). While a pending payment exists it is returned again with 200 instead of a new one " +
+      `(201). Send an ${IDEMPOTENCY_HEADER} (≤ 255 chars) to retry safely: the same key replays the first response.`,
+    requestParams: { path: bookingIdParams, header: idempotencyHeaders },
+    responses: {
+      "201": jsonResponse("A new payment, status pending, with Chapa's checkoutUrl.", paymentResponse),
+      "200": jsonResponse("The booking's pending payment, returned again.", paymentResponse),
+      "401": errorResponse("unauthenticated: no, bad or expired token."),
+      "404": errorResponse("not_found: no such booking, or the caller is not its guest."),
+      "409": errorResponse(
+        "invalid_transition: the booking is not pending_payment; hold_expired: its hold has expired (book again); " +
+          "payment_in_progress: a concurrent start is still waiting for Chapa; idempotency_conflict: key reused " +
+          "with another request, or its first request is still running.",
+      ),
+      "502": errorResponse(
+        "payment_provider_error: Chapa is unreachable or refused the checkout; nothing is left pending, retry.",
+      ),
+    },
+  });
+
+  // Registered before GET /payments/:txRef, which would otherwise take "return" and "callback" for a txRef.
+  addChapaSignalRoutes(router, { orm, chapa });
+
+  router.get("/payments/:txRef", requireUser, async (ctx) => {
+    const { txRef } = parse(txRefParams, ctx.params);
+    ctx.body = { payment: presentPayment(await readPayment(orm, ctx.state.user as Actor, txRef)) };
+  });
+  describeRoute("get", "/payments/:txRef", {
+    tags,
+    security,
+    summary: "A payment, for its payer, the listing's host or an admin",
+    requestParams: { path: txRefParams },
+    responses: {
+      "200": jsonResponse("The payment; status pending, succeeded, failed or refunded.", paymentResponse),
+      "401": errorResponse("unauthenticated: no, bad or expired token."),
+      "404": errorResponse("not_found: no such payment, or not the caller's to see."),
+    },
+  });
+
   return router;
 }

@@ -1,0 +1,41 @@
+import type { Orm } from "../../db/orm.js";
+import { notFound } from "../../errors.js";
+import type { PaymentStatus, PaymentView } from "../../events/eventMap.js";
+import { logger } from "../../logger.js";
+import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import type { Actor } from "../accounts/tokens.js";
+import { canSeePayment } from "./policy.js";
+import { verifyAndSettle } from "./settlePayment.js";
+import { findPayment, toPaymentView } from "./store.js";
+
+/** A payment by tx_ref for its payer, the listing's host or an admin; 404 for anyone else. */
+export async function readPayment(orm: Orm, actor: Actor, txRef: string): Promise<PaymentView> {
+  const payment = await findPayment(orm.em.fork(), { txRef });
+  if (!payment || !canSeePayment(actor, { guestId: payment.guest_id, hostId: payment.host_id })) {
+    throw notFound("payment");
+  }
+  return toPaymentView(payment);
+}
+
+export interface CheckoutResult {
+  status: PaymentStatus | "unknown";
+  bookingId: string | null;
+}
+
+/**
+ * What the browser coming back from Chapa's checkout is told: the payment is verified and settled
+ * first (so a guest who paid lands on a confirmed booking even if the webhook is late). It never
+ * fails: an unknown tx_ref is `unknown`, and if Chapa cannot be asked the stored status is told
+ * (pending; the webhook or reconciliation settles it later).
+ */
+export async function checkoutResult(orm: Orm, chapa: ChapaClient, txRef: string): Promise<CheckoutResult> {
+  try {
+    const { payment } = await verifyAndSettle(orm, chapa, txRef);
+    return { status: payment?.status ?? "unknown", bookingId: payment?.bookingId ?? null };
+  } catch (err) {
+    if (!(err instanceof ChapaError)) throw err;
+    logger.warn({ txRef, err: err.message }, "could not verify a payment on return from checkout");
+    const payment = await findPayment(orm.em.fork(), { txRef });
+    return { status: payment?.status ?? "unknown", bookingId: payment?.booking_id ?? null };
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import { config } from "../../config.js";
+import type { Orm } from "../../db/orm.js";
+import { AppError } from "../../errors.js";
+import { logger } from "../../logger.js";
+import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import { verifyWebhookSignature, type WebhookHeaders } from "../../payments/chapa/signature.js";
+import { type SettleOutcome, verifyAndSettle } from "./settlePayment.js";
+import { query } from "./store.js";
+
+export interface WebhookDelivery {
+  /** The exact bytes Chapa signed (ctx.request.rawBody), never a re-serialisation of the parsed body. */
+  rawBody: string | undefined;
+  headers: WebhookHeaders;
+  /** The parsed JSON body. */
+  body: unknown;
+}
+
+export interface WebhookResult {
+  /** `ignored` when the body names no tx_ref; otherwise what settling led to. */
+  outcome: SettleOutcome | "ignored";
+  /** The same delivery had already been processed: nothing was done again. */
+  duplicate: boolean;
+}
+
+interface Receipt {
+  id: number;
+  outcome: string | null;
+  processed_at: Date | null;
+}
+
+/**
+ * Chapa's webhook, end to end: the signature is checked on the raw body in constant time (401
+ * invalid_signature, nothing stored); the delivery is recorded in webhook_receipts, deduplicated by
+ * the sha256 of the raw body (a redelivery of a processed one is answered without doing anything);
+ * then the tx_ref is verified with Chapa and settled, since the webhook is only a signal.
+ * If Chapa cannot be asked, this throws 502 payment_provider_error: the receipt stays unprocessed and
+ * Chapa's retry of the same delivery processes it (reconciliation covers retries that never come).
+ */
+export async function receiveChapaWebhook(
+  orm: Orm,
+  chapa: ChapaClient,
+  delivery: WebhookDelivery,
+): Promise<WebhookResult> {
+  const rawBody = delivery.rawBody ?? "";
+  if (!verifyWebhookSignature(rawBody, delivery.headers, config.CHAPA_WEBHOOK_SECRET)) {
+    throw new AppError("invalid_signature", 401, "The webhook signature is not valid.");
+  }
+  const { event, txRef, body } = readWebhook(delivery.body);
+  const receipt = await recordReceipt(orm, { dedupeKey: sha256(rawBody), event, txRef, body });
+  if (receipt.processed_at) {
+    return { outcome: (receipt.outcome ?? "ignored") as WebhookResult["outcome"], duplicate: true };
+  }
+  if (!txRef) {
+    logger.warn({ receiptId: receipt.id, event }, "Chapa webhook without tx_ref; recorded and ignored");
+    await finishReceipt(orm, receipt.id, "ignored");
+    return { outcome: "ignored", duplicate: false };
+  }
+  try {
+    const { outcome } = await verifyAndSettle(orm, chapa, txRef);
+    await finishReceipt(orm, receipt.id, outcome);
+    return { outcome, duplicate: false };
+  } catch (err) {
+    // Left unprocessed, so Chapa's retry of this very delivery is processed rather than taken for a duplicate.
+    await query(orm.em.fork(), "update webhook_receipts set outcome = 'error' where id = ? and processed_at is null", [
+      receipt.id,
+    ]);
+    if (!(err instanceof ChapaError)) throw err;
+    logger.warn(
+      { txRef, receiptId: receipt.id, err: err.message },
+      "could not verify a Chapa webhook; Chapa will retry",
+    );
+    throw new AppError("payment_provider_error", 502, "The payment could not be verified with Chapa; retry later.");
+  }
+}
+
+/** Chapa sends the fields flat; some integrations nest them under `data`. Both are accepted. */
+function readWebhook(parsed: unknown): { event: string | null; txRef: string | null; body: Record<string, unknown> } {
+  const body = isRecord(parsed) ? parsed : { value: parsed };
+  const fields = isRecord(body.data) ? { ...body, ...body.data } : body;
+  const text = (value: unknown, max: number) =>
+    typeof value === "string" && value.trim() && value.length <= max ? value.trim() : null;
+  return { event: text(fields.event, 80), txRef: text(fields.tx_ref ?? fields.trx_ref, 100), body };
+}
+
+async function recordReceipt(
+  orm: Orm,
+  receipt: { dedupeKey: string; event: string | null; txRef: string | null; body: Record<string, unknown> },
+): Promise<Receipt> {
+  const em = orm.em.fork();
+  const [inserted] = await query<Receipt>(
+    em,
+    `insert into webhook_receipts (provider, dedupe_key, event, tx_ref, body) values ('chapa', ?, ?, ?, ?::jsonb)
+     on conflict (dedupe_key) do nothing returning id, outcome, processed_at`,
+    [receipt.dedupeKey, receipt.event, receipt.txRef, JSON.stringify(receipt.body)],
+  );
+  if (inserted) return inserted;
+  const [existing] = await query<Receipt>(
+    em,
+    "select id, outcome, processed_at from webhook_receipts where dedupe_key = ?",
+    [receipt.dedupeKey],
+  );
+  return existing;
+}
+
+async function finishReceipt(orm: Orm, id: number, outcome: string): Promise<void> {
+  await query(orm.em.fork(), "update webhook_receipts set outcome = ?, processed_at = now() where id = ?", [
+    outcome,
+    id,
+  ]);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,55 @@
+import type { Orm } from "../../db/orm.js";
+import { logger } from "../../logger.js";
+import type { ChapaClient } from "../../payments/chapa/client.js";
+import { SETTLING_OUTCOMES, verifyAndSettle } from "./settlePayment.js";
+import { query } from "./store.js";
+
+export interface ReconcileOptions {
+  /** Only payments pending for longer than this (younger ones still expect their webhook). */
+  olderThanMinutes: number;
+  /** At most this many per run (default 100). */
+  limit?: number;
+  /**
+   * Payments pending for longer than this are no longer checked (default 48 h): abandoned checkouts stay
+   * pending at Chapa forever, and re-verifying all of them every run would crowd out the recent ones.
+   */
+  maxAgeHours?: number;
+}
+
+/**
+ * Verifies pending payments with Chapa and settles them through the same command as the webhook:
+ * it covers webhooks that never arrived. Most recent first, since those are the ones whose hold may
+ * still be confirmed. A payment Chapa cannot be asked about is skipped (logged) until the next run.
+ */
+export async function reconcilePendingPayments(
+  orm: Orm,
+  chapa: ChapaClient,
+  options: ReconcileOptions,
+): Promise<{ checked: number; settled: number }> {
+  const rows = await query<{ tx_ref: string }>(
+    orm.em.fork(),
+    `select tx_ref from payments
+      where status = 'pending'
+        and created_at < now() - ?::float8 * interval '1 minute'
+        and created_at > now() - ?::float8 * interval '1 hour'
+      order by created_at desc
+      limit ?`,
+    [options.olderThanMinutes, options.maxAgeHours ?? 48, options.limit ?? 100],
+  );
+  let settled = 0;
+  for (const { tx_ref: txRef } of rows) {
+    try {
+      const { outcome } = await verifyAndSettle(orm, chapa, txRef);
+      if (SETTLING_OUTCOMES.has(outcome)) {
+        settled++;
+        logger.info({ txRef, outcome }, "reconciliation settled a payment whose webhook did not arrive");
+      }
+    } catch (err) {
+      logger.warn(
+        { txRef, err: (err as Error).message },
+        "reconciliation could not settle a payment; next run retries",
+      );
+    }
+  }
+  return { checked: rows.length, settled };
+}
