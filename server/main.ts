@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
 import { setEventPublisher } from "../shared/events/publisher.js";
+import { createOrderedPublisher } from "../shared/events/relay.js";
 import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { logger } from "../shared/logger.js";
@@ -14,8 +15,14 @@ const redis = createRedis("app");
 const jobs = await JobProducer.open(`web-${process.pid}`);
 const app = buildApp({ orm, redis, jobs });
 const httpServer = createServer(app.callback());
-const io = createIo(httpServer, createRedis("socket.io"));
-setEventPublisher(createSocketPublisher(io));
+const adapterRedis = createRedis("socket.io");
+const io = createIo(httpServer, adapterRedis, { orm });
+// Fast path in global id order; also sends what is left unpublished (Redis was down) when it is back.
+const publisher = createOrderedPublisher(orm, createSocketPublisher(io), {
+  sweepEveryMs: config.EVENTS_RELAY_INTERVAL_MS,
+  wakeOn: adapterRedis,
+});
+setEventPublisher(publisher);
 
 httpServer.listen(config.PORT, () => logger.info({ port: config.PORT }, "web listening"));
 
@@ -26,7 +33,10 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "web shutting down");
   // Stop accepting, let in-flight requests finish, then close what they used.
   const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-  io.disconnectSockets(true);
+  // Close this instance's transports only: clients reconnect (to another instance) and resume.
+  // io.disconnectSockets() would go through the adapter and disconnect every instance's sockets.
+  publisher.stop();
+  for (const socket of io.of("/").sockets.values()) socket.conn.close();
   httpServer.closeIdleConnections();
   const forced = setTimeout(() => {
     logger.warn("in-flight requests still running after 10 s; closing them");

@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { EventType } from "../events/eventMap.js";
 import { getEventPublisher, markPublished, type PublishableEvent } from "../events/publisher.js";
 import type { EventInput } from "../events/record.js";
-import { recordEvent } from "../events/record.js";
+import { recordEvents } from "../events/record.js";
 import { logger } from "../logger.js";
 import { recordSideEffect } from "../sideEffects/record.js";
 import type { SideEffectKind, SideEffectMap } from "../sideEffects/sideEffectMap.js";
@@ -21,16 +21,24 @@ export interface CommandTx {
  * fails they stay unpublished and the worker's relay sends them.
  */
 export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promise<R>): Promise<R> {
-  const events: PublishableEvent[] = [];
+  let events: PublishableEvent[] = [];
   const result = await orm.em.fork().transactional(async (em) => {
+    const inputs: EventInput<EventType>[] = [];
     const tx: CommandTx = {
       em: em as EntityManager,
+      // Buffered and written last, under the event-order lock (see recordEvents): nothing else is
+      // locked after it, and the lock is held only for the INSERT and the COMMIT.
       emit: async (input) => {
-        events.push(await recordEvent(em as EntityManager, input));
+        inputs.push(input as EventInput<EventType>);
       },
       sideEffect: (kind, key, payload) => recordSideEffect(em as EntityManager, kind, key, payload),
     };
-    return command(tx);
+    const value = await command(tx);
+    if (inputs.length) {
+      await em.flush(); // the command's pending entity changes take their row locks before the lock
+      events = await recordEvents(em as EntityManager, inputs);
+    }
+    return value;
   });
   if (events.length) publishAfterCommit(orm, events);
   return result;

@@ -14,8 +14,14 @@ export interface PublishableEvent<T extends EventType = EventType> {
  * one is installed, events simply stay unpublished in the table for the relay to send.
  */
 export interface EventPublisher {
-  /** Sends the events to their rooms; it does not touch the database (callers mark them published). */
+  /**
+   * Sends the events to their rooms, or throws. A room publisher (createSocketPublisher) does not
+   * touch the database and callers mark the events published; an ordered one (createOrderedPublisher)
+   * sends every pending event in id order and marks them itself.
+   */
   publish(events: PublishableEvent[]): Promise<void>;
+  /** False while publishing would surely fail (its Redis is down): callers then skip the attempt. */
+  isReady?(): boolean;
 }
 
 /** Marks events published, on any connection or transaction (`execute` of MikroORM's connection). */

@@ -6,12 +6,19 @@ import { config } from "../config.js";
 /** Room names, shared by the web process (joining) and every publisher (emitting). */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const listingRoom = (listingId: string) => `listing:${listingId}`;
+/** A booking's own feed, for admins who subscribe to it (its guest and host get it in their user rooms). */
+export const bookingRoom = (bookingId: string) => `booking:${bookingId}`;
+
+/** Largest message a client may send; subscribe payloads are tiny, so anything bigger is abuse. */
+export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
 /** Options common to every Socket.IO server of ours: all meet on one Redis stream. */
 export function socketIoOptions(adapterRedis: Redis): Partial<ServerOptions> {
+  trackDuplicates(adapterRedis);
   return {
     path: "/socket.io",
     serveClient: false,
+    maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
     adapter: createAdapter(adapterRedis, {
       streamName: `${config.REDIS_KEY_PREFIX}socket.io`,
       sessionKeyPrefix: `${config.REDIS_KEY_PREFIX}sio:session:`,
@@ -21,10 +28,78 @@ export function socketIoOptions(adapterRedis: Redis): Partial<ServerOptions> {
   };
 }
 
+const adapterClients = new WeakMap<Server, Redis>();
+const duplicatesOf = new WeakMap<Redis, Redis[]>();
+
+/**
+ * The adapter reads the stream (XREAD) and listens to pub/sub on connections it duplicates from the
+ * one it is given; they are recorded here so "ready" can mean all of them, not just the publishing one.
+ */
+function trackDuplicates(adapterRedis: Redis): void {
+  if (duplicatesOf.has(adapterRedis)) return;
+  const duplicates: Redis[] = [];
+  duplicatesOf.set(adapterRedis, duplicates);
+  const duplicate = adapterRedis.duplicate.bind(adapterRedis);
+  adapterRedis.duplicate = ((...args: Parameters<Redis["duplicate"]>) => {
+    const client = duplicate(...args);
+    duplicates.push(client);
+    return client;
+  }) as Redis["duplicate"];
+}
+
+/** Remembers which Redis client carries a server's adapter, so publishers can check it is up. */
+export function registerAdapterRedis(io: Server, adapterRedis: Redis): Server {
+  adapterClients.set(io, adapterRedis);
+  return io;
+}
+
+export function adapterRedisOf(io: Server): Redis | undefined {
+  return adapterClients.get(io);
+}
+
+/** The status of the adapter's Redis connections: "ready" only when every one of them is. */
+export function adapterStatus(io: Server): string {
+  const main = adapterClients.get(io);
+  if (!main) return "ready"; // not ours (an in-memory adapter): nothing to wait for
+  const notReady = [main, ...(duplicatesOf.get(main) ?? [])].find((client) => client.status !== "ready");
+  return notReady ? notReady.status : "ready";
+}
+
 /**
  * A Socket.IO server never attached to HTTP: the worker publishes through it, on the same streams
  * adapter as the web instances (@socket.io/redis-emitter does not speak the streams protocol).
  */
 export function createDetachedIo(adapterRedis: Redis): Server {
-  return new Server(socketIoOptions(adapterRedis));
+  return registerAdapterRedis(new Server(socketIoOptions(adapterRedis)), adapterRedis);
+}
+
+interface PublishingAdapter {
+  doPublish?: (message: unknown) => Promise<unknown>;
+}
+
+/**
+ * `io.to(rooms).emit()` through the streams adapter, resolving once the XADD is acknowledged by
+ * Redis and rejecting if it failed. Why: the adapter swallows publish errors (it only logs them with
+ * `debug`), so a plain emit cannot tell a publisher whether the event left this process. The adapter
+ * calls its `doPublish` synchronously inside `emit`, which is where the XADD promise is caught.
+ */
+export function emitThroughAdapter(io: Server, rooms: string[], event: string, payload: unknown): Promise<void> {
+  const adapter = io.of("/").adapter as unknown as PublishingAdapter;
+  const original = adapter.doPublish;
+  if (typeof original !== "function") {
+    io.to(rooms).emit(event, payload); // an in-memory adapter: nothing to wait for
+    return Promise.resolve();
+  }
+  let published: Promise<unknown> | undefined;
+  adapter.doPublish = function (this: PublishingAdapter, message: unknown) {
+    published = original.call(this, message);
+    return published;
+  };
+  try {
+    io.to(rooms).emit(event, payload);
+  } finally {
+    adapter.doPublish = original;
+  }
+  if (!published) return Promise.reject(new Error("the Socket.IO adapter did not publish the event"));
+  return published.then(() => undefined);
 }

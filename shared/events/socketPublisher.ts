@@ -1,18 +1,54 @@
 import type { Server } from "socket.io";
+import type { EventEnvelope } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
-import { listingRoom, userRoom } from "./socketIo.js";
+import { adapterStatus, bookingRoom, emitThroughAdapter, listingRoom, userRoom } from "./socketIo.js";
+
+/** The booking an event is about, if any: its booking room receives it too (admins subscribe there). */
+export function bookingIdOf(envelope: EventEnvelope): string | null {
+  switch (envelope.type) {
+    case "booking.created":
+    case "booking.updated":
+      return (envelope as EventEnvelope<"booking.created">).data.id;
+    case "payment.updated":
+    case "message.created":
+      return (envelope as EventEnvelope<"payment.updated">).data.bookingId;
+    default:
+      return null;
+  }
+}
+
+/** Every room an event goes to. A socket in several of them still receives it once (one emit). */
+export function roomsOf(event: PublishableEvent): string[] {
+  const bookingId = bookingIdOf(event.envelope);
+  return [
+    ...event.userIds.map(userRoom),
+    ...(event.listingId ? [listingRoom(event.listingId)] : []),
+    ...(bookingId ? [bookingRoom(bookingId)] : []),
+  ];
+}
 
 /**
  * Emits committed events to their rooms through the streams adapter, so every instance's sockets get
- * them. An event emitted twice (fast path and relay racing) is harmless: clients drop duplicates by id.
+ * them, in id order. It resolves only once Redis has taken every event and throws otherwise, so the
+ * caller never marks as published an event that did not leave this process (the relay sends it).
+ * While the adapter's Redis connection is not ready it emits nothing at all: emitting to local
+ * sockets only would deliver out of order once the relay catches up.
  */
 export function createSocketPublisher(io: Server): EventPublisher {
   return {
+    isReady: () => adapterStatus(io) === "ready",
     async publish(events: PublishableEvent[]) {
-      for (const event of [...events].sort((a, b) => a.envelope.id - b.envelope.id)) {
-        const rooms = [...event.userIds.map(userRoom), ...(event.listingId ? [listingRoom(event.listingId)] : [])];
-        if (rooms.length) io.to(rooms).emit(event.envelope.type, event.envelope);
-      }
+      const status = adapterStatus(io);
+      if (status !== "ready") throw new Error(`Socket.IO adapter Redis is ${status}`);
+      // Issued back to back on one connection, the XADDs reach the stream in this order.
+      const sent = [...events]
+        .sort((a, b) => a.envelope.id - b.envelope.id)
+        .map((event) => {
+          const rooms = roomsOf(event);
+          return rooms.length ? emitThroughAdapter(io, rooms, event.envelope.type, event.envelope) : null;
+        });
+      const failed = (await Promise.allSettled(sent)).find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     },
   };
 }

@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
-import { createIo } from "../../server/realtime/io.js";
+import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
 import { initOrm } from "../../shared/db/orm.js";
-import { setEventPublisher } from "../../shared/events/publisher.js";
+import { getEventPublisher, setEventPublisher } from "../../shared/events/publisher.js";
+import { createOrderedPublisher, type OrderedPublisher } from "../../shared/events/relay.js";
 import { createSocketPublisher } from "../../shared/events/socketPublisher.js";
 import { JobProducer } from "../../shared/jobs/queue.js";
 import { createRedis } from "../../shared/redis.js";
@@ -15,19 +16,24 @@ export interface RunningApp {
   url: string;
   server: Server;
   io: IoServer;
+  /** The app's fast-path publisher (drain() sends whatever is pending, in order). */
+  publisher: OrderedPublisher;
   close(): Promise<void>;
 }
 
 /** The real web app on a real port, with its own connections (as server/main.ts builds it). */
-export async function startApp(options: { redisUrl?: string; extraRoutes?: Router } = {}): Promise<RunningApp> {
+export async function startApp(
+  options: { redisUrl?: string; extraRoutes?: Router; realtime?: Omit<RealtimeOptions, "orm"> } = {},
+): Promise<RunningApp> {
   const orm = await initOrm();
   const redis = createRedis("test-app", options.redisUrl);
   const adapterRedis = createRedis("test-io", options.redisUrl);
   const jobs = await JobProducer.open("test-web");
   const app = buildApp({ orm, redis, jobs }, { extraRoutes: options.extraRoutes });
   const server = createServer(app.callback());
-  const io = createIo(server, adapterRedis);
-  setEventPublisher(createSocketPublisher(io));
+  const io = createIo(server, adapterRedis, { orm, ...options.realtime });
+  const publisher = createOrderedPublisher(orm, createSocketPublisher(io), { sweepEveryMs: 500, wakeOn: adapterRedis });
+  setEventPublisher(publisher);
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -35,9 +41,12 @@ export async function startApp(options: { redisUrl?: string; extraRoutes?: Route
     url: `http://127.0.0.1:${port}`,
     server,
     io,
+    publisher,
     close: async () => {
-      setEventPublisher(null);
-      io.disconnectSockets(true);
+      publisher.stop();
+      if (getEventPublisher() === publisher) setEventPublisher(null);
+      // Local only: io.disconnectSockets() would reach other apps' sockets through the shared adapter.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await jobs.close();
       await orm.close();

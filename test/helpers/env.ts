@@ -27,7 +27,7 @@ process.env.REDIS_KEY_PREFIX = `t${suffix}:`;
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "warn";
 process.env.MAIL_DIR = `test-output/mail/${suffix}`;
 
-test.before("fresh database for this file", async () => {
+test.serial.before("fresh database for this file", async () => {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

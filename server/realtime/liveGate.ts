@@ -1,0 +1,107 @@
+import type { Server, Socket } from "socket.io";
+
+interface BroadcastPacket {
+  data?: unknown[];
+}
+
+interface BroadcastOptions {
+  rooms?: Set<string>;
+}
+
+interface GatedAdapter {
+  _encode(packet: BroadcastPacket, opts: unknown): unknown;
+  apply(opts: BroadcastOptions, callback: (socket: Socket) => void): void;
+}
+
+interface HeldPacket {
+  id: number | null;
+  /** Sent to the user's room: the kind of event the replay reads (others are never replayed). */
+  replayable: boolean;
+  deliver: () => void;
+}
+
+interface GateState {
+  userRoom: string;
+  /** Packets held while the replay runs; null once released. */
+  held: HeldPacket[] | null;
+  /** After the release: user events up to this id were replayed, drop their live copies. */
+  replayedUpTo: number;
+}
+
+export interface LiveGate {
+  /** From now on, broadcasts bound for this socket are held instead of written. */
+  hold(socket: Socket, userRoom: string): void;
+  /** Writes what was held, in arrival order, minus the user events the replay already sent. */
+  release(socket: Socket, replayedUpTo: number): void;
+  /** Runs `send` (the replay's own writes) past the gate. */
+  bypass(send: () => void): void;
+}
+
+/**
+ * Makes the seam between a socket's replay and its live events exact. The socket joins its user
+ * room BEFORE the replay reads PostgreSQL, so no event committed after a read can be missed; live
+ * events arriving meanwhile are held here and written after the replay. An event committed before
+ * the last read may be broadcast only later (its publisher is a bit behind, or Redis was down), so
+ * after the release, live user events up to the last replayed id are still dropped, until the first
+ * newer one passes (the stream is in id order, see publishPendingEvents). No gap, no duplicate.
+ *
+ * Socket.IO has no public hook on broadcasts, so this wraps the namespace adapter's `_encode` and
+ * `apply`, which its in-memory `broadcast` calls back to back, synchronously, for both local emits and
+ * those arriving from other instances (socket.io-adapter 2.5; the realtime tests cover it).
+ */
+export function installLiveGate(io: Server): LiveGate {
+  const adapter = io.of("/").adapter as unknown as GatedAdapter;
+  const gated = new Map<string, GateState>();
+  let broadcasting: BroadcastPacket | null = null;
+  let bypassing = false;
+
+  const encode = adapter._encode.bind(adapter);
+  adapter._encode = (packet, opts) => {
+    broadcasting = packet;
+    return encode(packet, opts);
+  };
+  const apply = adapter.apply.bind(adapter);
+  adapter.apply = (opts, callback) => {
+    const packet = broadcasting;
+    broadcasting = null;
+    if (!packet || bypassing || gated.size === 0) return apply(opts, callback);
+    const envelope = packet.data?.[1] as { id?: unknown } | undefined;
+    const id = typeof envelope?.id === "number" ? envelope.id : null;
+    apply(opts, (socket) => {
+      const state = gated.get(socket.id);
+      if (!state) return callback(socket);
+      const replayable = id !== null && opts.rooms?.has(state.userRoom) === true;
+      if (state.held) return void state.held.push({ id, replayable, deliver: () => callback(socket) });
+      if (replayable && id <= state.replayedUpTo) return; // its replayed copy went out already
+      if (replayable) gated.delete(socket.id); // newer than the replay: every later one is too
+      callback(socket);
+    });
+  };
+
+  return {
+    hold(socket, userRoom) {
+      gated.set(socket.id, { userRoom, held: [], replayedUpTo: 0 });
+      socket.once("disconnect", () => gated.delete(socket.id));
+    },
+    release(socket, replayedUpTo) {
+      const state = gated.get(socket.id);
+      if (!state?.held) return;
+      const held = state.held;
+      state.held = null;
+      state.replayedUpTo = replayedUpTo;
+      for (const packet of held) {
+        if (packet.replayable && packet.id !== null && packet.id <= replayedUpTo) continue;
+        if (packet.replayable) gated.delete(socket.id);
+        packet.deliver();
+      }
+    },
+    bypass(send) {
+      bypassing = true;
+      try {
+        send();
+      } finally {
+        bypassing = false;
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Socket } from "socket.io";
+import { z } from "zod";
+import type { Orm } from "../../shared/db/orm.js";
+import { canSeeBooking } from "../../shared/domain/bookings/policy.js";
+import type { SocketAck, SocketErrorCode } from "../../shared/events/protocol.js";
+import { bookingRoom, listingRoom } from "../../shared/events/socketIo.js";
+import { logger } from "../../shared/logger.js";
+import type { SocketSession } from "./auth.js";
+
+const target = z.union([z.strictObject({ bookingId: z.uuid() }), z.strictObject({ listingId: z.uuid() })]);
+
+export const errorAck = (code: SocketErrorCode, message: string): SocketAck => ({
+  ok: false,
+  error: { code, message },
+});
+const OK: SocketAck = { ok: true };
+
+const isSubscription = (room: string) => room.startsWith("booking:") || room.startsWith("listing:");
+
+/**
+ * The room a target names, if the socket's user may follow it. A booking: its guest, its host or an
+ * admin (bookings policy); anyone else gets not_found, exactly as for an unknown id, so ids never
+ * reveal that a booking exists. A listing's availability feed: anyone, if the listing exists.
+ */
+async function roomFor(em: EntityManager, session: SocketSession, input: z.infer<typeof target>) {
+  const execute = em.getConnection();
+  if ("bookingId" in input) {
+    const [booking] = await execute.execute<{ guest_id: string; host_id: string }[]>(
+      "select b.guest_id, l.host_id from bookings b join listings l on l.id = b.listing_id where b.id = ?",
+      [input.bookingId],
+    );
+    const visible = booking && canSeeBooking(session.user, { guestId: booking.guest_id, hostId: booking.host_id });
+    return visible ? bookingRoom(input.bookingId) : null;
+  }
+  const [listing] = await execute.execute("select 1 from listings where id = ?", [input.listingId]);
+  return listing ? listingRoom(input.listingId) : null;
+}
+
+/** `subscribe` / `unsubscribe` with `{bookingId}` or `{listingId}`, acknowledged as API.md says. */
+export function handleSubscriptions(socket: Socket, deps: { orm: Orm; maxSubscriptions: number }): void {
+  const session = socket.data as SocketSession;
+
+  const handler =
+    (action: (input: z.infer<typeof target>) => Promise<SocketAck>) =>
+    (...args: unknown[]) => {
+      // The ack is the last argument when the client asked for one; without it we still act, silently.
+      const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: SocketAck) => void) : null;
+      const parsed = args.length === 1 ? target.safeParse(args[0]) : null;
+      const result = parsed?.success
+        ? action(parsed.data).catch((err) => {
+            logger.error({ err, userId: session.user.id }, "socket subscription failed");
+            return errorAck("internal_error", "Something went wrong; try again.");
+          })
+        : Promise.resolve(errorAck("validation_failed", "Send one object: {bookingId} or {listingId}, a UUID."));
+      void result.then((r) => ack?.(r));
+    };
+
+  socket.on(
+    "subscribe",
+    handler(async (input) => {
+      const room = await roomFor(deps.orm.em.fork() as EntityManager, session, input);
+      if (!room) return errorAck("not_found", `The ${"bookingId" in input ? "booking" : "listing"} was not found.`);
+      if (!socket.connected || socket.rooms.has(room)) return OK; // gone meanwhile: joining would leak a room
+      const held = [...socket.rooms].filter(isSubscription).length;
+      if (held >= deps.maxSubscriptions) {
+        return errorAck("too_many_subscriptions", `At most ${deps.maxSubscriptions} subscriptions per connection.`);
+      }
+      socket.join(room);
+      return OK;
+    }),
+  );
+
+  socket.on(
+    "unsubscribe",
+    handler(async (input) => {
+      socket.leave("bookingId" in input ? bookingRoom(input.bookingId) : listingRoom(input.listingId));
+      return OK;
+    }),
+  );
+}

@@ -1,0 +1,53 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { EventEnvelope } from "../../events/eventMap.js";
+import { eventsForUser } from "../../events/replay.js";
+
+export interface NotificationsPage {
+  data: EventEnvelope[];
+  /** Pass as `after` for the next page; null when this page is the last one for now. */
+  nextCursor: string | null;
+  unread: number;
+}
+
+/** How many of the user's events are newer than their read mark. */
+export async function unreadCount(em: EntityManager, userId: string): Promise<number> {
+  const rows = await em.getConnection().execute<{ unread: string }[]>(
+    `select count(*) as unread from events e, users u
+      where u.id = ? and e.user_ids @> array[u.id] and e.id > u.notifications_read_up_to`,
+    [userId],
+  );
+  return Number(rows[0]?.unread ?? 0);
+}
+
+/** The caller's events after `after`, oldest first, with the unread count. */
+export async function listNotifications(
+  em: EntityManager,
+  userId: string,
+  query: { after: number; limit: number },
+): Promise<NotificationsPage> {
+  const [events, unread] = await Promise.all([
+    eventsForUser(em, userId, { after: query.after, limit: query.limit + 1 }),
+    unreadCount(em, userId),
+  ]);
+  const data = events.slice(0, query.limit);
+  const more = events.length > query.limit;
+  return { data, nextCursor: more ? String(data[data.length - 1].id) : null, unread };
+}
+
+/**
+ * Moves the user's read mark up to `upTo` (never back: a stale tab cannot un-read newer events, and
+ * never past the newest event that exists, so a future event is never born read).
+ */
+export async function markNotificationsRead(
+  em: EntityManager,
+  userId: string,
+  upTo: number,
+): Promise<{ readUpTo: number; unread: number }> {
+  const rows = await em.getConnection().execute<{ read_up_to: string }[]>(
+    `update users set notifications_read_up_to = greatest(notifications_read_up_to,
+        least(?::bigint, (select coalesce(max(id), 0) from events)))
+      where id = ? returning notifications_read_up_to as read_up_to`,
+    [upTo, userId],
+  );
+  return { readUpTo: Number(rows[0]?.read_up_to ?? 0), unread: await unreadCount(em, userId) };
+}

@@ -1,0 +1,41 @@
+/**
+ * The Socket.IO contract (API.md, "Real-time") as types, shared by the server and the browser client.
+ * Browser-safe: types and constants only.
+ */
+import type { EventEnvelope, EventType } from "./eventMap.js";
+
+/** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
+export interface HandshakeAuth {
+  token: string;
+  /** The greatest event id the client has seen: every later event of the user is replayed first. */
+  lastEventId?: number | string | null;
+}
+
+export type SubscribeTarget = { bookingId: string } | { listingId: string };
+
+export type SocketErrorCode =
+  | "validation_failed"
+  | "not_found"
+  | "rate_limited"
+  | "too_many_subscriptions"
+  | "internal_error";
+
+export type SocketAck = { ok: true } | { ok: false; error: { code: SocketErrorCode; message: string } };
+
+/** Sent once, just before the server disconnects a socket whose token expired. */
+export interface SessionExpired {
+  reason: "token_expired";
+  at: string;
+}
+
+/** The handshake failure messages (`connect_error` err.message). */
+export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable"] as const;
+
+export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
+  "session.expired": (info: SessionExpired) => void;
+};
+
+export interface ClientToServerEvents {
+  subscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
+  unsubscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
+}

@@ -1,0 +1,37 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { EventEnvelope, EventType } from "./eventMap.js";
+
+interface UserEventRow {
+  id: string;
+  type: EventType;
+  data: never;
+  created_at: Date;
+}
+
+/** Largest page of a user's events read at once (replay loops over pages). */
+export const REPLAY_PAGE_SIZE = 500;
+
+/**
+ * A user's events after `after`, oldest first: the socket replay and the notifications endpoints read
+ * this same log. Only events addressed to the user (user_ids) are here; listing availability events
+ * have no users and are live-only. No later event can appear below the last one returned (events
+ * become visible in id order, see recordEvents), so paging by "after the last id" never skips one.
+ */
+export async function eventsForUser(
+  em: EntityManager,
+  userId: string,
+  page: { after: number; limit: number },
+): Promise<EventEnvelope[]> {
+  const rows = await em
+    .getConnection()
+    .execute<UserEventRow[]>(
+      "select id, type, data, created_at from events where user_ids @> array[?]::uuid[] and id > ? order by id limit ?",
+      [userId, page.after, Math.min(page.limit, REPLAY_PAGE_SIZE)],
+    );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    type: row.type,
+    at: new Date(row.created_at).toISOString(),
+    data: row.data,
+  }));
+}

@@ -1,0 +1,192 @@
+import "./helpers/env.js";
+
+import test from "ava";
+import { connectRealtime, type RealtimeClient } from "../shared/events/client.js";
+import type { EventEnvelope } from "../shared/events/eventMap.js";
+import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { apiClient } from "./helpers/http.js";
+import { freePort, type Spawned, spawnEntry } from "./helpers/processes.js";
+import { connectSocket, settle, type TestSocket } from "./helpers/sockets.js";
+
+/**
+ * Two web processes and a worker, each its own OS process, meeting only through PostgreSQL and the
+ * Redis streams adapter. The web processes do not sweep for unpublished events here
+ * (EVENTS_RELAY_INTERVAL_MS=0), so an event that only a job can send proves the worker sent it.
+ */
+const processes: Spawned[] = [];
+const closers: (() => void)[] = [];
+const web: { port: number; url: string; process: Spawned }[] = [];
+let worker: Spawned;
+
+async function startWeb(port: number): Promise<Spawned> {
+  const spawned = spawnEntry("server/main.ts", { PORT: String(port), EVENTS_RELAY_INTERVAL_MS: "0" });
+  processes.push(spawned);
+  await spawned.waitFor(/web listening/, 30_000);
+  return spawned;
+}
+
+test.serial.before(async () => {
+  const ports = [await freePort(), await freePort()];
+  worker = spawnEntry("worker/main.ts", {
+    CRON_PUBLISH_EVENTS_EVERY: "1 second",
+    CRON_EXPIRE_HOLDS_EVERY: "1 second",
+  });
+  processes.push(worker);
+  const started = await Promise.all(ports.map(startWeb));
+  for (const [i, port] of ports.entries()) web.push({ port, url: `http://127.0.0.1:${port}`, process: started[i] });
+  await worker.waitFor(/worker started/, 30_000);
+});
+test.after.always(async () => {
+  for (const close of closers) close();
+  await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+  await closeFactories();
+});
+
+async function socketOn(url: string, user: TestUser): Promise<TestSocket> {
+  const s = await connectSocket(url, user.token);
+  closers.push(s.close);
+  return s;
+}
+
+async function book(url: string, guest: TestUser, listingId: string, from: number) {
+  const res = await apiClient(url).post(
+    "/api/v1/bookings",
+    { listingId, checkIn: day(from), checkOut: day(from + 2), guests: 1 },
+    guest.auth,
+  );
+  if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.booking as { id: string };
+}
+
+test.serial("a socket on instance B receives events caused by a request to instance A", async (t) => {
+  const [a, b] = web;
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const [hostOnB, guestOnA, thirdOnB, watcherOnB] = await Promise.all([
+    socketOn(b.url, host),
+    socketOn(a.url, guest),
+    socketOn(b.url, await createGuest()),
+    socketOn(b.url, await createGuest()),
+  ]);
+  t.deepEqual(await watcherOnB.subscribe({ listingId: listing.id }), { ok: true });
+
+  const booking = await book(a.url, guest, listing.id, 3);
+  const message = await apiClient(a.url).post(
+    `/api/v1/bookings/${booking.id}/messages`,
+    { body: "See you soon" },
+    guest.auth,
+  );
+  t.is(message.status, 201);
+  await hostOnB.waitForEvents(2);
+  await guestOnA.waitForEvents(1);
+  await watcherOnB.waitForEvents(1);
+  await settle();
+  t.deepEqual(
+    hostOnB.events.map((e) => e.type),
+    ["booking.created", "message.created"],
+  );
+  t.is((hostOnB.events[0] as EventEnvelope<"booking.created">).data.id, booking.id);
+  t.deepEqual(
+    guestOnA.events.map((e) => e.type),
+    ["message.created"],
+  );
+  t.deepEqual(
+    watcherOnB.events.map((e) => e.type),
+    ["listing.availability"],
+  );
+  t.deepEqual(thirdOnB.events, []);
+});
+
+test.serial("a socket on instance B receives events sent by jobs in the worker", async (t) => {
+  const [a, b] = web;
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const hostOnB = await socketOn(b.url, host);
+  const booking = await book(a.url, guest, listing.id, 10);
+  await hostOnB.waitForEvents(1);
+
+  // The expire sweep (a worker job running a command) expires the hold once it is past due.
+  await db().query("update bookings set expires_at = now() - interval '1 minute' where id = $1", [booking.id]);
+  await hostOnB.waitForEvents(2, 10_000);
+  const expired = hostOnB.events[1] as EventEnvelope<"booking.updated">;
+  t.is(expired.type, "booking.updated");
+  t.is(expired.data.status, "expired");
+
+  // An event committed but never published (as after a crash between commit and publish): the web
+  // processes never sweep here and no request runs meanwhile, so only the worker can send it.
+  const { rows } = await db().query(
+    `insert into events (type, user_ids, data) values ('booking.updated', array[$1]::uuid[], $2::jsonb) returning id`,
+    [host.id, JSON.stringify({ ...expired.data, note: "relayed" })],
+  );
+  const relayedId = Number(rows[0].id);
+  await hostOnB.waitForId(relayedId, 10_000);
+  t.is(hostOnB.events.at(-1)?.id, relayedId);
+  const published = await db().query("select published_at from events where id = $1", [relayedId]);
+  t.truthy(published.rows[0].published_at);
+});
+
+test.serial("a web instance killed and restarted: its clients reconnect and miss nothing", async (t) => {
+  const [a, b] = web;
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const booking = await book(b.url, guest, listing.id, 20);
+
+  const client: RealtimeClient = connectRealtime(a.url, {
+    token: host.token,
+    socketOptions: { transports: ["websocket"], reconnectionDelay: 200, reconnectionDelayMax: 500, forceNew: true },
+  });
+  closers.push(client.close);
+  const raw: number[] = [];
+  client.socket.onAny((_name, envelope: EventEnvelope) => raw.push(envelope.id));
+  const received: EventEnvelope[] = [];
+  client.onAny((event) => received.push(event));
+  await new Promise<void>((resolve) => client.socket.once("connect", () => resolve()));
+
+  const say = (body: string) =>
+    apiClient(b.url)
+      .post(`/api/v1/bookings/${booking.id}/messages`, { body }, guest.auth)
+      .then((r) => {
+        if (r.status !== 201) throw new Error(`message failed: ${r.status}`);
+      });
+  await say("before the crash");
+  await until(() => received.length === 1);
+
+  await a.process.stop("SIGKILL");
+  await until(() => !client.socket.connected);
+  for (const body of ["while A is down 1", "while A is down 2", "while A is down 3"]) await say(body);
+
+  a.process = await startWeb(a.port);
+  const trail: string[] = [];
+  client.socket.on("connect", () => trail.push(`connect recovered=${client.socket.recovered}`));
+  client.socket.on("connect_error", (err) => trail.push(`connect_error ${err.message}`));
+  await until(() => received.length === 4, 20_000).catch((err) => {
+    t.log(trail, raw, a.process.output().slice(-2000));
+    throw err;
+  });
+  await say("after the restart");
+  await until(() => received.length === 5);
+  await settle();
+
+  const expected = await db().query("select id from events where user_ids @> array[$1]::uuid[] order by id", [host.id]);
+  const ids = expected.rows.map((r) => Number(r.id)).slice(1); // the booking.created came before the socket
+  t.deepEqual(
+    received.map((e) => e.id),
+    ids,
+  );
+  t.deepEqual(
+    received.map((e) => (e as EventEnvelope<"message.created">).data.body),
+    ["before the crash", "while A is down 1", "while A is down 2", "while A is down 3", "after the restart"],
+  );
+  t.deepEqual(raw, ids, "the server itself sent each once, in order");
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

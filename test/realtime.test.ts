@@ -1,0 +1,385 @@
+import "./helpers/env.js";
+
+import { setTimeout as sleep } from "node:timers/promises";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import test from "ava";
+import jwt from "jsonwebtoken";
+import { config } from "../shared/config.js";
+import { initOrm, type Orm } from "../shared/db/orm.js";
+import type { EventEnvelope } from "../shared/events/eventMap.js";
+import { recordEvents } from "../shared/events/record.js";
+import { type RunningApp, startApp } from "./helpers/app.js";
+import {
+  closeFactories,
+  createAdmin,
+  createGuest,
+  createHost,
+  createListing,
+  createUser,
+  day,
+  db,
+  type TestUser,
+} from "./helpers/factories.js";
+import { apiClient } from "./helpers/http.js";
+import { connectSocket, emitEvents, handshakeError, settle, type TestSocket } from "./helpers/sockets.js";
+
+/**
+ * Sockets against the real web app (in this process, real port, real PostgreSQL and Redis). Events
+ * are caused through the HTTP routes (POST /bookings, /bookings/:id/messages, /bookings/:id/cancel);
+ * `emitEvents` (runCommand + tx.emit) is used only where many events for one user are needed fast.
+ */
+let app: RunningApp;
+let orm: Orm;
+let api: ReturnType<typeof apiClient>;
+const sockets: TestSocket[] = [];
+
+test.serial.before(async () => {
+  app = await startApp();
+  orm = await initOrm();
+  api = apiClient(app.url);
+});
+test.after.always(async () => {
+  for (const s of sockets) s.close();
+  await app?.close();
+  await orm?.close();
+  await closeFactories();
+});
+
+async function connect(user: TestUser, lastEventId?: number | string | null) {
+  const s = await connectSocket(app.url, user.token, { lastEventId });
+  sockets.push(s);
+  return s;
+}
+
+let nextDay = 5;
+async function book(guest: TestUser, listingId: string) {
+  const checkIn = day(nextDay);
+  nextDay += 3;
+  const res = await api.post(
+    "/api/v1/bookings",
+    { listingId, checkIn, checkOut: day(nextDay - 1), guests: 1 },
+    guest.auth,
+  );
+  if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.booking as { id: string; listingId: string };
+}
+
+const userEventIds = async (userId: string, after: number) =>
+  (
+    await db().query("select id from events where user_ids @> array[$1]::uuid[] and id > $2 order by id", [
+      userId,
+      after,
+    ])
+  ).rows.map((r) => Number(r.id));
+
+const lastEventId = async () => Number((await db().query("select coalesce(max(id), 0) as id from events")).rows[0].id);
+
+test("a handshake without a valid token, or for a deleted user, fails with connect_error unauthorized", async (t) => {
+  const gone = await createGuest();
+  await db().query("delete from users where id = $1", [gone.id]);
+  const expired = jwt.sign({ role: "guest" }, config.JWT_SECRET, {
+    algorithm: "HS256",
+    subject: (await createGuest()).id,
+    expiresIn: -10,
+  });
+  const forged = jwt.sign({ role: "admin" }, "not-the-secret-at-all", { algorithm: "HS256", subject: gone.id });
+  for (const auth of [
+    {},
+    { token: 42 },
+    { token: "garbage" },
+    { token: expired },
+    { token: forged },
+    { token: gone.token },
+  ]) {
+    t.is(await handshakeError(app.url, auth), "unauthorized", JSON.stringify(auth).slice(0, 60));
+  }
+  const guest = await createGuest();
+  t.is(await handshakeError(app.url, { token: guest.token, lastEventId: "-1" }), "validation_failed");
+  t.is(await handshakeError(app.url, { token: guest.token, lastEventId: { $gt: 1 } }), "validation_failed");
+});
+
+test("each event reaches exactly its users; a third user's socket receives nothing", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const third = await createGuest();
+  const admin = await createAdmin();
+  const listing = await createListing(host, { title: "Lake house" });
+  const [hostSocket, guestSocket, thirdSocket, watcher, adminSocket] = await Promise.all([
+    connect(host),
+    connect(guest),
+    connect(third),
+    connect(await createGuest()),
+    connect(admin),
+  ]);
+  t.deepEqual(await watcher.subscribe({ listingId: listing.id }), { ok: true });
+
+  const booking = await book(guest, listing.id);
+  t.deepEqual(await adminSocket.subscribe({ bookingId: booking.id }), { ok: true });
+  const message = await api.post(`/api/v1/bookings/${booking.id}/messages`, { body: "Arriving at 3pm" }, guest.auth);
+  t.is(message.status, 201);
+  const cancel = await api.post(`/api/v1/bookings/${booking.id}/cancel`, {}, host.auth);
+  t.is(cancel.status, 200);
+
+  const types = (s: TestSocket) => s.events.map((e) => e.type);
+  await hostSocket.waitForEvents(3);
+  await guestSocket.waitForEvents(2);
+  await watcher.waitForEvents(2);
+  await adminSocket.waitForEvents(2);
+  await settle();
+  t.deepEqual(types(hostSocket), ["booking.created", "message.created", "booking.updated"]);
+  t.deepEqual(types(guestSocket), ["message.created", "booking.updated"], "booking.created is the host's alert");
+  t.deepEqual(types(watcher), ["listing.availability", "listing.availability"]);
+  t.deepEqual(
+    types(adminSocket),
+    ["message.created", "booking.updated"],
+    "admin follows the booking from subscribe on",
+  );
+  t.deepEqual(thirdSocket.events, []);
+
+  const created = hostSocket.events[0] as EventEnvelope<"booking.created">;
+  t.is(created.data.id, booking.id);
+  t.is(created.data.listingTitle, "Lake house");
+  t.is(created.data.guestName, guest.name);
+  t.is(typeof created.id, "number");
+  t.truthy(Date.parse(created.at));
+  const [booked, freed] = watcher.events as EventEnvelope<"listing.availability">[];
+  t.is(booked.data.blocked.length, 1);
+  t.deepEqual(freed.data, { listingId: listing.id, blocked: [] });
+  t.is((guestSocket.events[1] as EventEnvelope<"booking.updated">).data.status, "cancelled");
+  t.true(
+    hostSocket.ids().every((id, i, all) => i === 0 || id > all[i - 1]),
+    "ids increase",
+  );
+});
+
+test("subscribe acks: others' bookings and unknown ids are not_found, bad input is validation_failed", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const stranger = await createGuest();
+  const listing = await createListing(host);
+  const booking = await book(guest, listing.id);
+  const [guestSocket, hostSocket, strangerSocket] = await Promise.all([
+    connect(guest),
+    connect(host),
+    connect(stranger),
+  ]);
+
+  t.deepEqual(await guestSocket.subscribe({ bookingId: booking.id }), { ok: true });
+  t.deepEqual(await hostSocket.subscribe({ bookingId: booking.id }), { ok: true });
+  const others = await strangerSocket.subscribe({ bookingId: booking.id });
+  const unknown = await strangerSocket.subscribe({ bookingId: "00000000-0000-4000-8000-000000000000" });
+  t.deepEqual(others, unknown, "someone else's booking looks exactly like an unknown one");
+  t.like(others, { ok: false, error: { code: "not_found" } });
+  t.like(await strangerSocket.subscribe({ listingId: "00000000-0000-4000-8000-000000000000" }), {
+    ok: false,
+    error: { code: "not_found" },
+  });
+  t.deepEqual(await strangerSocket.subscribe({ listingId: listing.id }), { ok: true }, "any listing's feed is public");
+
+  for (const bad of [
+    "x",
+    42,
+    null,
+    [],
+    ["a"],
+    { bookingId: "nope" },
+    { bookingId: booking.id, listingId: listing.id },
+    {},
+  ]) {
+    t.like(
+      await strangerSocket.subscribe(bad),
+      { ok: false, error: { code: "validation_failed" } },
+      JSON.stringify(bad),
+    );
+  }
+  // No ack, extra arguments, unknown events, a function as payload: ignored, the socket lives on.
+  strangerSocket.socket.emit("subscribe", { listingId: listing.id });
+  strangerSocket.socket.emit("subscribe");
+  strangerSocket.socket.emit("no-such-event", { a: 1 });
+  strangerSocket.socket.emit("subscribe", { listingId: listing.id }, "extra", () => {});
+  t.like(await strangerSocket.socket.timeout(5000).emitWithAck("unsubscribe", { listingId: listing.id }), { ok: true });
+  t.true(strangerSocket.socket.connected);
+
+  // The stranger sees nothing of the booking after all that.
+  await api.post(`/api/v1/bookings/${booking.id}/messages`, { body: "hello" }, guest.auth);
+  await hostSocket.waitForEvents(1);
+  await guestSocket.waitForEvents(1);
+  await settle();
+  t.deepEqual(strangerSocket.events, []);
+  t.deepEqual(
+    guestSocket.events.map((e) => e.type),
+    ["message.created"],
+    "subscribed to its own booking: still one copy",
+  );
+});
+
+test("limits: too_many_subscriptions past the cap, rate_limited past the messages per second", async (t) => {
+  const host = await createHost();
+  const user = await createGuest();
+  const max = config.SOCKET_MAX_SUBSCRIPTIONS;
+  const listings = await Promise.all(Array.from({ length: max + 1 }, () => createListing(host)));
+  const s = await connect(user);
+  const acks = [];
+  // Paced under the rate limit, so only the subscription cap can refuse.
+  for (let i = 0; i < listings.length; i += 10) {
+    acks.push(...(await Promise.all(listings.slice(i, i + 10).map((l) => s.subscribe({ listingId: l.id })))));
+    await sleep(600);
+  }
+  t.true(acks.slice(0, max).every((a) => a.ok));
+  t.like(acks[max], { ok: false, error: { code: "too_many_subscriptions" } });
+  t.deepEqual(await s.subscribe({ listingId: listings[0].id }), { ok: true }, "an existing one is still fine");
+
+  await sleep(1100); // a full bucket again
+  const burst = await Promise.all(Array.from({ length: 40 }, () => s.subscribe({ listingId: listings[0].id })));
+  const limited = burst.filter((a) => !a.ok && a.error.code === "rate_limited").length;
+  t.true(limited >= 40 - config.SOCKET_EVENTS_PER_SECOND - 2, `${limited} of 40 rate_limited`);
+  t.true(limited < 40);
+  t.true(s.socket.connected);
+});
+
+test("a message over 16 kB closes that socket only; the server keeps serving", async (t) => {
+  const user = await createGuest();
+  const s = await connect(user);
+  const closed = new Promise<string>((resolve) => s.socket.once("disconnect", (reason) => resolve(reason)));
+  s.socket.emit("subscribe", { listingId: "x".repeat(20_000) });
+  t.regex(await closed, /transport/);
+  const again = await connect(user);
+  t.like(await again.subscribe({ listingId: "00000000-0000-4000-8000-000000000000" }), {
+    error: { code: "not_found" },
+  });
+});
+
+test("a host offline while three changes happen reconnects with lastEventId and gets exactly those three, in order", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const first = await connect(host);
+  const booking = await book(guest, listing.id);
+  await first.waitForEvents(1);
+  const seen = first.events[0].id;
+  first.close();
+
+  const second = await book(guest, listing.id);
+  await api.post(`/api/v1/bookings/${booking.id}/messages`, { body: "Is there parking?" }, guest.auth);
+  await api.post(`/api/v1/bookings/${second.id}/cancel`, {}, guest.auth);
+  // Someone else's events in between must not be replayed to the host.
+  await book(await createGuest(), (await createListing(await createHost())).id);
+
+  const back = await connect(host, seen);
+  await back.waitForEvents(3);
+  await settle();
+  t.deepEqual(
+    back.events.map((e) => e.type),
+    ["booking.created", "message.created", "booking.updated"],
+  );
+  t.deepEqual(back.ids(), await userEventIds(host.id, seen));
+  t.is((back.events[0] as EventEnvelope<"booking.created">).data.id, second.id);
+
+  // Then live, after the replay, with no duplicate.
+  await api.post(`/api/v1/bookings/${booking.id}/messages`, { body: "Yes, one spot." }, host.auth);
+  await back.waitForEvents(4);
+  await settle();
+  t.deepEqual(back.ids(), await userEventIds(host.id, seen));
+});
+
+test("resuming while the user's events keep committing: replay then live, every id once, in order", async (t) => {
+  const user = await createGuest();
+  const data = (n: number) => ({ listingId: user.id, blocked: [{ checkIn: `n${n}`, checkOut: "" }] });
+  const emit = (n: number) =>
+    emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(n) }]).then(() => undefined);
+  for (let i = 0; i < 600; i += 50) {
+    await Promise.all(Array.from({ length: 50 }, (_, j) => emit(i + j))); // more than one replay page
+  }
+  const from = (await userEventIds(user.id, 0))[10];
+  let writing = true;
+  const writer = (async () => {
+    for (let n = 1000; writing; n++) await Promise.all([emit(n), emit(n + 0.5)]);
+  })();
+  const resumed = await connect(user, from);
+  await sleep(500);
+  writing = false;
+  await writer;
+  const expected = await userEventIds(user.id, from);
+  await resumed.waitForEvents(expected.length, 10_000);
+  await settle();
+  t.true(expected.length > 600, "more than one replay page, and live events during the replay");
+  t.deepEqual(resumed.ids(), expected);
+});
+
+test("event ids become visible in commit order: a later insert waits for the earlier transaction", async (t) => {
+  const user = await createGuest();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const event = {
+    type: "listing.availability" as const,
+    userIds: [user.id],
+    data: { listingId: user.id, blocked: [] },
+  };
+  // A transaction that has inserted its event and not committed yet: the raw form of the race.
+  let inserted!: () => void;
+  const insertedP = new Promise<void>((resolve) => {
+    inserted = resolve;
+  });
+  const open = orm.em.fork().transactional(async (em) => {
+    await recordEvents(em as EntityManager, [event]);
+    inserted();
+    await held;
+  });
+  await insertedP;
+  let laterDone = false;
+  const later = emitEvents(orm, [event]).then(() => {
+    laterDone = true;
+  });
+  await sleep(300);
+  t.false(laterDone, "the second insert waits for the open transaction to end");
+  t.deepEqual(await userEventIds(user.id, 0), [], "nothing visible yet");
+  release();
+  await open;
+  await later;
+  const ids = await userEventIds(user.id, 0);
+  t.is(ids.length, 2);
+  t.true(ids[0] < ids[1]);
+});
+
+test("a token that expires: the socket is told session.expired, then disconnected", async (t) => {
+  const user = await createUser();
+  const token = jwt.sign({ role: "guest" }, config.JWT_SECRET, {
+    algorithm: "HS256",
+    subject: user.id,
+    expiresIn: 2,
+  });
+  const s = await connectSocket(app.url, token);
+  sockets.push(s);
+  const expired = new Promise<{ reason: string }>((resolve) => s.socket.once("session.expired", resolve));
+  const disconnected = new Promise<string>((resolve) => s.socket.once("disconnect", resolve));
+  t.is((await expired).reason, "token_expired");
+  t.is(await disconnected, "io server disconnect", "a server disconnect: the client does not retry by itself");
+});
+
+test("a short disconnect recovers the session from the stream: missed events, rooms kept, no replay needed", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const s = await connectSocket(app.url, host.token, { reconnection: true });
+  sockets.push(s);
+  t.deepEqual(await s.subscribe({ listingId: listing.id }), { ok: true });
+  await book(guest, listing.id);
+  await s.waitForEvents(2);
+  const reconnected = new Promise<void>((resolve) => s.socket.io.once("reconnect", () => resolve()));
+  s.socket.io.engine.close(); // the network drops: a transport close, the client reconnects
+  await book(guest, listing.id); // while it is away
+  await reconnected;
+  await s.waitForEvents(4);
+  t.true(s.socket.recovered);
+  t.deepEqual(
+    s.events.map((e) => e.type),
+    ["booking.created", "listing.availability", "booking.created", "listing.availability"],
+  );
+  t.deepEqual(new Set(s.ids()).size, 4);
+  await book(guest, listing.id);
+  await s.waitForEvents(6);
+  t.is(s.events[5].type, "listing.availability", "the listing subscription survived the reconnect");
+  t.true((await lastEventId()) >= s.events[5].id);
+});
