@@ -2,6 +2,16 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+// Agenda's repeat intervals: "<number> <unit>" (human-interval, which reads "200 milliseconds" as
+// 200 s, hence no such unit here: write "0.2 seconds"), plain milliseconds, or a cron expression.
+const interval = (def: string) =>
+  z
+    .string()
+    .regex(
+      /^(\d+(\.\d+)?(\s*(seconds?|minutes?|hours?|days?|weeks?))?|(\S+\s+){4,5}\S+)$/,
+      'must be like "30 seconds", "500" (ms) or a cron expression',
+    )
+    .default(def);
 
 /** Every setting of both processes. Defaults are the embedded development setup. */
 const schema = z.object({
@@ -78,6 +88,31 @@ const schema = z.object({
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
   /** Events older than this are pruned (replay window). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Booking and listing subscriptions one socket may hold. */
+  SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
+  /** Messages one socket may send per second (token bucket, bursts up to the same number). */
+  SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
+  /** How often the web process sends events still unpublished (0: leave it to the worker's relay). */
+  EVENTS_RELAY_INTERVAL_MS: int(2000),
+  /** Cap on one retry delay of the exponential backoff. */
+  JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Jobs one worker runs at once, all types together. */
+  WORKER_MAX_CONCURRENCY: z.coerce.number().int().min(1).default(50),
+  /** Jobs of one type a worker may lock ahead of running them (0: no limit). */
+  JOB_LOCK_LIMIT: int(0),
+  /** Per-phase SMTP timeout (connect, greeting, idle socket); keep it well under JOB_LOCK_LIFETIME_MS. */
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** Pooled SMTP connections per worker. */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(5),
+  /** Schedules of the worker's tasks ("<n> <unit>" or a cron expression); tests shorten them. */
+  CRON_RELAY_OUTBOX_EVERY: interval("2 seconds"),
+  CRON_PUBLISH_EVENTS_EVERY: interval("1 second"),
+  CRON_EXPIRE_HOLDS_EVERY: interval("30 seconds"),
+  CRON_COMPLETE_STAYS_EVERY: interval("1 day"),
+  CRON_RECONCILE_PAYMENTS_EVERY: interval("5 minutes"),
+  CRON_PRUNE_EVENTS_EVERY: interval("1 day"),
+  /** Pending payments younger than this still expect their webhook; reconciliation leaves them alone. */
+  RECONCILE_PAYMENTS_OLDER_THAN_MINUTES: z.coerce.number().min(0).default(10),
 });
 
 export type Config = z.infer<typeof schema> & { queueUrl: string };

@@ -1,3 +1,4 @@
+import type { Agenda, DrainResult, Job, JobNotification } from "agenda";
 import { config } from "../shared/config.js";
 import { openQueue, type Queue } from "../shared/jobs/queue.js";
 
@@ -7,5 +8,74 @@ export function openWorkerQueue(): Promise<Queue> {
     name: `worker-${process.pid}`,
     processEveryMs: config.JOB_PROCESS_EVERY_MS,
     lockLifetimeMs: config.JOB_LOCK_LIFETIME_MS,
+    maxConcurrency: config.WORKER_MAX_CONCURRENCY,
   });
+}
+
+type ProcessorView = { jobProcessor?: { lockedJobs: Job[]; runningJobs: Job[] } };
+
+/**
+ * Stops taking jobs, lets running ones finish (up to `timeoutMs`), then releases the jobs this worker
+ * had locked but not started. Agenda's drain() leaves those locked, so another worker could only
+ * take them once their lock expired (JOB_LOCK_LIFETIME_MS): a scheduled task locked just before its
+ * tick would skip ticks for that long after every deploy.
+ */
+export async function drainAndRelease(agenda: Agenda, timeoutMs: number): Promise<DrainResult & { released: number }> {
+  // Agenda keeps these lists private; read them before drain() drops the processor.
+  const processor = (agenda as unknown as ProcessorView).jobProcessor;
+  // closeConnection false: the store must still answer the unlock; Queue#close closes it after.
+  const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+  if (!processor) return { ...result, released: 0 };
+  const running = new Set(processor.runningJobs.map((j) => String(j.attrs._id)));
+  const idle = processor.lockedJobs.filter((j) => !running.has(String(j.attrs._id))).map((j) => j.attrs._id!);
+  if (idle.length) await agenda.db.unlockJobs(idle);
+  return { ...result, released: idle.length };
+}
+
+const dueAt = (n: JobNotification) => (n.nextRunAt ? new Date(n.nextRunAt).getTime() : 0);
+
+type Channel = {
+  subscribe(handler: (n: JobNotification) => Promise<void> | void): () => void;
+  publishState?: unknown;
+  subscribeState?: unknown;
+};
+
+/**
+ * Throughput tuning of Agenda's notification path (measured in scripts/bench/jobs.ts), applied to
+ * the worker's channel before start():
+ * - every "new job" notification makes Agenda run a fill for that job name (lock jobs one by one
+ *   until none is left, the last query finding nothing). A burst of N jobs thus ran N fills at once,
+ *   N² lock attempts. Here notifications for a name are coalesced: while a fill runs, later ones
+ *   only ask for ONE more fill after it, which finds whatever arrived meanwhile.
+ * - Agenda broadcasts start/success/complete of every job to every process (3 NOTIFYs per job)
+ *   so that agenda.on("success") fires remotely; nothing here listens, so it is switched off.
+ */
+export function tuneNotifications(agenda: Agenda): void {
+  const channel = (agenda as unknown as { notificationChannel?: Channel }).notificationChannel;
+  if (!channel) return;
+  channel.publishState = undefined;
+  channel.subscribeState = undefined;
+  const subscribe = channel.subscribe.bind(channel);
+  channel.subscribe = (handler) => {
+    const pending = new Map<string, { next: JobNotification | null }>();
+    return subscribe(async (notification) => {
+      const inFlight = pending.get(notification.jobName);
+      if (inFlight) {
+        // Keep the most urgent: Agenda ignores a notification whose job is due after its next poll.
+        if (!inFlight.next || dueAt(notification) < dueAt(inFlight.next)) inFlight.next = notification;
+        return;
+      }
+      const entry: { next: JobNotification | null } = { next: notification };
+      pending.set(notification.jobName, entry);
+      try {
+        while (entry.next) {
+          const current = entry.next;
+          entry.next = null;
+          await handler(current);
+        }
+      } finally {
+        pending.delete(notification.jobName);
+      }
+    });
+  };
 }

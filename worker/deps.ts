@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Orm } from "../shared/db/orm.js";
 import type { EventPublisher } from "../shared/events/publisher.js";
 import type { Queue } from "../shared/jobs/queue.js";
+import type { Mailer } from "../shared/mail/mailer.js";
 
 /** What job handlers may use; opened once by main.ts. */
 export interface WorkerDeps {
@@ -10,4 +11,6 @@ export interface WorkerDeps {
   queue: Queue;
   /** Emits to Socket.IO rooms through a server never attached to HTTP, on the streams adapter. */
   publisher: EventPublisher;
+  /** SMTP (SMTP_URL) or .eml files (development). */
+  mailer: Mailer;
 }

@@ -1,11 +1,14 @@
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
 import { setEventPublisher } from "../shared/events/publisher.js";
+import { createOrderedPublisher } from "../shared/events/relay.js";
 import { createDetachedIo } from "../shared/events/socketIo.js";
 import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { logger } from "../shared/logger.js";
+import { createMailer } from "../shared/mail/mailer.js";
 import { createRedis } from "../shared/redis.js";
-import { openWorkerQueue } from "./agenda.js";
+import { drainAndRelease, openWorkerQueue, tuneNotifications } from "./agenda.js";
+import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import { registerJobs } from "./registry.js";
 
@@ -15,27 +18,37 @@ const queue = await openWorkerQueue();
 const io = createDetachedIo(createRedis("worker-io"));
 const publisher = createSocketPublisher(io);
 // Commands run by jobs publish their events after commit through the same publisher.
-setEventPublisher(publisher);
-const deps: WorkerDeps = { orm, redis, queue, publisher };
+setEventPublisher(createOrderedPublisher(orm, publisher)); // in global id order, like the web fast path
+const mailer = createMailer();
+const deps: WorkerDeps = { orm, redis, queue, publisher, mailer };
 registerJobs(deps);
 queue.agenda.on("error", (err) => logger.error({ err }, "agenda error"));
+queue.agenda.on("retry exhausted", (err, job) =>
+  logger.error(
+    { job: job.attrs.name, jobId: String(job.attrs._id), err: err.message },
+    "job failed for good; see GET /api/v1/admin/jobs?state=failed",
+  ),
+);
+await scheduleTasks(queue.agenda);
+tuneNotifications(queue.agenda);
 await queue.agenda.start();
-logger.info({ store: queue.kind }, "worker started");
+logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal, timeoutMs: config.WORKER_DRAIN_TIMEOUT_MS }, "worker draining");
-  // Running jobs finish (up to the timeout); jobs not started stay in the store for another worker.
-  const result = await queue.agenda.drain(config.WORKER_DRAIN_TIMEOUT_MS);
+  // Running jobs finish (up to the timeout); jobs not started are unlocked for another worker.
+  const result = await drainAndRelease(queue.agenda, config.WORKER_DRAIN_TIMEOUT_MS);
   if (result.timedOut) logger.warn({ running: result.running }, "drain timed out; unfinished jobs will be retried");
   await queue.close();
+  mailer.close();
   // A detached server has no engine to close (io.close() would throw): close only its adapter.
   await io.of("/").adapter.close();
   await orm.close();
   redis.disconnect();
-  logger.info({ completed: result.completed }, "worker stopped");
+  logger.info({ completed: result.completed, released: result.released }, "worker stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -3,12 +3,29 @@ import { config } from "../shared/config.js";
 import { JOB_NAMES, type JobName } from "../shared/jobs/jobMap.js";
 import { logger } from "../shared/logger.js";
 import type { WorkerDeps } from "./deps.js";
+import completePastStays from "./jobs/completePastStays.js";
 import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
+import expireUnpaidHolds from "./jobs/expireUnpaidHolds.js";
 import ping from "./jobs/ping.js";
+import pruneEvents from "./jobs/pruneEvents.js";
 import publishEvents from "./jobs/publishEvents.js";
+import reconcilePayments from "./jobs/reconcilePayments.js";
+import refundPayment from "./jobs/refundPayment.js";
+import relayOutbox from "./jobs/relayOutbox.js";
+import sendEmail from "./jobs/sendEmail.js";
 
 /** Every job file. A name that is not in JobMap, or one defined twice, stops the worker at start. */
-export const allJobs: JobDefinition<any>[] = [ping, publishEvents];
+export const allJobs: JobDefinition<any>[] = [
+  ping,
+  sendEmail,
+  refundPayment,
+  relayOutbox,
+  publishEvents,
+  expireUnpaidHolds,
+  completePastStays,
+  reconcilePayments,
+  pruneEvents,
+];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {
   const byName = new Map<JobName, JobDefinition<any>>();
@@ -31,6 +48,7 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
   const { agenda } = deps.queue;
   const exponential = backoffStrategies.exponential({
     delay: config.JOB_BACKOFF_MS,
+    maxDelay: config.JOB_BACKOFF_MAX_MS,
     maxRetries: config.JOB_MAX_ATTEMPTS - 1,
     jitter: 0.2,
   });
@@ -42,14 +60,19 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
         const log = logger.child({ job: def.name, jobId: String(job.attrs._id) });
         try {
           await def.handler(job.attrs.data as never, { deps, log, job: job as never });
+          // Debug: one line per run, with the run's start, so runs can be counted across workers.
+          log.debug({ startedAt: job.attrs.lastRunAt?.toISOString(), worker: process.pid }, "job ran");
         } catch (err) {
-          log.warn({ err: (err as Error).message, failCount: job.attrs.failCount ?? 0 }, "job failed");
+          log.warn({ err: (err as Error).message, attempt: (job.attrs.failCount ?? 0) + 1 }, "job failed");
           throw err;
         }
       },
       {
-        concurrency: def.options?.concurrency ?? concurrencyFor(def.name),
+        // Per job; JOB_CONCURRENCY_<NAME> overrides the file's default, JOB_CONCURRENCY the global one.
+        concurrency: concurrencyFor(def.name, def.options?.concurrency ?? config.JOB_CONCURRENCY),
+        lockLimit: config.JOB_LOCK_LIMIT,
         priority: def.options?.priority,
+        removeOnComplete: def.options?.removeOnComplete ?? false,
         backoff: retry
           ? (ctx) => {
               // A permanent failure is not retried; a transient one backs off exponentially with jitter.

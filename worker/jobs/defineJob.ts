@@ -18,6 +18,12 @@ export interface JobDefinition<N extends JobName = JobName> {
     /** Retries with exponential backoff (default true; scheduled sweeps just run again next tick). */
     retry?: boolean;
     priority?: number;
+    /**
+     * Delete the job once it succeeded (default false: it stays, completed). For jobs whose outcome
+     * is recorded elsewhere (a side effect's done_at): completed rows would only slow the store's
+     * "next job" query, which walks past them.
+     */
+    removeOnComplete?: boolean;
   };
 }
 

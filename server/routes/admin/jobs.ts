@@ -1,8 +1,117 @@
 import Router from "@koa/router";
+import type { JobWithState } from "agenda";
+import { z } from "zod";
+import { isJobId, JOB_STATES, listJobs, retryFailedJob } from "../../../shared/domain/jobs/adminJobs.js";
+import { notFound } from "../../../shared/errors.js";
+import { JOB_NAMES } from "../../../shared/jobs/jobMap.js";
 import type { AppDeps } from "../../deps.js";
+import { requireRole, requireUser } from "../../middlewares/auth.js";
+import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
+import { parse } from "../../validate.js";
 
-/** Admin: failed jobs and re-running them. */
-export function adminJobRoutes(_deps: AppDeps): Router {
+const jobsQuery = z.strictObject({
+  state: z.enum(JOB_STATES as [string, ...string[]]).optional(),
+  name: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // An offset: the job store's query pages by position (the list is for operators, not for feeds).
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/, "not a cursor from this endpoint")
+    .optional(),
+});
+
+const iso = z.string().nullable();
+const jobSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    state: z.enum(JOB_STATES as [string, ...string[]]),
+    data: z.unknown(),
+    failCount: z.number().int(),
+    failReason: z.string().nullable(),
+    failedAt: iso,
+    lastRunAt: iso,
+    lastFinishedAt: iso,
+    nextRunAt: iso.meta({
+      description: "For a failed job: when it is retried next; null once its attempts are used up.",
+    }),
+    repeatInterval: z.string().nullable(),
+  })
+  .meta({ id: "Job" });
+const pageSchema = z.object({ data: z.array(jobSchema), nextCursor: z.string().nullable(), total: z.number().int() });
+
+const time = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function presentJob(job: JobWithState): z.infer<typeof jobSchema> {
+  return {
+    id: String(job._id),
+    name: job.name,
+    state: job.state,
+    data: job.data ?? null,
+    failCount: job.failCount ?? 0,
+    failReason: job.failReason ?? null,
+    failedAt: time(job.failedAt),
+    lastRunAt: time(job.lastRunAt),
+    lastFinishedAt: time(job.lastFinishedAt),
+    nextRunAt: time(job.nextRunAt),
+    repeatInterval: job.repeatInterval == null ? null : String(job.repeatInterval),
+  };
+}
+
+/** Admin: the job store (failed jobs above all) and re-running a failed job. */
+export function adminJobRoutes(deps: AppDeps): Router {
   const router = new Router();
+  const admin = [requireUser, requireRole("admin")];
+
+  describeRoute("get", "/admin/jobs", {
+    tags: ["admin"],
+    summary: "Jobs by state, most recently finished first (admin)",
+    description:
+      "`state=failed` lists jobs whose last run failed: those waiting for a retry (nextRunAt set) and those " +
+      "that used up their attempts or failed permanently (nextRunAt null), which stay until retried.",
+    security: [{ bearer: [] }],
+    requestParams: { query: jobsQuery },
+    responses: {
+      200: jsonResponse("One page of jobs.", pageSchema),
+      400: errorResponse("validation_failed: unknown state or name, limit outside 1-100, bad cursor."),
+      401: errorResponse("unauthenticated"),
+      403: errorResponse("forbidden: admins only."),
+    },
+  });
+  router.get("/admin/jobs", ...admin, async (ctx) => {
+    const query = parse(jobsQuery, ctx.query);
+    const offset = Number(query.cursor ?? 0);
+    const page = await listJobs(deps.jobs.agenda, {
+      state: query.state as never,
+      name: query.name as never,
+      limit: query.limit,
+      offset,
+    });
+    const next = offset + page.jobs.length;
+    ctx.body = {
+      data: page.jobs.map(presentJob),
+      nextCursor: next < page.total ? String(next) : null,
+      total: page.total,
+    };
+  });
+
+  describeRoute("post", "/admin/jobs/:id/retry", {
+    tags: ["admin"],
+    summary: "Run a failed job again now, with a fresh attempt budget (admin)",
+    security: [{ bearer: [] }],
+    requestParams: { path: z.object({ id: z.string() }) },
+    responses: {
+      200: jsonResponse("The job, queued.", z.object({ job: jobSchema })),
+      401: errorResponse("unauthenticated"),
+      403: errorResponse("forbidden: admins only."),
+      404: errorResponse("not_found: no such job."),
+      409: errorResponse("job_not_failed: the job is not in the failed state (running, queued, completed…)."),
+    },
+  });
+  router.post("/admin/jobs/:id/retry", ...admin, async (ctx) => {
+    if (!isJobId(ctx.params.id)) throw notFound("job");
+    ctx.body = { job: presentJob(await retryFailedJob(deps.jobs.agenda, ctx.params.id)) };
+  });
+
   return router;
 }

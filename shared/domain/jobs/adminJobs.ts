@@ -1,0 +1,63 @@
+import { type Agenda, Job, type JobState, type JobWithState } from "agenda";
+import { conflict, notFound } from "../../errors.js";
+import type { JobName } from "../../jobs/jobMap.js";
+import { queueKind } from "../../jobs/queue.js";
+
+/** States as Agenda computes them from a job's timestamps; the same for every store. */
+export const JOB_STATES: readonly JobState[] = [
+  "failed",
+  "running",
+  "queued",
+  "scheduled",
+  "repeating",
+  "completed",
+  "paused",
+];
+
+/** A job id as the configured store writes them (PostgreSQL: UUID, MongoDB: ObjectId); anything else names no job. */
+export function isJobId(id: string): boolean {
+  return queueKind() === "mongodb"
+    ? /^[0-9a-f]{24}$/i.test(id)
+    : /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
+export interface JobQuery {
+  state?: JobState;
+  name?: JobName;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Jobs in a state, most recently finished first, through Agenda's store-neutral query (so MongoDB
+ * answers the same). "failed" means the last run failed: exhausted jobs (nextRunAt null) and jobs
+ * waiting for their next retry (nextRunAt set) alike.
+ */
+export async function listJobs(agenda: Agenda, query: JobQuery): Promise<{ jobs: JobWithState[]; total: number }> {
+  return agenda.queryJobs({
+    state: query.state,
+    name: query.name,
+    sort: { lastFinishedAt: "desc", nextRunAt: "desc" },
+    skip: query.offset,
+    limit: query.limit,
+  });
+}
+
+/**
+ * Runs a failed job again now, with a fresh attempt budget: Job#save writes only what a user may set
+ * and clears the failure (failCount, failReason, failedAt are the processor's), and it notifies the
+ * workers, so one picks the job up at once. 404 for an unknown id, 409 job_not_failed otherwise.
+ */
+export async function retryFailedJob(agenda: Agenda, id: string): Promise<JobWithState> {
+  if (!isJobId(id)) throw notFound("job");
+  const [found] = (await agenda.queryJobs({ id, limit: 1 })).jobs;
+  if (!found) throw notFound("job");
+  if (found.state !== "failed")
+    throw conflict("job_not_failed", `Only a failed job can be retried; this one is ${found.state}.`);
+  const { state: _state, ...attrs } = found;
+  const job = new Job(agenda, { ...attrs, failCount: 0, failReason: undefined, failedAt: undefined } as never);
+  job.schedule(new Date());
+  await job.save();
+  const [after] = (await agenda.queryJobs({ id, limit: 1 })).jobs;
+  return after ?? found;
+}

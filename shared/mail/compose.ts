@@ -1,0 +1,87 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { config } from "../config.js";
+import { loadBookingView } from "../domain/bookings/view.js";
+import type { SideEffectMap } from "../sideEffects/sideEffectMap.js";
+import type { OutgoingEmail } from "./mailer.js";
+import { renderEmail } from "./render.js";
+import { type EmailContext, templates } from "./templates.js";
+
+export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
+
+/** The Message-ID of a side effect's email: the same for every attempt, so copies are recognisable. */
+export function sideEffectMessageId(sideEffectId: number): string {
+  return `<side-effect-${sideEffectId}@nexus>`;
+}
+
+async function rows<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  return em.getConnection().execute<T[]>(sql, params, "all", em.getTransactionContext());
+}
+
+/**
+ * Builds the email of one `email` side effect from the state as it is NOW (names, dates, status):
+ * the side effect carries ids only. Returns a reason instead when the email no longer makes sense
+ * (the recipient or booking is gone, or the template says the moment has passed).
+ */
+export async function composeEmail(
+  em: EntityManager,
+  sideEffect: { id: number; key: string; payload: SideEffectMap["email"] },
+): Promise<ComposedEmail> {
+  const { template, bookingId, recipientUserId } = sideEffect.payload;
+  const render = templates[template];
+  if (!render) return { skip: `unknown template ${template}` };
+  const [recipient] = await rows<{ name: string; email: string }>(em, "select name, email from users where id = ?", [
+    recipientUserId,
+  ]);
+  if (!recipient) return { skip: "recipient not found" };
+  const booking = await loadBookingView(em, bookingId);
+  if (!booking) return { skip: "booking not found" };
+  const [listing] = await rows<{ host_name: string; city: string; country: string }>(
+    em,
+    "select u.name as host_name, l.city, l.country from listings l join users u on u.id = l.host_id where l.id = ?",
+    [booking.listingId],
+  );
+  const [payment] = await rows<{
+    amount: number;
+    currency: "ETB" | "USD";
+    status: never;
+    refund_status: string | null;
+  }>(
+    em,
+    `select amount, currency, status, refund_status from payments where booking_id = ?
+      order by (status in ('succeeded', 'refunded')) desc, created_at desc limit 1`,
+    [bookingId],
+  );
+  const base = config.PUBLIC_URL.replace(/\/+$/, "");
+  const bookingLink = `${base}/?booking=${encodeURIComponent(booking.id)}`;
+  const context: EmailContext = {
+    recipient,
+    booking,
+    hostName: listing.host_name,
+    place: { city: listing.city, country: listing.country },
+    payment: payment
+      ? {
+          amount: payment.amount,
+          currency: payment.currency,
+          status: payment.status,
+          refundStatus: payment.refund_status,
+        }
+      : null,
+    // The web app opens a booking (and its payment) from ?booking=<id>.
+    links: {
+      booking: bookingLink,
+      pay: bookingLink,
+      review: `${bookingLink}&review=1`,
+      listing: `${base}/?listing=${encodeURIComponent(booking.listingId)}`,
+    },
+  };
+  const content = render(context);
+  if ("skip" in content) return content;
+  return {
+    email: {
+      to: { name: recipient.name, address: recipient.email },
+      ...renderEmail(content),
+      messageId: sideEffectMessageId(sideEffect.id),
+      headers: { "X-Nexus-Template": template, "X-Nexus-Side-Effect": sideEffect.key },
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import type { BookingView, Currency, PaymentStatus } from "../events/eventMap.js";
+import type { EmailTemplate } from "../sideEffects/sideEffectMap.js";
+import { formatInstant, formatMoney, formatStay } from "./format.js";
+import type { Block, EmailContent } from "./render.js";
+
+/** Everything a template may say, loaded fresh when the email is sent (see compose.ts). */
+export interface EmailContext {
+  recipient: { name: string; email: string };
+  booking: BookingView;
+  hostName: string;
+  place: { city: string; country: string };
+  /** The booking's latest payment (a paid one first), when there is one. */
+  payment: { amount: number; currency: Currency; status: PaymentStatus; refundStatus: string | null } | null;
+  links: { booking: string; pay: string; review: string; listing: string };
+}
+
+/** A template either has something to say, or explains why this email no longer makes sense. */
+export type TemplateResult = EmailContent | { skip: string };
+
+const greeting = (c: EmailContext): Block => ({ paragraph: `Hi ${c.recipient.name},` });
+const stay = (b: BookingView) => formatStay(b.checkIn, b.checkOut, b.nights);
+
+function details(c: EmailContext, extra: [string, string][] = []): Block {
+  const b = c.booking;
+  return {
+    details: [
+      ["Place", b.listingTitle],
+      ["Where", `${c.place.city}, ${c.place.country}`],
+      ["Dates", stay(b)],
+      ["Guests", String(b.guests)],
+      ["Total", formatMoney(b.totalPrice, b.currency)],
+      ...extra,
+    ],
+  };
+}
+
+const viewBooking = (c: EmailContext): Block => ({ action: { label: "View the booking", url: c.links.booking } });
+const noteBlock = (b: BookingView): Block[] => (b.note ? [{ paragraph: `Note: ${b.note}` }] : []);
+/** A refund was requested or made for this booking's payment. */
+const refunded = (c: EmailContext) => c.payment?.status === "refunded" || c.payment?.refundStatus != null;
+const paidAmount = (c: EmailContext) =>
+  c.payment ? formatMoney(c.payment.amount, c.payment.currency) : formatMoney(c.booking.totalPrice, c.booking.currency);
+
+export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResult> = {
+  booking_alert_host: (c) => {
+    const b = c.booking;
+    const state =
+      b.status === "pending_payment" && b.expiresAt
+        ? `The dates are held for ${b.guestName} until ${formatInstant(b.expiresAt)} while they pay; we will email you as soon as the booking is confirmed.`
+        : b.status === "confirmed"
+          ? "It is already paid and confirmed."
+          : `It is now ${b.status.replace("_", " ")}.`;
+    return {
+      subject: `New booking: ${b.guestName} at ${b.listingTitle}`,
+      heading: "You have a new booking",
+      blocks: [
+        greeting(c),
+        { paragraph: `${b.guestName} booked ${b.listingTitle} for ${stay(b)}. ${state}` },
+        details(c),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  booking_held_guest: (c) => {
+    const b = c.booking;
+    // Sent a little after the booking was made: if it was paid, cancelled or expired meanwhile,
+    // a "pay now" email would be wrong, and the email for the new state is on its way.
+    if (b.status !== "pending_payment" || !b.expiresAt) return { skip: `booking is ${b.status}, no longer held` };
+    const expiry = formatInstant(b.expiresAt);
+    return {
+      subject: `Pay by ${expiry} to confirm ${b.listingTitle}`,
+      heading: "Your dates are held for you",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `We are holding ${b.listingTitle} for ${stay(b)} until ${expiry}. Pay ${formatMoney(b.totalPrice, b.currency)} before then to confirm the booking; after that the dates are released to other guests.`,
+        },
+        details(c, [["Held until", expiry]]),
+        { action: { label: "Pay now", url: c.links.pay } },
+      ],
+    };
+  },
+
+  booking_confirmed_guest: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Booking confirmed: ${b.listingTitle}`,
+      heading: `You are going to ${c.place.city}!`,
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Your payment went through and your booking of ${b.listingTitle} is confirmed. ${c.hostName} is expecting you.`,
+        },
+        details(c, [
+          ["Paid", paidAmount(c)],
+          ["Host", c.hostName],
+        ]),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  booking_confirmed_host: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Confirmed: ${b.guestName} at ${b.listingTitle}, ${stay(b)}`,
+      heading: "A booking is confirmed",
+      blocks: [
+        greeting(c),
+        { paragraph: `${b.guestName} paid ${paidAmount(c)} and their stay at ${b.listingTitle} is confirmed.` },
+        details(c, [["Guest", b.guestName]]),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  payment_failed_guest: (c) => {
+    const b = c.booking;
+    const stillHeld = b.status === "pending_payment" && b.expiresAt;
+    return {
+      subject: `Payment failed for ${b.listingTitle}`,
+      heading: "Your payment did not go through",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Your payment of ${paidAmount(c)} for ${b.listingTitle} (${stay(b)}) did not go through, and nothing was charged.`,
+        },
+        stillHeld
+          ? { paragraph: `The dates are still held for you until ${formatInstant(b.expiresAt!)}: you can try again.` }
+          : { paragraph: "The hold on these dates has ended; you can book again if they are still free." },
+        stillHeld
+          ? { action: { label: "Try again", url: c.links.pay } }
+          : { action: { label: "See the place", url: c.links.listing } },
+      ],
+    };
+  },
+
+  hold_expired_guest: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Your hold on ${b.listingTitle} has expired`,
+      heading: "Your hold has expired",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Your booking of ${b.listingTitle} for ${stay(b)} was not paid in time, so the dates have been released. Nothing was charged.`,
+        },
+        { action: { label: "Book again", url: c.links.listing } },
+      ],
+    };
+  },
+
+  booking_cancelled_guest: (c) => {
+    const b = c.booking;
+    const refund: Block[] = refunded(c)
+      ? [{ paragraph: `A refund of ${paidAmount(c)} is on its way; we will email you when it has been issued.` }]
+      : [];
+    return {
+      subject: `Booking cancelled: ${b.listingTitle}`,
+      heading: "Your booking is cancelled",
+      blocks: [
+        greeting(c),
+        { paragraph: `Your booking of ${b.listingTitle} for ${stay(b)} has been cancelled.` },
+        ...noteBlock(b),
+        ...refund,
+        viewBooking(c),
+      ],
+    };
+  },
+
+  booking_cancelled_host: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Booking cancelled: ${b.guestName} at ${b.listingTitle}`,
+      heading: "A booking is cancelled",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `${b.guestName}'s booking of ${b.listingTitle} for ${stay(b)} has been cancelled; those dates are free again.`,
+        },
+        ...noteBlock(b),
+        ...(refunded(c) ? [{ paragraph: `The guest is refunded ${paidAmount(c)}.` }] : []),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  refund_issued_guest: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Refund issued: ${paidAmount(c)} for ${b.listingTitle}`,
+      heading: "Your refund has been issued",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `We have refunded ${paidAmount(c)} for your cancelled booking of ${b.listingTitle} (${stay(b)}). Depending on your bank, it can take a few days to show.`,
+        },
+        viewBooking(c),
+      ],
+    };
+  },
+
+  review_request_guest: (c) => {
+    const b = c.booking;
+    return {
+      subject: `How was your stay at ${b.listingTitle}?`,
+      heading: "How was your stay?",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `We hope you enjoyed ${b.listingTitle} in ${c.place.city} (${stay(b)}). A short review helps ${c.hostName} and the next guests.`,
+        },
+        { action: { label: "Write a review", url: c.links.review } },
+      ],
+    };
+  },
+};

@@ -1,0 +1,148 @@
+import "./helpers/env.js";
+
+import { setTimeout as sleep } from "node:timers/promises";
+import test from "ava";
+import { eventually, insertBooking, jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
+import { closeFactories, createGuest, createHost, createListing, db } from "./helpers/factories.js";
+import { type Spawned, spawnEntry } from "./helpers/processes.js";
+import { TestSmtp } from "./helpers/smtp.js";
+
+test.after.always(() => closeFactories());
+
+function startWorker(t: { teardown(fn: () => unknown): void }, env: Record<string, string>): Spawned {
+  const worker = spawnEntry("worker/main.ts", {
+    CRON_RELAY_OUTBOX_EVERY: "0.2 seconds",
+    JOB_PROCESS_EVERY_MS: "200",
+    ...env,
+  });
+  t.teardown(() => worker.stop("SIGKILL"));
+  return worker;
+}
+
+test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime another worker sends it, once", async (t) => {
+  const smtp = await TestSmtp.start();
+  t.teardown(() => smtp.close());
+  // Attempts to spare: a second run held off by the row lock during the hang fails (and retries).
+  const env = { SMTP_URL: smtp.url, JOB_LOCK_LIFETIME_MS: "2000", JOB_BACKOFF_MS: "300", JOB_MAX_ATTEMPTS: "10" };
+  const workers = [startWorker(t, env), startWorker(t, env)];
+  await Promise.all(workers.map((w) => w.waitFor(/worker started/)));
+
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const booking = await insertBooking(listing, guest, {
+    status: "confirmed",
+    checkIn: "2033-01-01",
+    checkOut: "2033-01-03",
+  });
+  const stalled = smtp.stallNextData();
+  const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
+  await stalled; // one worker has sent the whole message; the server does not answer it
+  const [lockedJob] = await jobsOfSideEffect(id);
+  const stuck = workers.find((w) => lockedJob.last_modified_by === `worker-${w.child.pid}`)!;
+  const survivor = workers.find((w) => w !== stuck)!;
+  t.truthy(stuck, "the job is locked by the worker that is sending");
+
+  // Past the lock lifetime the other worker may take the job, but the side effect is still being
+  // sent (its row is locked by the stuck worker's transaction): it must not send a second copy.
+  await sleep(3000);
+  t.is(smtp.messages.length, 0, "nothing sent while the first attempt hangs");
+  const blocked = workers.some((w) => w.output().includes(`side effect ${id} is being sent by another run`));
+  t.log(`a second run tried during the hang and was held off by the row lock: ${blocked}`);
+  await stuck.stop("SIGKILL");
+  t.is((await sideEffectRow(id)).done_at, null);
+
+  const [mail] = await smtp.waitForMessages(1, 15_000);
+  t.deepEqual(mail.envelopeTo, [guest.email]);
+  t.is(mail.messageId, `<side-effect-${id}@nexus>`);
+  const row = await eventually(async () => {
+    const r = await sideEffectRow(id);
+    return r.done_at ? r : null;
+  }, "done_at");
+  t.is(row.attempts, 1, "the killed attempt never got to record anything");
+  await survivor.waitFor(new RegExp(`"sideEffectId":${id},.*"msg":"email sent"`)); // the other worker sent it
+  await sleep(1000);
+  t.is(smtp.messages.length, 1, "the recipient got one email in the end");
+  t.is(smtp.dataAttempts, 2, "the stalled attempt and the one that was accepted");
+  // SIGTERM: exit 0, and nothing left locked by it (jobs it had locked ahead are released at once).
+  t.is(await survivor.stop("SIGTERM"), 0);
+  const { rows: locked } = await db().query(
+    "select name from agenda_jobs where locked_at is not null and last_modified_by = $1",
+    [`worker-${survivor.child.pid}`],
+  );
+  t.deepEqual(locked, []);
+});
+
+interface Run {
+  job: string;
+  startedAt: number;
+  worker: number;
+}
+
+function runsIn(output: string): Run[] {
+  return output
+    .split("\n")
+    .filter((line) => line.includes('"msg":"job ran"'))
+    .map((line) => JSON.parse(line))
+    .map((l) => ({ job: l.job, startedAt: Date.parse(l.startedAt), worker: l.worker }));
+}
+
+test.serial("two workers: each scheduled tick runs once, and each expired hold is expired once", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listings = await Promise.all([1, 2, 3].map(() => createListing(host)));
+  const holds: string[] = [];
+  for (const [i, listing] of listings.entries()) {
+    for (let n = 0; n < 5; n++) {
+      holds.push(
+        await insertBooking(listing, guest, {
+          status: "pending_payment",
+          checkIn: `2034-0${i + 1}-${String(n * 3 + 1).padStart(2, "0")}`,
+          checkOut: `2034-0${i + 1}-${String(n * 3 + 3).padStart(2, "0")}`,
+          expiresInMinutes: -1,
+        }),
+      );
+    }
+  }
+  const env = {
+    LOG_LEVEL: "debug",
+    CRON_EXPIRE_HOLDS_EVERY: "0.5 seconds",
+    CRON_RELAY_OUTBOX_EVERY: "0.5 seconds",
+    CRON_PUBLISH_EVENTS_EVERY: "0.5 seconds",
+    JOB_PROCESS_EVERY_MS: "100",
+  };
+  const workers = [startWorker(t, env), startWorker(t, env)];
+  await Promise.all(workers.map((w) => w.waitFor(/worker started/)));
+  await sleep(5000);
+  await Promise.all(workers.map((w) => w.stop("SIGTERM")));
+
+  for (const job of ["expireUnpaidHolds", "relayOutbox", "publishEvents"]) {
+    const runs = workers
+      .flatMap((w) => runsIn(w.output()))
+      .filter((r) => r.job === job)
+      .sort((a, b) => a.startedAt - b.startedAt);
+    const perWorker = workers.map((w) => runs.filter((r) => r.worker === w.child.pid).length);
+    t.log(`${job}: ${runs.length} runs in ~5 s (per worker: ${perWorker.join(" + ")})`);
+    t.true(runs.length >= 7, `${job}: runs every 0.5 s tick, got ${runs.length}`);
+    const gaps = runs.slice(1).map((r, i) => r.startedAt - runs[i].startedAt);
+    t.true(
+      gaps.every((gap) => gap >= 480),
+      `${job}: runs are at least one interval apart (no tick ran twice): ${gaps.join(", ")} ms`,
+    );
+  }
+
+  const { rows: bookings } = await db().query("select status from bookings where id = any($1::uuid[])", [holds]);
+  t.true(
+    bookings.every((b) => b.status === "expired"),
+    "every hold expired",
+  );
+  const {
+    rows: [counts],
+  } = await db().query(
+    `select (select count(*)::int from events where type = 'booking.updated' and data->>'id' = any($1::text[])) as events,
+            (select count(*)::int from side_effects where key like 'email:hold_expired_guest:%'
+                                                    and payload->>'bookingId' = any($1::text[])) as emails`,
+    [holds],
+  );
+  t.deepEqual(counts, { events: holds.length, emails: holds.length }, "one event and one email per expired hold");
+});

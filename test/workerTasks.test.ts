@@ -1,0 +1,164 @@
+import "./helpers/env.js";
+
+import test from "ava";
+import { initOrm, type Orm } from "../shared/db/orm.js";
+import { runCommand } from "../shared/db/runCommand.js";
+import { completePastStays } from "../shared/domain/bookings/completePastStays.js";
+import { pruneEvents } from "../shared/domain/events/pruneEvents.js";
+import { JOB_NAMES } from "../shared/jobs/jobMap.js";
+import { JobProducer } from "../shared/jobs/queue.js";
+import { relaySideEffects } from "../shared/sideEffects/relay.js";
+import { SCHEDULES } from "../worker/cron.js";
+import { defineJob, type JobDefinition } from "../worker/jobs/defineJob.js";
+import { allJobs, checkRegistry, concurrencyFor } from "../worker/registry.js";
+import { insertBooking, jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
+import { closeFactories, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
+
+let orm: Orm;
+let producer: JobProducer;
+test.serial.before(async () => {
+  orm = await initOrm();
+  producer = await JobProducer.open("test-relay");
+});
+test.after.always(async () => {
+  await producer?.close();
+  await orm?.close();
+  await closeFactories();
+});
+
+const noop = async () => undefined;
+
+test("the registry refuses an unknown job name and a job defined twice, and covers every job and schedule", (t) => {
+  const unknown = { name: "sendSms", handler: noop } as unknown as JobDefinition<any>;
+  t.throws(() => checkRegistry([...allJobs, unknown]), { message: /unknown job name "sendSms"/ });
+  const twice = defineJob({ name: "ping", handler: noop });
+  t.throws(() => checkRegistry([...allJobs, twice]), { message: /job "ping" is defined twice/ });
+  const registry = checkRegistry(allJobs);
+  t.deepEqual([...registry.keys()].sort(), [...JOB_NAMES].sort(), "one file per job of JobMap");
+  for (const { name } of SCHEDULES) t.true(registry.has(name), `scheduled task ${name} has a job`);
+});
+
+test("JOB_CONCURRENCY_<NAME> sets one job's concurrency", (t) => {
+  process.env.JOB_CONCURRENCY_SENDEMAIL = "25";
+  t.teardown(() => delete process.env.JOB_CONCURRENCY_SENDEMAIL);
+  t.is(concurrencyFor("sendEmail"), 25);
+  t.is(concurrencyFor("ping", 7), 7);
+  process.env.JOB_CONCURRENCY_SENDEMAIL = "zero";
+  t.is(concurrencyFor("sendEmail", 10), 10, "a bad value is ignored");
+});
+
+async function emailFixtures(count: number): Promise<number[]> {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(40), checkOut: day(42) });
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const { rows } = await db().query(
+      "insert into side_effects (kind, key, payload) values ('email', $1, $2::jsonb) returning id",
+      [
+        `email:test:${booking}:${i}`,
+        JSON.stringify({ template: "booking_confirmed_guest", bookingId: booking, recipientUserId: guest.id }),
+      ],
+    );
+    ids.push(Number(rows[0].id));
+  }
+  return ids;
+}
+
+test.serial(
+  "the relay turns each side effect into exactly one job, even with two relays at once and after a crash",
+  async (t) => {
+    const ids = await emailFixtures(60);
+    const [a, b] = await Promise.all([
+      relaySideEffects(orm, producer, { limit: 40 }),
+      relaySideEffects(orm, producer, { limit: 40 }),
+    ]);
+    t.is(a + b, 60, "the two relays shared the rows (skip locked), none twice");
+    for (const id of ids) {
+      t.is((await jobsOfSideEffect(id)).length, 1);
+      t.truthy((await sideEffectRow(id)).enqueued_at);
+    }
+    const [job] = await jobsOfSideEffect(ids[0]);
+    t.is(job.name, "sendEmail");
+
+    // A relay that died after saving the job but before committing enqueued_at: the next one finds the job.
+    await db().query("update side_effects set enqueued_at = null where id = $1", [ids[0]]);
+    t.is(await relaySideEffects(orm, producer), 1);
+    t.deepEqual(
+      (await jobsOfSideEffect(ids[0])).map((j) => j.id),
+      [job.id],
+      "the same job, untouched",
+    );
+    // And the database itself refuses a second job for the same side effect.
+    const duplicate = await t.throwsAsync(producer.enqueue("sendEmail", { sideEffectId: ids[0] }));
+    t.is((duplicate as { code?: string }).code, "23505");
+    t.is(await relaySideEffects(orm, producer), 0, "nothing left to relay");
+  },
+);
+
+test.serial("past confirmed stays become completed, once, with their events and review request", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const past = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(-3), checkOut: day(0) });
+  const current = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(0), checkOut: day(2) });
+  const cancelled = await insertBooking(listing, guest, { status: "cancelled", checkIn: day(-9), checkOut: day(-7) });
+
+  t.is(await runCommand(orm, (tx) => completePastStays(tx)), 1);
+  t.is(await runCommand(orm, (tx) => completePastStays(tx)), 0, "a second sweep finds nothing");
+  const { rows } = await db().query("select id, status from bookings where id = any($1::uuid[])", [
+    [past, current, cancelled],
+  ]);
+  const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+  t.deepEqual(status, { [past]: "completed", [current]: "confirmed", [cancelled]: "cancelled" });
+
+  const { rows: events } = await db().query(
+    "select type, user_ids, data->>'status' as status from events where data->>'id' = $1",
+    [past],
+  );
+  t.is(events.length, 1);
+  t.is(events[0].type, "booking.updated");
+  t.is(events[0].status, "completed");
+  t.deepEqual([...events[0].user_ids].sort(), [guest.id, host.id].sort());
+  const { rows: availability } = await db().query(
+    "select count(*)::int as n from events where type = 'listing.availability' and listing_id = $1",
+    [listing.id],
+  );
+  t.is(availability[0].n, 1);
+  const { rows: effects } = await db().query("select key, payload from side_effects where payload->>'bookingId' = $1", [
+    past,
+  ]);
+  t.deepEqual(effects, [
+    {
+      key: `email:review_request_guest:${past}`,
+      payload: { template: "review_request_guest", bookingId: past, recipientUserId: guest.id },
+    },
+  ]);
+});
+
+test.serial("pruneEvents deletes events older than the retention, in batches, and keeps the rest", async (t) => {
+  await db().query(
+    `insert into events (type, data, created_at)
+     select 'booking.updated', '{}'::jsonb, now() - interval '40 days' from generate_series(1, 25)`,
+  );
+  const {
+    rows: [recent],
+  } = await db().query("insert into events (type, data) values ('booking.updated', '{}'::jsonb) returning id");
+  t.is(await pruneEvents(orm, { olderThanDays: 30, batchSize: 10 }), 25);
+  const { rows } = await db().query("select id from events where created_at < now() - interval '30 days'");
+  t.deepEqual(rows, []);
+  const { rows: kept } = await db().query("select id from events where id = $1", [recent.id]);
+  t.is(kept.length, 1);
+});
+
+test.serial("the relay takes the worker's bare Agenda as well as a producer", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(60), checkOut: day(61) });
+  const id = await recordEmail("booking_confirmed_host", booking, host.id);
+  t.true((await relaySideEffects(orm, producer.agenda)) >= 1);
+  t.is((await jobsOfSideEffect(id)).length, 1);
+  t.truthy((await sideEffectRow(id)).enqueued_at);
+});

@@ -1,0 +1,108 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { NodemailerError } from "nodemailer";
+import { composeEmail } from "../../shared/mail/compose.js";
+import type { SideEffectMap } from "../../shared/sideEffects/sideEffectMap.js";
+import { defineJob, PermanentJobError } from "./defineJob.js";
+
+interface SideEffectRow {
+  id: string;
+  kind: string;
+  key: string;
+  payload: SideEffectMap["email"];
+  done_at: Date | null;
+}
+
+type Outcome = { sent: true } | { skipped: string } | { failed: unknown };
+
+function exec<T = unknown[]>(em: EntityManager, sql: string, params: unknown[]): Promise<T> {
+  return em.getConnection().execute(sql, params, "all", em.getTransactionContext()) as Promise<T>;
+}
+
+/** A 5xx reply (other than 503, a session-state error) will be refused again: retrying cannot help. */
+function isPermanent(err: NodemailerError): boolean {
+  if (typeof err.permanent === "boolean") return err.permanent;
+  return typeof err.responseCode === "number" && err.responseCode >= 500 && err.responseCode !== 503;
+}
+
+function describe(err: NodemailerError): string {
+  return [err.responseCode ?? err.code, err.response ?? err.message].filter(Boolean).join(" ");
+}
+
+/**
+ * Sends the email of one recorded side effect, at most once in the normal course of things:
+ * - the side effect row stays locked (`for update`) from the check of `done_at` until `done_at` is
+ *   committed, so two runs of the job (a lock that expired under a slow send) never send together;
+ *   a worker killed mid-send loses its connection, and so its row lock, at once;
+ * - `done_at` is set right after the SMTP server accepted the message, so a later run sends nothing.
+ * What is left: a crash in the instant between the server's "250 accepted" and that commit sends the
+ * email again on the retry. SMTP has no way to ask a server "did you already take this one?"; the
+ * copies carry the same Message-ID (one per side effect), which mail clients use to fold duplicates.
+ * A message the server had not accepted yet (killed while the server stalled DATA) is not delivered,
+ * so the retry sends exactly one.
+ *
+ * Transient failures (4xx, connection refused, timeouts) are thrown and retried with backoff;
+ * a permanent rejection (5xx) fails the job at once. Both are recorded on the side effect.
+ */
+export default defineJob({
+  name: "sendEmail",
+  // The side effect's done_at is the record; a failed job stays (listed, retryable).
+  options: { removeOnComplete: true },
+  async handler({ sideEffectId }, { deps, log }) {
+    const outcome = await deps.orm.em.fork().transactional(async (em): Promise<Outcome> => {
+      const [row] = await exec<SideEffectRow[]>(
+        em as EntityManager,
+        "select id, kind, key, payload, done_at from side_effects where id = ? for update skip locked",
+        [sideEffectId],
+      );
+      if (!row) {
+        const [exists] = await exec<unknown[]>(em as EntityManager, "select 1 from side_effects where id = ?", [
+          sideEffectId,
+        ]);
+        if (!exists) throw new PermanentJobError(`side effect ${sideEffectId} does not exist`);
+        // Another run holds the row: it is sending this very email. Come back later and find it done.
+        throw new Error(`side effect ${sideEffectId} is being sent by another run`);
+      }
+      if (row.kind !== "email")
+        throw new PermanentJobError(`side effect ${sideEffectId} is a ${row.kind}, not an email`);
+      if (row.done_at) return { skipped: "already sent" };
+
+      const composed = await composeEmail(em as EntityManager, {
+        id: sideEffectId,
+        key: row.key,
+        payload: row.payload,
+      });
+      if ("skip" in composed) {
+        await exec(em as EntityManager, "update side_effects set done_at = now(), last_error = ? where id = ?", [
+          `not sent: ${composed.skip}`,
+          sideEffectId,
+        ]);
+        return { skipped: composed.skip };
+      }
+      try {
+        await deps.mailer.send(composed.email);
+      } catch (err) {
+        // Committed with the transaction (the attempt is on record), then thrown below.
+        await exec(
+          em as EntityManager,
+          "update side_effects set attempts = attempts + 1, last_error = ? where id = ?",
+          [describe(err as NodemailerError).slice(0, 2000), sideEffectId],
+        );
+        return { failed: err };
+      }
+      await exec(
+        em as EntityManager,
+        "update side_effects set done_at = now(), attempts = attempts + 1, last_error = null where id = ?",
+        [sideEffectId],
+      );
+      log.info({ sideEffectId, template: row.payload.template, to: composed.email.to.address }, "email sent");
+      return { sent: true };
+    });
+
+    if ("skipped" in outcome) log.info({ sideEffectId, reason: outcome.skipped }, "email not sent");
+    if ("failed" in outcome) {
+      const err = outcome.failed as NodemailerError;
+      if (isPermanent(err)) throw new PermanentJobError(`email refused for good: ${describe(err)}`);
+      throw err;
+    }
+  },
+});
