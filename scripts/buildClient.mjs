@@ -1,18 +1,54 @@
-// Bundles the browser client (server/client/) into dist/public with esbuild. Until the client
-// exists there is nothing to bundle; the web process serves dist/public when it is present.
-import { existsSync } from "node:fs";
+// Bundles the browser client (server/client/) with esbuild: main.ts and everything it imports (the
+// shared EventMap, socket.io-client) into main.js, plus the static files next to it (index.html,
+// styles.css, favicon.svg). `node scripts/buildClient.mjs` writes them to dist/public for production;
+// the web process imports buildClient() in development and tests to build in memory instead.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const entry = "server/client/main.ts";
-if (existsSync(entry)) {
-  await build({
-    entryPoints: [entry],
+const CLIENT_DIR = "server/client";
+const OUT_DIR = "dist/public";
+const STATIC_EXTENSIONS = new Set([".html", ".css", ".svg", ".png", ".ico", ".webmanifest"]);
+
+/**
+ * Builds the client. Resolves to a map of public file name ("main.js", "index.html"…) to contents;
+ * with `write`, the files are also written to dist/public.
+ */
+export async function buildClient({
+  root = fileURLToPath(new URL("..", import.meta.url)),
+  write = true,
+  minify = false,
+} = {}) {
+  const clientDir = join(root, CLIENT_DIR);
+  const outDir = join(root, OUT_DIR);
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(clientDir, "main.ts")],
     bundle: true,
+    platform: "browser",
     format: "esm",
     target: "es2022",
-    minify: process.env.NODE_ENV === "production",
-    sourcemap: true,
-    outdir: "dist/public",
-    logLevel: "info",
+    minify,
+    sourcemap: "linked",
+    outdir: outDir,
+    write: false,
+    logLevel: "warning",
   });
+  const files = new Map();
+  for (const output of result.outputFiles) files.set(output.path.slice(outDir.length + 1), output.contents);
+  for (const name of readdirSync(clientDir)) {
+    if (STATIC_EXTENSIONS.has(extname(name))) files.set(name, readFileSync(join(clientDir, name)));
+  }
+  if (write) {
+    mkdirSync(outDir, { recursive: true });
+    for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
+  }
+  return files;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  // The command line builds what production serves: minified, with a source map next to it.
+  const files = await buildClient({ minify: true });
+  console.log(`client built: ${[...files.keys()].sort().join(", ")} → ${OUT_DIR}`);
 }

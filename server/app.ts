@@ -7,6 +7,7 @@ import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
 import { requestContext } from "./middlewares/requestContext.js";
+import { clientRoutes } from "./routes/client.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { apiRoutes } from "./routes/index.js";
@@ -25,6 +26,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(docsRoutes().routes());
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
+  app.use(clientRoutes().routes()); // the browser client at `/` (only its own file names; the rest falls through)
   // Tests mount routes of their own here (e.g. one that throws) to drive the real middleware chain.
   if (options.extraRoutes) app.use(options.extraRoutes.routes());
   app.use((ctx) => {

@@ -1,0 +1,47 @@
+import type { BookingView, EventEnvelope } from "../../shared/events/eventMap.js";
+import { money, stayRange } from "./format.js";
+
+/** One human sentence per event, for alerts and the notifications list. */
+export function describeEvent(event: EventEnvelope, meId: string): string {
+  switch (event.type) {
+    case "booking.created": {
+      const b = event.data as BookingView;
+      return `New booking: ${b.guestName} booked ${b.listingTitle}, ${stayRange(b.checkIn, b.checkOut)}, ${money(b.totalPrice, b.currency)}.`;
+    }
+    case "booking.updated":
+      return describeBookingUpdate(event.data as BookingView, meId);
+    case "payment.updated": {
+      const p = (event as EventEnvelope<"payment.updated">).data;
+      const amount = money(p.amount, p.currency);
+      if (p.status === "succeeded") return `Payment of ${amount} received.`;
+      if (p.status === "failed") return `A payment of ${amount} failed.`;
+      if (p.status === "refunded") return `Payment of ${amount} refunded.`;
+      return `Payment of ${amount} started.`;
+    }
+    case "message.created": {
+      const m = (event as EventEnvelope<"message.created">).data;
+      return `${m.senderName}: ${m.body}`;
+    }
+    case "listing.availability":
+      return "A listing's availability changed.";
+    default:
+      return "Something changed.";
+  }
+}
+
+function describeBookingUpdate(b: BookingView, meId: string): string {
+  const mine = b.guestId === meId;
+  const whose = mine ? `Your stay at ${b.listingTitle}` : `${b.guestName}'s booking of ${b.listingTitle}`;
+  switch (b.status) {
+    case "confirmed":
+      return `${whose} is confirmed.`;
+    case "cancelled":
+      return `${whose} was cancelled.`;
+    case "expired":
+      return mine ? `The hold on ${b.listingTitle} expired before payment.` : `${whose} expired unpaid.`;
+    case "completed":
+      return `${whose} is completed.`;
+    default:
+      return `${whose} is held until payment.`;
+  }
+}

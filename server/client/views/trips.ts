@@ -1,0 +1,21 @@
+import type { AppContext, Route, View } from "../context.js";
+import { h } from "../dom.js";
+import { bookingList } from "./bookingList.js";
+import { heading } from "./common.js";
+
+/** #/trips — the guest's bookings, each changing live (held → confirmed / expired / cancelled). */
+export function tripsView(app: AppContext, route: Route): View {
+  const list = bookingList(app, {
+    as: "guest",
+    emptyText: "No trips yet. Find a place to stay and book it.",
+    highlight: route.params.get("booking"),
+  });
+  const el = h(
+    "section",
+    { class: "view" },
+    heading("My trips"),
+    h("p", { class: "muted" }, "Statuses update live. A held booking keeps its dates until its countdown ends."),
+    list.el,
+  );
+  return { el, dispose: list.dispose };
+}
