@@ -1,7 +1,6 @@
 import type { Middleware } from "koa";
 import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
-import { config } from "../../shared/config.js";
-import { type Actor, JWT_ALGORITHM } from "../../shared/domain/accounts/tokens.js";
+import { type Actor, JWT_ALGORITHM, jwtKey } from "../../shared/domain/accounts/tokens.js";
 import { forbidden, unauthenticated } from "../../shared/errors.js";
 import type { Role } from "../../shared/events/eventMap.js";
 import { authenticateWith } from "./passport.js";
@@ -9,7 +8,8 @@ import { authenticateWith } from "./passport.js";
 const bearer = new JwtStrategy(
   {
     jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-    secretOrKey: config.JWT_SECRET,
+    // passport-jwt hands this to jsonwebtoken unchanged; its types predate KeyObject support.
+    secretOrKey: jwtKey as unknown as Buffer,
     algorithms: [JWT_ALGORITHM],
   },
   (claims: { sub?: string; role?: Role }, done: (err: unknown, user?: Actor | false) => void) => {
