@@ -114,6 +114,9 @@ test("each event reaches exactly its users; a third user's socket receives nothi
   t.deepEqual(await watcher.subscribe({ listingId: listing.id }), { ok: true });
 
   const booking = await book(guest, listing.id);
+  // booking.created is published just after the commit; subscribe once it is out, so the admin's
+  // expectation (events from the subscription on) does not depend on that race.
+  await hostSocket.waitForEvents(1);
   t.deepEqual(await adminSocket.subscribe({ bookingId: booking.id }), { ok: true });
   const message = await api.post(`/api/v1/bookings/${booking.id}/messages`, { body: "Arriving at 3pm" }, guest.auth);
   t.is(message.status, 201);
