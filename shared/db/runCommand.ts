@@ -50,7 +50,12 @@ function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
   const ids = events.map((e) => e.envelope.id);
   publisher
     .publish(events)
-    .then(() => markPublished((sql, params) => orm.em.getConnection().execute(sql, params, "run"), ids))
+    .then(() =>
+      // The ordered publisher has marked them already; one UPDATE per command saved.
+      publisher.marksPublished
+        ? undefined
+        : markPublished((sql, params) => orm.em.getConnection().execute(sql, params, "run"), ids),
+    )
     .catch((err) => {
       logger.warn({ err: (err as Error).message, ids }, "publish failed; the relay will send these events");
     });

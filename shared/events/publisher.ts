@@ -22,6 +22,8 @@ export interface EventPublisher {
   publish(events: PublishableEvent[]): Promise<void>;
   /** False while publishing would surely fail (its Redis is down): callers then skip the attempt. */
   isReady?(): boolean;
+  /** True when publish() marks the events published itself (the ordered publisher). */
+  readonly marksPublished?: boolean;
 }
 
 /** Marks events published, on any connection or transaction (`execute` of MikroORM's connection). */

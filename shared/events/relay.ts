@@ -147,6 +147,7 @@ export function createOrderedPublisher(
   options.wakeOn?.on("ready", () => setTimeout(() => void sweep(), 300).unref());
 
   return {
+    marksPublished: true,
     publish: async () => {
       await drain();
     },
