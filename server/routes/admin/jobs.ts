@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isJobId, JOB_STATES, listJobs, retryFailedJob } from "../../../shared/domain/jobs/adminJobs.js";
 import { notFound } from "../../../shared/errors.js";
 import { JOB_NAMES } from "../../../shared/jobs/jobMap.js";
+import { pageLimit } from "../../../shared/pagination.js";
 import type { AppDeps } from "../../deps.js";
 import { requireRole, requireUser } from "../../middlewares/auth.js";
 import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
@@ -12,7 +13,7 @@ import { parse } from "../../validate.js";
 const jobsQuery = z.strictObject({
   state: z.enum(JOB_STATES as [string, ...string[]]).optional(),
   name: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimit,
   // An offset: the job store's query pages by position (the list is for operators, not for feeds).
   cursor: z
     .string()

@@ -17,15 +17,9 @@ import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLi
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentBooking } from "../../presenters/booking.js";
 import { parse } from "../../validate.js";
+import { idParam } from "../params.js";
 import { addMessageRoutes } from "./messages.js";
-import {
-  bookingIdFrom,
-  bookingIdParams,
-  bookingPage,
-  bookingResponse,
-  idempotencyHeaders,
-  listBookingsQuery,
-} from "./schemas.js";
+import { bookingIdParams, bookingPage, bookingResponse, idempotencyHeaders, listBookingsQuery } from "./schemas.js";
 
 const tags = ["bookings"];
 const security = [{ bearer: [] }];
@@ -96,7 +90,7 @@ export function bookingRoutes(deps: AppDeps): Router {
   });
 
   router.get("/bookings/:id", requireUser, async (ctx) => {
-    const booking = await loadBookingView(orm.em.fork(), bookingIdFrom(ctx.params));
+    const booking = await loadBookingView(orm.em.fork(), idParam(ctx, "booking"));
     if (!booking || !canSeeBooking(ctx.state.user as Actor, booking)) throw notFound("booking");
     ctx.body = { booking: presentBooking(booking) };
   });
@@ -113,7 +107,7 @@ export function bookingRoutes(deps: AppDeps): Router {
   });
 
   router.post("/bookings/:id/cancel", requireUser, async (ctx) => {
-    const bookingId = bookingIdFrom(ctx.params);
+    const bookingId = idParam(ctx, "booking");
     const booking = await runCommand(orm, (tx) => cancelBooking({ actor: ctx.state.user as Actor, bookingId, tx }));
     await invalidateSearchCache(redis);
     ctx.body = { booking: presentBooking(booking) };

@@ -8,7 +8,8 @@ import { requireUser } from "../../middlewares/auth.js";
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentMessage } from "../../presenters/message.js";
 import { parse } from "../../validate.js";
-import { bookingIdFrom, bookingIdParams, messagePage, messageResponse, pageQuery } from "./schemas.js";
+import { idParam } from "../params.js";
+import { bookingIdParams, messagePage, messageResponse, pageQuery } from "./schemas.js";
 
 const tags = ["messages"];
 const security = [{ bearer: [] }];
@@ -16,7 +17,7 @@ const security = [{ bearer: [] }];
 /** GET/POST /bookings/:id/messages: the conversation between a booking's guest and host. */
 export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
   router.get("/bookings/:id/messages", requireUser, async (ctx) => {
-    const bookingId = bookingIdFrom(ctx.params);
+    const bookingId = idParam(ctx, "booking");
     const query = parse(pageQuery, ctx.query);
     const page = await listMessages(orm.em.fork(), ctx.state.user as Actor, bookingId, query);
     ctx.body = { data: page.data.map(presentMessage), nextCursor: page.nextCursor };
@@ -35,7 +36,7 @@ export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
   });
 
   router.post("/bookings/:id/messages", requireUser, async (ctx) => {
-    const bookingId = bookingIdFrom(ctx.params);
+    const bookingId = idParam(ctx, "booking");
     const input = parse(postMessageInput, ctx.request.body);
     const message = await runCommand(orm, (tx) =>
       postMessage({ actor: ctx.state.user as Actor, bookingId, input, tx }),

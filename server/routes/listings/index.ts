@@ -12,7 +12,7 @@ import { requireUser } from "../../middlewares/auth.js";
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { listingResponseSchema, presentListing } from "../../presenters/listing.js";
 import { parse } from "../../validate.js";
-import { idParam, idPathParams } from "./params.js";
+import { idParam, idPathParams } from "../params.js";
 import { reviewRoutes } from "./reviews.js";
 import { searchRoutes } from "./search.js";
 

@@ -9,7 +9,7 @@ import { requireUser } from "../../middlewares/auth.js";
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentReview, reviewPageSchema, reviewResponseSchema } from "../../presenters/review.js";
 import { parse } from "../../validate.js";
-import { idParam, idPathParams } from "./params.js";
+import { idParam, idPathParams } from "../params.js";
 
 /**
  * Reviews: a listing's reviews, and reviewing a stay. POST /bookings/:id/review lives here, with

@@ -8,7 +8,7 @@ import type { AppDeps } from "../../deps.js";
 import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
 import { listingPageSchema, presentListing } from "../../presenters/listing.js";
 import { parse } from "../../validate.js";
-import { idParam, idPathParams } from "./params.js";
+import { idParam, idPathParams } from "../params.js";
 
 const renderSearchPage = (page: SearchPage) =>
   JSON.stringify({ data: page.listings.map(presentListing), nextCursor: page.nextCursor });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "../../../shared/events/eventMap.js";
+import { pageLimit } from "../../../shared/pagination.js";
 
 /** Request and response schemas of the notification routes: they validate input and describe the API. */
 
@@ -12,7 +13,7 @@ const eventId = z.coerce
 
 export const notificationsQuery = z.object({
   after: eventId.default(0).meta({ description: "Only events with a greater id (a nextCursor or lastEventId)." }),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: pageLimit,
 });
 
 export const markReadBody = z

@@ -9,7 +9,8 @@ import { IDEMPOTENCY_HEADER, idempotent } from "../../middlewares/idempotency.js
 import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
 import { presentPayment } from "../../presenters/payment.js";
 import { parse } from "../../validate.js";
-import { bookingIdFrom, bookingIdParams, idempotencyHeaders } from "../bookings/schemas.js";
+import { bookingIdParams, idempotencyHeaders } from "../bookings/schemas.js";
+import { idParam } from "../params.js";
 import { addChapaSignalRoutes } from "./chapaSignals.js";
 import { paymentResponse, txRefParams } from "./schemas.js";
 
@@ -23,7 +24,7 @@ export function paymentRoutes(deps: AppDeps): Router {
   const chapa = chapaFromConfig();
 
   router.post("/bookings/:id/payments", requireUser, idempotent("payments.start", deps), async (ctx) => {
-    const bookingId = bookingIdFrom(ctx.params);
+    const bookingId = idParam(ctx, "booking");
     const { payment, created } = await startPayment(orm, chapa, { actor: ctx.state.user as Actor, bookingId });
     ctx.status = created ? 201 : 200;
     ctx.body = { payment: presentPayment(payment) };

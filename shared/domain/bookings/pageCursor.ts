@@ -1,6 +1,5 @@
 import { validationFailed } from "../../errors.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../ids.js";
 
 /**
  * Opaque page cursors for keyset pages ordered by (created_at, id): the cursor names the last row
@@ -15,7 +14,7 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, "base64url").toString("utf8");
   const id = decoded.startsWith("v1:") ? decoded.slice(3) : "";
-  if (!UUID.test(id)) throw validationFailed([{ path: "cursor", message: "is not a valid cursor" }]);
+  if (!isUuid(id)) throw validationFailed([{ path: "cursor", message: "is not a valid cursor" }]);
   return id;
 }
 

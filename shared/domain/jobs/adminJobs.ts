@@ -1,5 +1,6 @@
 import { type Agenda, Job, type JobState, type JobWithState } from "agenda";
 import { conflict, notFound } from "../../errors.js";
+import { isUuid } from "../../ids.js";
 import type { JobName } from "../../jobs/jobMap.js";
 import { queueKind } from "../../jobs/queue.js";
 
@@ -16,9 +17,7 @@ export const JOB_STATES: readonly JobState[] = [
 
 /** A job id as the configured store writes them (PostgreSQL: UUID, MongoDB: ObjectId); anything else names no job. */
 export function isJobId(id: string): boolean {
-  return queueKind() === "mongodb"
-    ? /^[0-9a-f]{24}$/i.test(id)
-    : /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  return queueKind() === "mongodb" ? /^[0-9a-f]{24}$/i.test(id) : isUuid(id);
 }
 
 export interface JobQuery {

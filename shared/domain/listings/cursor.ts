@@ -1,3 +1,4 @@
+import { isUuid } from "../../ids.js";
 /**
  * Opaque cursors for lists ordered by (created_at desc, id desc). The timestamp travels as text with
  * its microseconds: a JS Date keeps only milliseconds, and rows created in the same millisecond
@@ -10,7 +11,6 @@ export interface Position {
 }
 
 const EXACT_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL giving a timestamptz column as the exact text a Position holds. */
 export const exactTimestampSql = (column: string) =>
@@ -26,7 +26,7 @@ export function encodeCursor(position: Position): string {
 /** The position a cursor stands for, or null when it is not one of ours. */
 export function decodeCursor(raw: string): Position | null {
   const [at, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
-  if (extra !== undefined || !EXACT_AT.test(at ?? "") || !UUID.test(id ?? "")) return null;
+  if (extra !== undefined || !EXACT_AT.test(at ?? "") || !isUuid(id)) return null;
   // The regex lets 2030-02-31 through; PostgreSQL would refuse it with an error, so check the calendar here.
   const date = new Date(`${at.slice(0, 23)}Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== at.slice(0, 19)) return null;

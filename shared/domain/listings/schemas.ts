@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from "../../pagination.js";
 import { decodeCursor } from "./cursor.js";
 
 /**
@@ -29,8 +30,6 @@ const queryInt = (min: number, max: number, description = "") =>
 // bookings.total_price is a 4-byte integer: the longest stay (365 nights) at the top price must fit.
 export const MAX_PRICE_PER_NIGHT = Math.floor(2_147_483_647 / 365);
 export const MAX_GUESTS = 50;
-export const PAGE_LIMIT_DEFAULT = 20;
-export const PAGE_LIMIT_MAX = 100;
 
 /** Trimmed, non-empty text. NUL is refused here: PostgreSQL text cannot hold it and would fail the query. */
 export const text = (max: number) =>
