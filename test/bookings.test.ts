@@ -100,6 +100,30 @@ test("creating a booking writes booking.created for the host, listing.availabili
   );
 });
 
+test("the hold's 201 body, its booking.created event and GET agree field by field; blocked matches availability", async (t) => {
+  // The hold is written by one SQL function (hold_booking_dates) that builds the booking's JSON and the
+  // blocked dates itself; reads go through toBookingView and the availability query. They must agree.
+  const guest = await createGuest({ name: "Parity Guest" });
+  const own = await createListing(host, { title: "Parity house", pricePerNight: 9_990, maxGuests: 2 });
+  const other = await createGuest();
+  t.is((await book(other, { listingId: own.id, checkIn: day(20), checkOut: day(21), guests: 1 })).status, 201);
+  const res = await book(guest, { listingId: own.id, checkIn: day(8), checkOut: day(12), guests: 2 });
+  t.is(res.status, 201, JSON.stringify(res.body));
+  const read = await api.get(`/api/v1/bookings/${res.body.booking.id}`, guest.auth);
+  t.deepEqual(res.body.booking, read.body.booking);
+  const { rows } = await db().query(
+    "select type, data from events where (type = 'booking.created' and data->>'id' = $1) or listing_id = $2 order by id desc",
+    [res.body.booking.id, own.id],
+  );
+  t.deepEqual(rows.find((r) => r.type === "booking.created")?.data, read.body.booking);
+  const availability = await api.get(`/api/v1/listings/${own.id}/availability`);
+  t.deepEqual(rows.find((r) => r.type === "listing.availability")?.data, {
+    listingId: own.id,
+    blocked: availability.body.blocked,
+  });
+  t.is(availability.body.blocked.length, 2);
+});
+
 test("every validation rule answers 400 validation_failed naming the field", async (t) => {
   const guest = await createGuest();
   const ok = freshStay();

@@ -44,7 +44,11 @@ export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promis
   return result;
 }
 
-function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
+/**
+ * Publishes committed events now (the fast path), without waiting: if that fails they stay
+ * unpublished and the relay sends them. For commands that commit without runCommand (one statement).
+ */
+export function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
   const publisher = getEventPublisher();
   if (!publisher) return;
   const ids = events.map((e) => e.envelope.id);

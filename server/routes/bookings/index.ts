@@ -39,7 +39,7 @@ export function bookingRoutes(deps: AppDeps): Router {
 
   router.post("/bookings", requireUser, perUser, idempotent("bookings.create", deps), async (ctx) => {
     const input = parse(createBookingInput, ctx.request.body);
-    const booking = await runCommand(orm, (tx) => createBooking({ actor: ctx.state.user as Actor, input, tx }));
+    const booking = await createBooking({ actor: ctx.state.user as Actor, input, orm });
     await invalidateSearchCache(redis);
     ctx.status = 201;
     ctx.body = { booking: presentBooking(booking) };

@@ -1,7 +1,9 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261126040923_initial } from "./Migration20261126040923_initial.js";
+import { Migration20261126071500_holdBookingDates } from "./Migration20261126071500_holdBookingDates.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
   { name: "Migration20261126040923_initial", class: Migration20261126040923_initial },
+  { name: "Migration20261126071500_holdBookingDates", class: Migration20261126071500_holdBookingDates },
 ];

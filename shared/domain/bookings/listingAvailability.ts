@@ -5,7 +5,7 @@ import { blockedRanges } from "./availability.js";
  * Advisory-lock namespace for "the blocked dates of one listing". The two-key form keeps these
  * locks apart from any single-key advisory lock another library might take.
  */
-const AVAILABILITY_LOCK_NAMESPACE = 7_341;
+export const AVAILABILITY_LOCK_NAMESPACE = 7_341;
 
 /**
  * Serialises every change to one listing's blocked dates until the transaction ends. The exclusion

@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { config } from "../../config.js";
+import type { Orm } from "../../db/orm.js";
+import { conflict, validationFailed } from "../../errors.js";
+import type { BookingView, StayRange } from "../../events/eventMap.js";
+import type { PublishableEvent } from "../../events/publisher.js";
+import { EVENT_ORDER_LOCK } from "../../events/record.js";
+import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
+import type { Actor } from "../accounts/tokens.js";
+import { AVAILABILITY_LOCK_NAMESPACE } from "./listingAvailability.js";
+import type { CreateBookingInput } from "./stayInput.js";
+
+/** The emails a new hold sends, and to whom. */
+const HOLD_EMAILS: { template: EmailTemplate; to: "host" | "guest" }[] = [
+  { template: "booking_alert_host", to: "host" },
+  { template: "booking_held_guest", to: "guest" },
+];
+const HOLD_EMAILS_JSON = JSON.stringify(HOLD_EMAILS.map((e) => ({ template: e.template, recipient: e.to })));
+
+export type HoldOutcome =
+  | { outcome: "held"; booking: BookingView; blocked: StayRange[]; events: PublishableEvent[] }
+  | { outcome: "expired_holds_in_the_way" }
+  | { outcome: "no_listing" }
+  | { outcome: "refused"; listing: { hostId: string; status: string; maxGuests: number } };
+
+type Row =
+  | Exclude<HoldOutcome, { outcome: "held" }>
+  | {
+      outcome: "held";
+      booking: BookingView;
+      blocked: StayRange[];
+      events: { id: number; type: "booking.created" | "listing.availability"; at: string }[];
+    };
+
+/**
+ * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
+ * migration) locks the listing's availability, inserts the hold, its emails and its two events.
+ * It changes nothing when an expired hold is in the way or the listing refuses; the exclusion
+ * constraint's 23P01 becomes 409 dates_unavailable.
+ */
+export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBookingInput): Promise<HoldOutcome> {
+  let rows: { hold: Row | string }[];
+  try {
+    rows = await orm.em
+      .getConnection()
+      .execute(
+        "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?) as hold",
+        [
+          randomUUID(),
+          input.listingId,
+          actor.id,
+          input.checkIn,
+          input.checkOut,
+          input.guests,
+          config.BOOKING_HOLD_MINUTES,
+          HOLD_EMAILS_JSON,
+          AVAILABILITY_LOCK_NAMESPACE,
+          EVENT_ORDER_LOCK,
+        ],
+        "all",
+      );
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "23P01") throw conflict("dates_unavailable", "Those dates are not available for this listing.");
+    // 22003: the total does not fit the price column (absurd price × nights).
+    if (code === "22003")
+      throw validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]);
+    throw err;
+  }
+  const hold = rows[0].hold;
+  const row = (typeof hold === "string" ? JSON.parse(hold) : hold) as Row;
+  if (row.outcome !== "held") return row;
+  const { booking, blocked } = row;
+  const [created, availability] = row.events;
+  return {
+    outcome: "held",
+    booking,
+    blocked,
+    events: [
+      {
+        envelope: { id: Number(created.id), type: created.type, at: new Date(created.at).toISOString(), data: booking },
+        userIds: [booking.hostId],
+        listingId: null,
+      },
+      {
+        envelope: {
+          id: Number(availability.id),
+          type: availability.type,
+          at: new Date(availability.at).toISOString(),
+          data: { listingId: booking.listingId, blocked },
+        },
+        userIds: [],
+        listingId: booking.listingId,
+      },
+    ],
+  };
+}
