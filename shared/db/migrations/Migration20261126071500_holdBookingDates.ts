@@ -3,7 +3,7 @@ import { Migration } from "@mikro-orm/migrations";
 /**
  * hold_booking_dates(): booking creation, the hot write path, as one statement, so a hold costs one
  * round trip and one implicit transaction instead of BEGIN, four statements and COMMIT (booking
- * creation went from about 320 to about 800 requests/s on the 2-core dev machine, `npm run bench:http`).
+ * creation went from about 320 to about 900 requests/s on the 2-core dev machine, `npm run bench:http`).
  * It does what createBooking did statement by statement, in the same order and under the same locks:
  *   1. the listing's availability lock (namespace passed in: listingAvailability.ts owns it);
  *   2. if an expired but unswept hold overlaps the stay, it changes nothing and answers

@@ -4,7 +4,8 @@ import type { StayRange } from "../../events/eventMap.js";
 /**
  * The SQL condition for a booking that blocks its dates right now: confirmed, or a hold that has
  * not expired yet. An expired hold never blocks, even before the sweeper marks it expired.
- * Use it with the bookings table aliased as `b`.
+ * Use it with the bookings table aliased as `b`. hold_booking_dates() (its migration) has the same
+ * rule in SQL: a change here needs a migration that redefines it (bookings.test.ts checks they agree).
  */
 export const BLOCKING_BOOKING_SQL =
   "(b.status = 'confirmed' or (b.status = 'pending_payment' and b.expires_at > now()))";

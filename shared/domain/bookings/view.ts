@@ -26,6 +26,10 @@ const SELECT = `
          b.guests, b.total_price, b.currency, b.status, b.expires_at, b.note, b.created_at, b.updated_at
   from bookings b join listings l on l.id = b.listing_id join users g on g.id = b.guest_id`;
 
+/**
+ * The one shape of a booking for users. hold_booking_dates() (its migration) builds the same JSON in
+ * SQL for new holds: a change here needs a migration that redefines it (bookings.test.ts checks they agree).
+ */
 export function toBookingView(row: BookingRow): BookingView {
   const nights = Math.round((Date.parse(row.check_out) - Date.parse(row.check_in)) / 86_400_000);
   return {
