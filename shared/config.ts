@@ -23,6 +23,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** PostgreSQL for state, events and (by default) the job store. */
   DATABASE_URL: z.string().url().default("postgres://nexus@127.0.0.1:54329/nexus"),
+  /** Most PostgreSQL connections one process opens; more than about 5 per core only adds context switches. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis for Socket.IO fan-out, cache and rate limits. */
   REDIS_URL: z.string().url().default("redis://127.0.0.1:63799"),
   /** Prefix of every Redis key and stream of ours, so several deployments (or test runs) can share one Redis. */

@@ -10,9 +10,13 @@ import { createRedis } from "../shared/redis.js";
 import { drainAndRelease, openWorkerQueue, tuneNotifications } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
-import { registerJobs } from "./registry.js";
+import { concurrencyFor, registerJobs } from "./registry.js";
 
-const orm = await initOrm();
+// Each sendEmail run holds its connection while it talks to SMTP (the side effect's row lock is the
+// guard against sending twice), so the pool must outgrow those runs or the other jobs would wait on them.
+const orm = await initOrm({
+  pool: { min: 0, max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + 5) },
+});
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
 const io = createDetachedIo(createRedis("worker-io"));
