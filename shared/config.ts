@@ -90,6 +90,8 @@ const schema = z.object({
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
   /** Events older than this are pruned (replay window). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Idempotency keys are remembered this long (a reuse after that is a new request). */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   /** Booking and listing subscriptions one socket may hold. */
   SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
   /** Messages one socket may send per second (token bucket, bursts up to the same number). */
@@ -113,6 +115,7 @@ const schema = z.object({
   CRON_COMPLETE_STAYS_EVERY: interval("1 day"),
   CRON_RECONCILE_PAYMENTS_EVERY: interval("5 minutes"),
   CRON_PRUNE_EVENTS_EVERY: interval("1 day"),
+  CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY: interval("1 hour"),
   /** Pending payments younger than this still expect their webhook; reconciliation leaves them alone. */
   RECONCILE_PAYMENTS_OLDER_THAN_MINUTES: z.coerce.number().min(0).default(10),
 });

@@ -5,6 +5,7 @@ import { initOrm, type Orm } from "../shared/db/orm.js";
 import { runCommand } from "../shared/db/runCommand.js";
 import { completePastStays } from "../shared/domain/bookings/completePastStays.js";
 import { pruneEvents } from "../shared/domain/events/pruneEvents.js";
+import { pruneIdempotencyKeys } from "../shared/domain/idempotency/pruneKeys.js";
 import { JOB_NAMES } from "../shared/jobs/jobMap.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { relaySideEffects } from "../shared/sideEffects/relay.js";
@@ -151,6 +152,27 @@ test.serial("pruneEvents deletes events older than the retention, in batches, an
   const { rows: kept } = await db().query("select id from events where id = $1", [recent.id]);
   t.is(kept.length, 1);
 });
+
+test.serial(
+  "pruneIdempotencyKeys forgets keys older than their TTL, in batches, and keeps the recent ones",
+  async (t) => {
+    const guest = await createGuest();
+    await db().query(
+      `insert into idempotency_keys (user_id, scope, key, request_hash, status_code, response, created_at)
+     select $1, 'bookings.create', 'old-' || n, 'h', 201, '{}'::jsonb, now() - interval '25 hours'
+       from generate_series(1, 12) n`,
+      [guest.id],
+    );
+    await db().query(
+      `insert into idempotency_keys (user_id, scope, key, request_hash, created_at)
+     values ($1, 'bookings.create', 'recent', 'h', now() - interval '23 hours')`,
+      [guest.id],
+    );
+    t.is(await pruneIdempotencyKeys(orm, { olderThanHours: 24, batchSize: 5 }), 12);
+    const { rows } = await db().query("select key from idempotency_keys where user_id = $1", [guest.id]);
+    t.deepEqual(rows, [{ key: "recent" }]);
+  },
+);
 
 test.serial("the relay takes the worker's bare Agenda as well as a producer", async (t) => {
   const host = await createHost();

@@ -19,6 +19,7 @@ export const SCHEDULES: { name: JobName; every: string }[] = [
   { name: "completePastStays", every: config.CRON_COMPLETE_STAYS_EVERY },
   { name: "reconcilePayments", every: config.CRON_RECONCILE_PAYMENTS_EVERY },
   { name: "pruneEvents", every: config.CRON_PRUNE_EVENTS_EVERY },
+  { name: "pruneIdempotencyKeys", every: config.CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY },
 ];
 
 /** Schedules every task whose job this worker defines. Idempotent: safe at every worker start. */

@@ -8,6 +8,7 @@ import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
 import expireUnpaidHolds from "./jobs/expireUnpaidHolds.js";
 import ping from "./jobs/ping.js";
 import pruneEvents from "./jobs/pruneEvents.js";
+import pruneIdempotencyKeys from "./jobs/pruneIdempotencyKeys.js";
 import publishEvents from "./jobs/publishEvents.js";
 import reconcilePayments from "./jobs/reconcilePayments.js";
 import refundPayment from "./jobs/refundPayment.js";
@@ -25,6 +26,7 @@ export const allJobs: JobDefinition<any>[] = [
   completePastStays,
   reconcilePayments,
   pruneEvents,
+  pruneIdempotencyKeys,
 ];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {

@@ -21,6 +21,8 @@ export interface JobMap {
   reconcilePayments: Record<string, never>;
   /** Scheduled (daily): events older than EVENT_RETENTION_DAYS are deleted. */
   pruneEvents: Record<string, never>;
+  /** Scheduled (hourly): idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS are deleted. */
+  pruneIdempotencyKeys: Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
@@ -34,4 +36,5 @@ export const JOB_NAMES: readonly JobName[] = [
   "completePastStays",
   "reconcilePayments",
   "pruneEvents",
+  "pruneIdempotencyKeys",
 ];

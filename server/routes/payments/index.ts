@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import { config } from "../../../shared/config.js";
 import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { readPayment } from "../../../shared/domain/payments/readPayment.js";
 import { startPayment } from "../../../shared/domain/payments/startPayment.js";
@@ -37,7 +38,8 @@ export function paymentRoutes(deps: AppDeps): Router {
       "Only the booking's guest, while the booking is pending_payment and its hold has not expired. Open " +
       "checkoutUrl to pay; the booking is confirmed once Chapa's payment is verified (webhook, return or " +
       "reconciliation). While a pending payment exists it is returned again with 200 instead of a new one " +
-      `(201). Send an ${IDEMPOTENCY_HEADER} (≤ 255 chars) to retry safely: the same key replays the first response.`,
+      `(201). Send an ${IDEMPOTENCY_HEADER} (≤ 255 chars) to retry safely: the same key replays the first response ` +
+      `(keys are remembered for ${config.IDEMPOTENCY_KEY_TTL_HOURS} hours).`,
     requestParams: { path: bookingIdParams, header: idempotencyHeaders },
     responses: {
       "201": jsonResponse("A new payment, status pending, with Chapa's checkoutUrl.", paymentResponse),
