@@ -301,6 +301,7 @@ test("login events page newest first with an opaque cursor, 20 by default, filte
     ip: "10.0.0.25",
     userAgent: "agent",
     success: false,
+    rateLimited: false,
   });
   t.false(Number.isNaN(Date.parse(first.body.data[0].createdAt)));
   t.is(typeof first.body.nextCursor, "string");

@@ -9,7 +9,7 @@ import { rateLimit } from "../server/middlewares/rateLimit.js";
 import { config } from "../shared/config.js";
 import { createRedis } from "../shared/redis.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createGuest, PASSWORD } from "./helpers/factories.js";
+import { closeFactories, createGuest, db, PASSWORD } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
 import { TIGHT } from "./helpers/tightRateLimits.js";
@@ -70,6 +70,23 @@ test.serial(
     t.is((await login(api, `other-${randomUUID()}@example.test`)).status, 401, "another email is still allowed");
   },
 );
+
+test.serial("a refused login is on record: the first of its window, against the account, rateLimited", async (t) => {
+  const user = await createGuest();
+  for (let i = 0; i < TIGHT.loginPerEmail; i++) t.is((await login(api, user.email)).status, 401);
+  for (let i = 0; i < 3; i++) assertRateLimited(t, await login(api, user.email.toUpperCase(), PASSWORD), 15 * 60);
+  const { rows } = await db().query(
+    "select user_id, success, rate_limited from login_events where email in ($1, $2) order by id",
+    [user.email, user.email.toUpperCase()],
+  );
+  t.deepEqual(
+    rows.map((r) => [r.user_id, r.success, r.rate_limited]),
+    [
+      ...Array.from({ length: TIGHT.loginPerEmail }, () => [user.id, false, false]),
+      [user.id, false, true], // the three refusals: one row
+    ],
+  );
+});
 
 test.serial("login per IP: past the limit, 429 for any email from that IP", async (t) => {
   for (let i = 0; i < TIGHT.loginPerIp; i++) {

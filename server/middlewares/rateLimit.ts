@@ -16,6 +16,11 @@ export interface RateLimitOptions {
   durationSeconds: number;
   /** What is counted (an IP, an email, a user id); null or "" lets the request through uncounted. */
   key: (ctx: Context) => string | null | undefined;
+  /**
+   * Called (and awaited) before the 429 for the first request refused in each window of a key, not
+   * for the ones after it: an audit trail that a flood cannot grow faster than the windows pass.
+   */
+  onFirstRefusal?: (ctx: Context) => Promise<void>;
 }
 
 /**
@@ -47,7 +52,10 @@ export function rateLimit({ redis }: Pick<AppDeps, "redis">, options: RateLimitO
       try {
         await limiter.consume(key);
       } catch (err) {
-        if (err instanceof RateLimiterRes) throw rateLimited(err.msBeforeNext / 1000);
+        if (err instanceof RateLimiterRes) {
+          if (options.onFirstRefusal && err.consumedPoints === options.points + 1) await options.onFirstRefusal(ctx);
+          throw rateLimited(err.msBeforeNext / 1000);
+        }
         // Both limiters failing is a bug of ours, not the client's: count nothing, keep serving.
         logger.error({ err, limit: options.name }, "rate limiter failed; request let through");
       }

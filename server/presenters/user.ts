@@ -32,6 +32,9 @@ export const loginEventSchema = z
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
     success: z.boolean(),
+    rateLimited: z.boolean().meta({
+      description: "Refused by a login rate limit, password not checked (the first refusal of each limit window).",
+    }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "LoginEvent" });
@@ -44,6 +47,7 @@ export function presentLoginEvent(event: ILoginEvent): z.infer<typeof loginEvent
     ip: event.ip ?? null,
     userAgent: event.userAgent ?? null,
     success: event.success,
+    rateLimited: event.rateLimited,
     createdAt: event.createdAt.toISOString(),
   };
 }

@@ -7,7 +7,7 @@ import type { IUser } from "../../../shared/db/entities/user.js";
 import type { Orm } from "../../../shared/db/orm.js";
 import { authenticateUser, invalidCredentials } from "../../../shared/domain/accounts/authenticateUser.js";
 import { normalizeEmail } from "../../../shared/domain/accounts/email.js";
-import { findUser } from "../../../shared/domain/accounts/findUser.js";
+import { findUser, findUserByEmail } from "../../../shared/domain/accounts/findUser.js";
 import { recordLoginAttempt } from "../../../shared/domain/accounts/recordLoginAttempt.js";
 import { registerUser } from "../../../shared/domain/accounts/registerUser.js";
 import { type Actor, issueToken } from "../../../shared/domain/accounts/tokens.js";
@@ -55,27 +55,35 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     durationSeconds: ONE_HOUR,
     key: byIp,
   });
-  const loginPerIp = rateLimit(deps, {
-    name: "login-ip",
-    points: config.RATE_LIMIT_LOGIN_PER_IP,
-    durationSeconds: FIFTEEN_MINUTES,
-    key: byIp,
-  });
-  const loginPerEmail = rateLimit(deps, {
-    name: "login-email",
-    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
-    durationSeconds: FIFTEEN_MINUTES,
-    key: byLoginEmail,
-  });
-
-  const audit = (ctx: Context, success: boolean, userId: string | null) =>
+  const audit = (ctx: Context, success: boolean, userId: string | null, rateLimited = false) =>
     recordLoginAttempt(deps.orm, {
       userId,
       email: (ctx.request.body as { email: string }).email,
       ip: ctx.ip || null,
       userAgent: ctx.get("user-agent") || null,
       success,
+      rateLimited,
     });
+  // A refused attempt is on record too (against the account its email names, if any), once per window.
+  const auditRefusal = async (ctx: Context) => {
+    const email = (ctx.request.body as { email?: unknown } | undefined)?.email;
+    if (typeof email !== "string") return;
+    await audit(ctx, false, (await findUserByEmail(deps.orm, email))?.id ?? null, true);
+  };
+  const loginPerIp = rateLimit(deps, {
+    name: "login-ip",
+    points: config.RATE_LIMIT_LOGIN_PER_IP,
+    durationSeconds: FIFTEEN_MINUTES,
+    key: byIp,
+    onFirstRefusal: auditRefusal,
+  });
+  const loginPerEmail = rateLimit(deps, {
+    name: "login-email",
+    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
+    durationSeconds: FIFTEEN_MINUTES,
+    key: byLoginEmail,
+    onFirstRefusal: auditRefusal,
+  });
 
   router.post("/auth/register", registerPerIp, async (ctx) => {
     const input = parse(registerBody, ctx.request.body);
@@ -119,7 +127,8 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     summary: "Exchange an email and password for a bearer token",
     description:
       `Every attempt is recorded (time, IP, user agent, outcome). At most ${config.RATE_LIMIT_LOGIN_PER_IP} ` +
-      `attempts per IP and ${config.RATE_LIMIT_LOGIN_PER_EMAIL} per email per 15 minutes.`,
+      `attempts per IP and ${config.RATE_LIMIT_LOGIN_PER_EMAIL} per email per 15 minutes; the first refused ` +
+      "attempt of each window is recorded with rateLimited: true, the ones after it only counted.",
     requestBody: jsonBody(loginBody),
     responses: {
       "200": jsonResponse("The account and a bearer token.", sessionSchema),

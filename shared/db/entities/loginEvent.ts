@@ -12,6 +12,8 @@ export const LoginEvent = defineEntity({
     ip: p.string().length(64).nullable(),
     userAgent: p.text().nullable(),
     success: p.boolean(),
+    // Refused by a login rate limit before the password was checked (success is then false).
+    rateLimited: p.boolean().default(false),
     createdAt: p
       .datetime()
       .defaultRaw("now()")

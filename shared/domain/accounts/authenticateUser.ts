@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { type IUser, User } from "../../db/entities/user.js";
+import type { IUser } from "../../db/entities/user.js";
 import type { Orm } from "../../db/orm.js";
 import { AppError } from "../../errors.js";
-import { normalizeEmail } from "./email.js";
+import { findUserByEmail } from "./findUser.js";
 import { hashPassword, verifyPassword } from "./password.js";
 
 export type AuthenticationResult = { ok: true; user: IUser } | { ok: false; userId: string | null };
@@ -18,7 +18,7 @@ export async function authenticateUser(
   orm: Orm,
   credentials: { email: string; password: string },
 ): Promise<AuthenticationResult> {
-  const user = await orm.em.fork().findOne(User, { email: normalizeEmail(credentials.email) });
+  const user = await findUserByEmail(orm, credentials.email);
   if (!user) {
     dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
     await verifyPassword(credentials.password, await dummyHash);

@@ -8,6 +8,8 @@ export interface LoginAttempt {
   ip: string | null;
   userAgent: string | null;
   success: boolean;
+  /** Refused by a login rate limit (success is false). */
+  rateLimited?: boolean;
 }
 
 // The request supplies these strings (X-Forwarded-For when the proxy is trusted, User-Agent always),
@@ -25,6 +27,7 @@ export async function recordLoginAttempt(orm: Orm, attempt: LoginAttempt): Promi
       ip: attempt.ip ? attempt.ip.slice(0, IP_MAX) : null,
       userAgent: attempt.userAgent ? attempt.userAgent.slice(0, USER_AGENT_MAX) : null,
       success: attempt.success,
+      rateLimited: attempt.rateLimited ?? false,
     });
     await em.flush();
   });
