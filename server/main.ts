@@ -11,7 +11,7 @@ import { buildApp } from "./app.js";
 import { createIo } from "./realtime/io.js";
 
 const orm = await initOrm();
-const redis = createRedis("app");
+const redis = createRedis("app", config.REDIS_URL, { autoPipelining: true });
 const jobs = await JobProducer.open(`web-${process.pid}`);
 const app = buildApp({ orm, redis, jobs });
 const httpServer = createServer(app.callback());

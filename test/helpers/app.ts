@@ -26,7 +26,7 @@ export async function startApp(
   options: { redisUrl?: string; extraRoutes?: Router; realtime?: Omit<RealtimeOptions, "orm"> } = {},
 ): Promise<RunningApp> {
   const orm = await initOrm();
-  const redis = createRedis("test-app", options.redisUrl);
+  const redis = createRedis("test-app", options.redisUrl, { autoPipelining: true }); // as server/main.ts
   const adapterRedis = createRedis("test-io", options.redisUrl);
   const jobs = await JobProducer.open("test-web");
   const app = buildApp({ orm, redis, jobs }, { extraRoutes: options.extraRoutes });
