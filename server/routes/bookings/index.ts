@@ -1,6 +1,5 @@
 import Router from "@koa/router";
 import { config } from "../../../shared/config.js";
-import { runCommand } from "../../../shared/db/runCommand.js";
 import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { cancelBooking } from "../../../shared/domain/bookings/cancelBooking.js";
 import { createBooking } from "../../../shared/domain/bookings/createBooking.js";
@@ -8,7 +7,6 @@ import { listBookings } from "../../../shared/domain/bookings/listBookings.js";
 import { canSeeBooking } from "../../../shared/domain/bookings/policy.js";
 import { createBookingInput, MAX_NIGHTS } from "../../../shared/domain/bookings/stayInput.js";
 import { loadBookingView } from "../../../shared/domain/bookings/view.js";
-import { invalidateSearchCache } from "../../../shared/domain/listings/searchCache.js";
 import { notFound } from "../../../shared/errors.js";
 import type { AppDeps } from "../../deps.js";
 import { requireUser } from "../../middlewares/auth.js";
@@ -29,7 +27,7 @@ const notFoundResponse = errorResponse("not_found: no such booking, or not yours
 /** Bookings: create, read, list, cancel; the booking's conversation (messages.ts). */
 export function bookingRoutes(deps: AppDeps): Router {
   const router = new Router();
-  const { orm, redis } = deps;
+  const { orm } = deps;
   const perUser = rateLimit(deps, {
     name: "bookings-user",
     points: config.RATE_LIMIT_BOOKINGS_PER_USER,
@@ -39,8 +37,7 @@ export function bookingRoutes(deps: AppDeps): Router {
 
   router.post("/bookings", requireUser, perUser, idempotent("bookings.create", deps), async (ctx) => {
     const input = parse(createBookingInput, ctx.request.body);
-    const booking = await createBooking({ actor: ctx.state.user as Actor, input, orm });
-    await invalidateSearchCache(redis);
+    const booking = await createBooking({ actor: ctx.state.user as Actor, input, deps });
     ctx.status = 201;
     ctx.body = { booking: presentBooking(booking) };
   });
@@ -109,8 +106,7 @@ export function bookingRoutes(deps: AppDeps): Router {
 
   router.post("/bookings/:id/cancel", requireUser, async (ctx) => {
     const bookingId = idParam(ctx, "booking");
-    const booking = await runCommand(orm, (tx) => cancelBooking({ actor: ctx.state.user as Actor, bookingId, tx }));
-    await invalidateSearchCache(redis);
+    const booking = await cancelBooking({ actor: ctx.state.user as Actor, bookingId, deps });
     ctx.body = { booking: presentBooking(booking) };
   });
   describeRoute("post", "/bookings/:id/cancel", {

@@ -1,7 +1,9 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { type CommandTx, runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { BookingView } from "../../events/eventMap.js";
 import type { Actor } from "../accounts/tokens.js";
+import type { CommandDeps } from "../deps.js";
+import { invalidateSearchCache } from "../listings/searchCache.js";
 import { canCancelBooking } from "./policy.js";
 import { transitionBooking } from "./transitionBooking.js";
 import { loadBookingView } from "./view.js";
@@ -10,16 +12,23 @@ import { loadBookingView } from "./view.js";
  * The guest, the listing's host or an admin cancels a held or confirmed booking; its dates free up
  * at once. Money already taken goes back: each succeeded payment not yet refunded is marked
  * `refund_status = 'requested'` and a `refund` side effect is recorded for the worker to carry out.
+ * Cached searches are invalidated before it returns.
  */
 export async function cancelBooking({
   actor,
   bookingId,
-  tx,
+  deps,
 }: {
   actor: Actor;
   bookingId: string;
-  tx: CommandTx;
+  deps: CommandDeps;
 }): Promise<BookingView> {
+  const booking = await runCommand(deps.orm, (tx) => cancelInTx(tx, actor, bookingId));
+  await invalidateSearchCache(deps.redis);
+  return booking;
+}
+
+async function cancelInTx(tx: CommandTx, actor: Actor, bookingId: string): Promise<BookingView> {
   const current = await loadBookingView(tx.em, bookingId);
   if (!current || !canCancelBooking(actor, current)) throw notFound("booking");
   const by = actor.id === current.guestId ? "guest" : actor.id === current.hostId ? "host" : "admin";

@@ -1,8 +1,9 @@
-import type { Orm } from "../../db/orm.js";
 import { publishAfterCommit, runCommand } from "../../db/runCommand.js";
 import { conflict, forbidden, notFound, validationFailed } from "../../errors.js";
 import type { BookingView } from "../../events/eventMap.js";
 import type { Actor } from "../accounts/tokens.js";
+import type { CommandDeps } from "../deps.js";
+import { invalidateSearchCache } from "../listings/searchCache.js";
 import { expireHolds } from "./expireHolds.js";
 import { holdBookingDates } from "./holdBookingDates.js";
 import { lockListingAvailability } from "./listingAvailability.js";
@@ -18,22 +19,25 @@ const MAX_ATTEMPTS = 3;
  * `bookings_no_overlap` decides, so two racing guests can never both win (23P01 → 409
  * dates_unavailable). The hold, its emails and its events commit in one statement (holdBookingDates:
  * this is the hot write path). An expired hold that the sweeper has not marked yet never blocks: it
- * is expired here, with its own events, and the hold is tried again.
+ * is expired here, with its own events, and the hold is tried again. Cached searches are
+ * invalidated before it returns: the dates vanish from the very next search.
  */
 export async function createBooking({
   actor,
   input,
-  orm,
+  deps,
 }: {
   actor: Actor;
   input: CreateBookingInput;
-  orm: Orm;
+  deps: CommandDeps;
 }): Promise<BookingView> {
+  const { orm, redis } = deps;
   for (let attempt = 1; ; attempt++) {
     const result = await holdBookingDates(orm, actor, input);
     switch (result.outcome) {
       case "held":
         publishAfterCommit(orm, result.events);
+        await invalidateSearchCache(redis);
         return result.booking;
       // Archived listings are gone for guests (API.md: not searchable or bookable), hence 404.
       case "no_listing":
@@ -48,10 +52,13 @@ export async function createBooking({
         // Rare (the sweeper gets most first). A hold still there after a few sweeps is being paid right now.
         if (attempt === MAX_ATTEMPTS)
           throw conflict("dates_unavailable", "Those dates are not available for this listing.");
-        await runCommand(orm, async (tx) => {
-          await lockListingAvailability(tx, input.listingId);
-          await expireHolds(tx, { listingId: input.listingId, range: input });
-        });
+        if (
+          await runCommand(orm, async (tx) => {
+            await lockListingAvailability(tx, input.listingId);
+            return expireHolds(tx, { listingId: input.listingId, range: input });
+          })
+        )
+          await invalidateSearchCache(redis);
     }
   }
 }

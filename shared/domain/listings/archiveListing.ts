@@ -2,7 +2,7 @@ import { Listing } from "../../db/entities/listing.js";
 import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { ListingDeps } from "./deps.js";
+import type { CommandDeps } from "../deps.js";
 import { assertMayManageListing } from "./policy.js";
 import { invalidateSearchCache } from "./searchCache.js";
 
@@ -11,7 +11,7 @@ import { invalidateSearchCache } from "./searchCache.js";
  * readable by id for the bookings and reviews that point at it. Archiving twice is a no-op.
  * Bookings already made are left as they are.
  */
-export async function archiveListing(deps: ListingDeps, actor: Actor, listingId: string): Promise<void> {
+export async function archiveListing(deps: CommandDeps, actor: Actor, listingId: string): Promise<void> {
   const changed = await runCommand(deps.orm, async ({ em }) => {
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");

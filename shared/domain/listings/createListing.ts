@@ -3,14 +3,14 @@ import { User } from "../../db/entities/user.js";
 import { runCommand } from "../../db/runCommand.js";
 import type { ListingView } from "../../events/eventMap.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { ListingDeps } from "./deps.js";
+import type { CommandDeps } from "../deps.js";
 import { assertMayCreateListing } from "./policy.js";
 import type { ListingInput } from "./schemas.js";
 import { invalidateSearchCache } from "./searchCache.js";
 import { loadListingView } from "./view.js";
 
 /** A host (or an admin) lists a place; it is active, hence searchable, at once. */
-export async function createListing(deps: ListingDeps, actor: Actor, input: ListingInput): Promise<ListingView> {
+export async function createListing(deps: CommandDeps, actor: Actor, input: ListingInput): Promise<ListingView> {
   assertMayCreateListing(actor);
   const view = await runCommand(deps.orm, async ({ em }) => {
     const listing = em.create(Listing, { ...input, host: em.getReference(User, actor.id) });

@@ -3,7 +3,7 @@ import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { ListingView } from "../../events/eventMap.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { ListingDeps } from "./deps.js";
+import type { CommandDeps } from "../deps.js";
 import { assertMayManageListing } from "./policy.js";
 import type { ListingPatch } from "./schemas.js";
 import { invalidateSearchCache } from "./searchCache.js";
@@ -14,7 +14,7 @@ import { loadListingView } from "./view.js";
  * so a review landing at the same moment keeps its rating_sum/review_count increment.
  */
 export async function updateListing(
-  deps: ListingDeps,
+  deps: CommandDeps,
   actor: Actor,
   listingId: string,
   patch: ListingPatch,

@@ -1,7 +1,7 @@
 import { runCommand } from "../../db/runCommand.js";
 import { conflict } from "../../errors.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { ListingDeps } from "../listings/deps.js";
+import type { CommandDeps } from "../deps.js";
 import { invalidateSearchCache } from "../listings/searchCache.js";
 import { assertMayReview } from "./policy.js";
 import type { ReviewInput } from "./schemas.js";
@@ -16,7 +16,7 @@ const isUniqueViolation = (err: unknown, constraint: string) =>
  * transaction with an in-place increment, so concurrent reviews never lose an update.
  */
 export async function createReview(
-  deps: ListingDeps,
+  deps: CommandDeps,
   actor: Actor,
   bookingId: string,
   input: ReviewInput,
