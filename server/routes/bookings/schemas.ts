@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageLimit } from "../../../shared/pagination.js";
+import { pageCursor, pageLimit } from "../../../shared/pagination.js";
 import { IDEMPOTENCY_HEADER } from "../../middlewares/idempotency.js";
 import { bookingSchema } from "../../presenters/booking.js";
 import { messageSchema } from "../../presenters/message.js";
@@ -7,7 +7,7 @@ import { messageSchema } from "../../presenters/message.js";
 export const bookingIdParams = z.object({ id: z.uuid().meta({ description: "Booking id" }) });
 
 const limit = pageLimit;
-const cursor = z.string().min(1).max(200).optional().meta({ description: "nextCursor of the previous page" });
+const cursor = pageCursor.optional();
 
 export const listBookingsQuery = z.object({
   as: z

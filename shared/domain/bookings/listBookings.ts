@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { BookingStatus, BookingView } from "../../events/eventMap.js";
+import { afterCursorSql, type Page, toPage } from "../../pagination.js";
 import type { Actor } from "../accounts/tokens.js";
-import { decodeCursor, type Page, toPage } from "./pageCursor.js";
 import { queryBookingViews } from "./view.js";
 
 export interface ListBookingsQuery {
@@ -9,6 +9,7 @@ export interface ListBookingsQuery {
   as: "guest" | "host";
   status?: BookingStatus;
   limit: number;
+  /** The row id the previous page's cursor names (pageCursor). */
   cursor?: string;
 }
 
@@ -25,8 +26,8 @@ export async function listBookings(
     params.push(query.status);
   }
   if (query.cursor) {
-    where.push("(b.created_at, b.id) < (select c.created_at, c.id from bookings c where c.id = ?)");
-    params.push(decodeCursor(query.cursor));
+    where.push(afterCursorSql("bookings", "b", "newest"));
+    params.push(query.cursor);
   }
   const rows = await queryBookingViews(
     em,

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from "../../pagination.js";
-import { decodeCursor } from "./cursor.js";
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor } from "../../pagination.js";
 
 /**
  * What listing requests may contain. The routes validate with these and OpenAPI is generated from
@@ -62,23 +61,10 @@ export const listingPatchSchema = z
   .meta({ id: "ListingPatch" });
 export type ListingPatch = z.output<typeof listingPatchSchema>;
 
-const cursorParam = z
-  .string()
-  .max(200)
-  .transform((raw, ctx) => {
-    const position = decodeCursor(raw);
-    if (!position) {
-      ctx.issues.push({ code: "custom", message: "is not a cursor returned by this API", input: raw });
-      return z.NEVER;
-    }
-    return position;
-  })
-  .meta({ description: "The `nextCursor` of the previous page." });
-
 /** ?limit=&cursor= of every list. */
 export const pageQueryFields = {
   limit: queryInt(1, PAGE_LIMIT_MAX, `Page size, ${PAGE_LIMIT_DEFAULT} by default. `).default(PAGE_LIMIT_DEFAULT),
-  cursor: cursorParam.optional(),
+  cursor: pageCursor.optional(),
 };
 export const pageQuerySchema = z.object(pageQueryFields);
 

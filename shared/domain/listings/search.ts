@@ -1,8 +1,8 @@
 import { IsolationLevel } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ListingView } from "../../events/eventMap.js";
+import { afterCursorSql, toPage } from "../../pagination.js";
 import { BLOCKING_BOOKING_SQL } from "../bookings/availability.js";
-import { afterPositionSql, pageOf } from "./cursor.js";
 import type { SearchFilters } from "./schemas.js";
 import { queryListings } from "./view.js";
 
@@ -51,8 +51,8 @@ async function findPage(em: EntityManager, f: SearchFilters) {
     params.push(f.checkIn, f.checkOut);
   }
   if (f.cursor) {
-    sql.push(afterPositionSql("l.created_at", "l.id"));
-    params.push(f.cursor.at, f.cursor.id);
+    sql.push(afterCursorSql("listings", "l", "newest"));
+    params.push(f.cursor);
   }
   const rows = await queryListings(
     em,
@@ -60,7 +60,7 @@ async function findPage(em: EntityManager, f: SearchFilters) {
     [...params, f.limit + 1],
     "order by l.created_at desc, l.id desc limit ?",
   );
-  return pageOf(rows, f.limit, (row) => row.position);
+  return toPage(rows, f.limit);
 }
 
 /**
@@ -90,7 +90,7 @@ export async function searchListings(em: EntityManager, filters: SearchFilters):
   const run = async (tx: EntityManager): Promise<SearchPage> => {
     const page = await findPage(tx, filters);
     return {
-      listings: page.items.map((row) => row.view),
+      listings: page.data,
       nextCursor: page.nextCursor,
       holdExpiresInMs: await earliestHoldExpiry(tx, filters),
     };

@@ -26,8 +26,7 @@ const STASH_MAX_ENTRIES = 500;
 
 /** The cache key of a search: its parsed, normalised filters (so ?city=ADDIS and ?city=addis share it). */
 export function searchCacheKey(f: SearchFilters): string {
-  const cursor = f.cursor ? `${f.cursor.at}|${f.cursor.id}` : null;
-  const filters = [f.city, f.country, f.minPrice, f.maxPrice, f.guests, f.checkIn, f.checkOut, f.limit, cursor];
+  const filters = [f.city, f.country, f.minPrice, f.maxPrice, f.guests, f.checkIn, f.checkOut, f.limit, f.cursor];
   return `${PREFIX}entry:${JSON.stringify(filters)}`;
 }
 

@@ -1,7 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { notFound } from "../../errors.js";
 import type { ListingView } from "../../events/eventMap.js";
-import { exactTimestampSql, type Position } from "./cursor.js";
 
 interface ListingRow {
   id: string;
@@ -18,13 +17,6 @@ interface ListingRow {
   review_count: number;
   created_at: Date;
   updated_at: Date;
-  position_at: string;
-}
-
-/** A listing as users see it, plus where it stands in (created_at desc, id desc) order. */
-export interface PositionedListing {
-  view: ListingView;
-  position: Position;
 }
 
 /**
@@ -34,27 +26,24 @@ export interface PositionedListing {
 export const LISTING_COLUMNS = `
   l.id, l.host_id, l.title, l.description, l.city, l.country, l.price_per_night, l.currency, l.max_guests,
   l.status, round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
-  l.created_at, l.updated_at, ${exactTimestampSql("l.created_at")} as position_at`;
+  l.created_at, l.updated_at`;
 
-export function toPositionedListing(row: ListingRow): PositionedListing {
+export function toListingView(row: ListingRow): ListingView {
   return {
-    view: {
-      id: row.id,
-      hostId: row.host_id,
-      title: row.title,
-      description: row.description,
-      city: row.city,
-      country: row.country,
-      pricePerNight: row.price_per_night,
-      currency: row.currency,
-      maxGuests: row.max_guests,
-      status: row.status,
-      ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
-      reviewCount: row.review_count,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-    },
-    position: { at: row.position_at, id: row.id },
+    id: row.id,
+    hostId: row.host_id,
+    title: row.title,
+    description: row.description,
+    city: row.city,
+    country: row.country,
+    pricePerNight: row.price_per_night,
+    currency: row.currency,
+    maxGuests: row.max_guests,
+    status: row.status,
+    ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
+    reviewCount: row.review_count,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
 
@@ -64,7 +53,7 @@ export async function queryListings(
   where: string,
   params: unknown[],
   orderAndLimit = "",
-): Promise<PositionedListing[]> {
+): Promise<ListingView[]> {
   const rows = await em
     .getConnection()
     .execute<ListingRow[]>(
@@ -73,13 +62,13 @@ export async function queryListings(
       "all",
       em.getTransactionContext(),
     );
-  return rows.map(toPositionedListing);
+  return rows.map(toListingView);
 }
 
 /** One listing, archived ones included (they stay readable by id); null when unknown. */
 export async function loadListingView(em: EntityManager, listingId: string): Promise<ListingView | null> {
   const [found] = await queryListings(em, "l.id = ?", [listingId]);
-  return found?.view ?? null;
+  return found ?? null;
 }
 
 /** Throws 404 unless the listing exists (archived ones do). */

@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { notFound } from "../../errors.js";
 import type { MessageView } from "../../events/eventMap.js";
+import { afterCursorSql, type Page, toPage } from "../../pagination.js";
 import type { Actor } from "../accounts/tokens.js";
-import { decodeCursor, type Page, toPage } from "../bookings/pageCursor.js";
 import { loadBookingView } from "../bookings/view.js";
 import { canReadMessages } from "./policy.js";
 import { queryMessageViews } from "./view.js";
@@ -12,15 +12,15 @@ export async function listMessages(
   em: EntityManager,
   actor: Actor,
   bookingId: string,
-  query: { limit: number; cursor?: string },
+  query: { limit: number /** row id, from pageCursor */; cursor?: string },
 ): Promise<Page<MessageView>> {
   const booking = await loadBookingView(em, bookingId);
   if (!booking || !canReadMessages(actor, booking)) throw notFound("booking");
   const where = ["m.booking_id = ?"];
   const params: unknown[] = [bookingId];
   if (query.cursor) {
-    where.push("(m.created_at, m.id) > (select c.created_at, c.id from messages c where c.id = ?)");
-    params.push(decodeCursor(query.cursor));
+    where.push(afterCursorSql("messages", "m", "oldest"));
+    params.push(query.cursor);
   }
   const rows = await queryMessageViews(
     em,

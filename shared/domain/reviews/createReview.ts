@@ -57,7 +57,7 @@ export async function createReview(
       tx,
     );
     const [review] = await queryReviews(em, "r.id = ?", [reviewId]);
-    return review.view;
+    return review;
   });
   // The listing's average is part of search answers.
   await invalidateSearchCache(deps.redis);

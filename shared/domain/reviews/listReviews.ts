@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { afterPositionSql, type Position, pageOf } from "../listings/cursor.js";
+import { afterCursorSql, toPage } from "../../pagination.js";
 import { assertListingExists } from "../listings/view.js";
 import { queryReviews, type ReviewView } from "./view.js";
 
@@ -7,14 +7,14 @@ import { queryReviews, type ReviewView } from "./view.js";
 export async function listReviews(
   em: EntityManager,
   listingId: string,
-  page: { limit: number; cursor?: Position },
+  page: { limit: number /** row id, from pageCursor */; cursor?: string },
 ): Promise<{ reviews: ReviewView[]; nextCursor: string | null }> {
   await assertListingExists(em, listingId);
   const where = ["r.listing_id = ?"];
   const params: unknown[] = [listingId];
   if (page.cursor) {
-    where.push(afterPositionSql("r.created_at", "r.id"));
-    params.push(page.cursor.at, page.cursor.id);
+    where.push(afterCursorSql("reviews", "r", "newest"));
+    params.push(page.cursor);
   }
   const rows = await queryReviews(
     em,
@@ -22,6 +22,6 @@ export async function listReviews(
     [...params, page.limit + 1],
     "order by r.created_at desc, r.id desc limit ?",
   );
-  const { items, nextCursor } = pageOf(rows, page.limit, (row) => row.position);
-  return { reviews: items.map((row) => row.view), nextCursor };
+  const { data, nextCursor } = toPage(rows, page.limit);
+  return { reviews: data, nextCursor };
 }

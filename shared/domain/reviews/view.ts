@@ -1,5 +1,4 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { exactTimestampSql, type Position } from "../listings/cursor.js";
 
 /**
  * A review as anyone may read it. It names the reviewer but carries neither their user id nor the
@@ -21,12 +20,6 @@ interface ReviewRow {
   comment: string;
   reviewer_name: string;
   created_at: Date;
-  position_at: string;
-}
-
-export interface PositionedReview {
-  view: ReviewView;
-  position: Position;
 }
 
 /** Reviews by a where clause over `r` (parameters bound), in the caller's transaction if any. */
@@ -35,10 +28,9 @@ export async function queryReviews(
   where: string,
   params: unknown[],
   orderAndLimit = "",
-): Promise<PositionedReview[]> {
+): Promise<ReviewView[]> {
   const rows = await em.getConnection().execute<ReviewRow[]>(
-    `select r.id, r.listing_id, r.rating, r.comment, u.name as reviewer_name, r.created_at,
-            ${exactTimestampSql("r.created_at")} as position_at
+    `select r.id, r.listing_id, r.rating, r.comment, u.name as reviewer_name, r.created_at
        from reviews r join users u on u.id = r.guest_id
       where ${where} ${orderAndLimit}`,
     params,
@@ -46,14 +38,11 @@ export async function queryReviews(
     em.getTransactionContext(),
   );
   return rows.map((row) => ({
-    view: {
-      id: row.id,
-      listingId: row.listing_id,
-      rating: row.rating,
-      comment: row.comment,
-      reviewerName: row.reviewer_name,
-      createdAt: new Date(row.created_at).toISOString(),
-    },
-    position: { at: row.position_at, id: row.id },
+    id: row.id,
+    listingId: row.listing_id,
+    rating: row.rating,
+    comment: row.comment,
+    reviewerName: row.reviewer_name,
+    createdAt: new Date(row.created_at).toISOString(),
   }));
 }
