@@ -7,23 +7,12 @@ import { promisify } from "node:util";
 import test from "ava";
 import jwt from "jsonwebtoken";
 import { config } from "../shared/config.js";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createAdmin, createGuest, createHost, db, PASSWORD } from "./helpers/factories.js";
+import { useApp } from "./helpers/app.js";
+import { createAdmin, createGuest, createHost, db, PASSWORD } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { freePort, spawnEntry } from "./helpers/processes.js";
 
-// Started by the first test rather than a before hook: env.js's hook (creating this file's database)
-// runs concurrently with other before hooks.
-let starting: Promise<RunningApp> | null = null;
-let api: ReturnType<typeof apiClient>;
-test.beforeEach(async () => {
-  starting ??= startApp();
-  api = apiClient((await starting).url);
-});
-test.after.always(async () => {
-  await (await starting)?.close();
-  await closeFactories();
-});
+const { api } = useApp();
 
 const uniqueEmail = (tag = "u") => `${tag}-${randomUUID().slice(0, 8)}@example.test`;
 const register = (body: Record<string, unknown>, headers?: Record<string, string>) =>

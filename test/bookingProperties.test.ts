@@ -11,9 +11,8 @@ import { transitionBooking } from "../shared/domain/bookings/transitionBooking.j
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import type { BookingStatus } from "../shared/events/eventMap.js";
 import { createRedis } from "../shared/redis.js";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { useApp } from "./helpers/app.js";
+import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 
 /**
  * Random sequences of create, cancel, lapse (a hold's time runs out), sweep (expireHolds), and
@@ -21,23 +20,18 @@ import { apiClient } from "./helpers/http.js";
  * no two blocking bookings of a listing overlap, each answer is the one the model predicts, and
  * search with checkIn/checkOut agrees with the availability endpoint for a random window.
  */
-let app: RunningApp;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 let orm: Orm;
 const redis = createRedis("booking-properties-test");
 let host: TestUser;
 
 test.serial.before(async () => {
-  app = await startApp();
-  api = apiClient(app.url);
   orm = await initOrm();
   host = await createHost();
 });
 test.after.always(async () => {
-  await app?.close();
   await orm?.close();
   redis.disconnect();
-  await closeFactories();
 });
 
 const HORIZON = 14;

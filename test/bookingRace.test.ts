@@ -4,25 +4,19 @@ import { initOrm, type Orm } from "../shared/db/orm.js";
 import { runCommand } from "../shared/db/runCommand.js";
 import { expireHolds } from "../shared/domain/bookings/expireHolds.js";
 import { transitionBooking } from "../shared/domain/bookings/transitionBooking.js";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { useApp } from "./helpers/app.js";
+import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 
-let app: RunningApp;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 let orm: Orm;
 let host: TestUser;
 
 test.serial.before(async () => {
-  app = await startApp();
-  api = apiClient(app.url);
   orm = await initOrm();
   host = await createHost();
 });
 test.after.always(async () => {
-  await app?.close();
   await orm?.close();
-  await closeFactories();
 });
 
 const book = (guest: TestUser, listingId: string, from: number, to: number) =>

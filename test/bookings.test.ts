@@ -1,8 +1,7 @@
 import "./helpers/env.js";
 import test from "ava";
-import { type RunningApp, startApp } from "./helpers/app.js";
+import { useApp } from "./helpers/app.js";
 import {
-  closeFactories,
   createAdmin,
   createGuest,
   createHost,
@@ -12,23 +11,15 @@ import {
   type TestListing,
   type TestUser,
 } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
 
-let app: RunningApp;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 let host: TestUser;
 let listing: TestListing;
 let offset = 10;
 
 test.serial.before(async () => {
-  app = await startApp();
-  api = apiClient(app.url);
   host = await createHost({ name: "Hana Host" });
   listing = await createListing(host, { pricePerNight: 12_550, maxGuests: 3, title: "Lake house" });
-});
-test.after.always(async () => {
-  await app?.close();
-  await closeFactories();
 });
 
 /** A fresh stay on `listing` that no other test uses. */

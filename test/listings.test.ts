@@ -4,32 +4,13 @@ import test from "ava";
 import { buildOpenApiDocument } from "../server/openapi.js";
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import {
-  closeFactories,
-  createAdmin,
-  createGuest,
-  createHost,
-  createListing,
-  day,
-  db,
-  type TestUser,
-} from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { useApp } from "./helpers/app.js";
+import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 
-// Started by the first test, not a before hook: env.js's hook (creating this file's database) runs
-// concurrently with other before hooks.
-let starting: Promise<RunningApp> | null = null;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 const redis = createRedis("listings-test");
-test.beforeEach(async () => {
-  starting ??= startApp();
-  api = apiClient((await starting).url);
-});
 test.after.always(async () => {
-  await (await starting)?.close();
   redis.disconnect();
-  await closeFactories();
 });
 
 const validListing = () => ({

@@ -1,33 +1,16 @@
 import "./helpers/env.js";
 import test from "ava";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import {
-  closeFactories,
-  createAdmin,
-  createGuest,
-  createHost,
-  createListing,
-  day,
-  db,
-  type TestUser,
-} from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { useApp } from "./helpers/app.js";
+import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 
-let app: RunningApp;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 let host: TestUser;
 let listingId: string;
 let nextDay = 1;
 
 test.serial.before(async () => {
-  app = await startApp();
-  api = apiClient(app.url);
   host = await createHost({ name: "Hana Host" });
   listingId = (await createListing(host)).id;
-});
-test.after.always(async () => {
-  await app?.close();
-  await closeFactories();
 });
 
 async function bookingOf(guest: TestUser): Promise<string> {

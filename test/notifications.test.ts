@@ -2,24 +2,18 @@ import "./helpers/env.js";
 
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { useApp } from "./helpers/app.js";
+import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { emitEvents } from "./helpers/sockets.js";
 
-let app: RunningApp;
 let orm: Orm;
-let api: ReturnType<typeof apiClient>;
+const { api } = useApp();
 
 test.serial.before(async () => {
-  app = await startApp();
   orm = await initOrm();
-  api = apiClient(app.url);
 });
 test.after.always(async () => {
-  await app?.close();
   await orm?.close();
-  await closeFactories();
 });
 
 const listAll = (user: TestUser, query = "") => api.get(`/api/v1/notifications${query}`, user.auth);

@@ -1,9 +1,8 @@
 import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
 import test from "ava";
-import { type RunningApp, startApp } from "./helpers/app.js";
+import { useApp } from "./helpers/app.js";
 import {
-  closeFactories,
   createAdmin,
   createGuest,
   createHost,
@@ -13,20 +12,8 @@ import {
   type TestListing,
   type TestUser,
 } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
 
-// Started by the first test, not a before hook: env.js's hook (creating this file's database) runs
-// concurrently with other before hooks.
-let starting: Promise<RunningApp> | null = null;
-let api: ReturnType<typeof apiClient>;
-test.beforeEach(async () => {
-  starting ??= startApp();
-  api = apiClient((await starting).url);
-});
-test.after.always(async () => {
-  await (await starting)?.close();
-  await closeFactories();
-});
+const { api } = useApp();
 
 /** A past stay in a given status, inserted directly (the status machine is the bookings tests' subject). */
 async function pastStay(listing: TestListing, guest: TestUser, status = "completed"): Promise<string> {

@@ -4,8 +4,11 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A small JSON client for tests: real HTTP, no shortcuts. */
-export function apiClient(baseUrl: string) {
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/** A small JSON client for tests: real HTTP, no shortcuts. The base URL may be read late (useApp). */
+export function apiClient(base: string | (() => string)) {
+  const baseUrl = () => (typeof base === "string" ? base : base());
   async function call<T = any>(
     method: string,
     path: string,
@@ -17,7 +20,7 @@ export function apiClient(baseUrl: string) {
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: "manual" });
+    const res = await fetch(`${baseUrl()}${path}`, { method, headers, body, redirect: "manual" });
     const text = await res.text();
     let parsed: unknown = text;
     try {
