@@ -14,8 +14,9 @@ export const pageLimit = z.coerce
   .meta({ description: `Page size, 1–${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})` });
 
 /*
- * Every list is a keyset page in (created_at, id) order, newest or oldest first. Its opaque cursor
- * names the last row of the page, and the next page compares against that row's own columns in SQL,
+ * Every list is a keyset page in (created_at, id) order, newest or oldest first (login events: id
+ * order, their ids being a sequence). Its opaque cursor names the last row of the page, and the next
+ * page compares against that row's own columns in SQL,
  * so timestamps keep their microseconds (a JS Date has milliseconds: rows created in the same
  * millisecond would be skipped or repeated). Paged tables never delete rows (listings are archived,
  * bookings cancelled), so the row a cursor names is still there; a forged one gives an empty page.
@@ -25,26 +26,31 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(`v1:${lastId}`).toString("base64url");
 }
 
-/** The row id a cursor names, or null when it is not one of ours. */
-export function decodeCursor(cursor: string): string | null {
+/** The row id a cursor names, or null when it is not one of ours (`isId` says what an id looks like). */
+export function decodeCursor(cursor: string, isId: (id: string) => boolean = isUuid): string | null {
   const decoded = Buffer.from(cursor, "base64url").toString("utf8");
   const id = decoded.startsWith("v1:") ? decoded.slice(3) : "";
-  return isUuid(id) ? id : null;
+  return isId(id) ? id : null;
 }
 
 /** `?cursor=`: the nextCursor of the previous page, parsed to the row id it names (400 otherwise). */
-export const pageCursor = z
-  .string()
-  .max(200)
-  .transform((raw, ctx) => {
-    const id = decodeCursor(raw);
-    if (!id) {
-      ctx.issues.push({ code: "custom", message: "is not a cursor returned by this API", input: raw });
-      return z.NEVER;
-    }
-    return id;
-  })
-  .meta({ description: "The nextCursor of the previous page." });
+export function pageCursorOf(isId: (id: string) => boolean) {
+  return z
+    .string()
+    .max(200)
+    .transform((raw, ctx) => {
+      const id = decodeCursor(raw, isId);
+      if (!id) {
+        ctx.issues.push({ code: "custom", message: "is not a cursor returned by this API", input: raw });
+        return z.NEVER;
+      }
+      return id;
+    })
+    .meta({ description: "The nextCursor of the previous page." });
+}
+
+/** The cursor of lists whose rows have UUIDs (all but login events). */
+export const pageCursor = pageCursorOf(isUuid);
 
 /**
  * SQL condition "this row comes after the cursor's row" for rows of `table` aliased `alias`, in
@@ -61,7 +67,7 @@ export interface Page<T> {
 }
 
 /** Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+export function toPage<T extends { id: string | number }>(rows: T[], limit: number): Page<T> {
   const data = rows.slice(0, limit);
-  return { data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null };
+  return { data, nextCursor: rows.length > limit ? encodeCursor(String(data[data.length - 1].id)) : null };
 }

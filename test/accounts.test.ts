@@ -321,7 +321,7 @@ test("login events: bad limit, userId or cursor is 400 validation_failed", async
     ["limit=1.5", "limit"],
     ["userId=not-a-uuid", "userId"],
     ["cursor=definitely-not-ours", "cursor"],
-    [`cursor=${Buffer.from("le:-5").toString("base64url")}`, "cursor"],
+    [`cursor=${Buffer.from("v1:-5").toString("base64url")}`, "cursor"], // our shape, not an id
   ]) {
     const res = await api.get(`/api/v1/admin/login-events?${query}`, admin.auth);
     t.is(res.status, 400, query);
