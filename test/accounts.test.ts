@@ -7,10 +7,10 @@ import { promisify } from "node:util";
 import test from "ava";
 import jwt from "jsonwebtoken";
 import { config } from "../shared/config.js";
-import { useApp } from "./helpers/app.js";
 import { createAdmin, createGuest, createHost, db, PASSWORD } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { freePort, spawnEntry } from "./helpers/processes.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 

@@ -11,8 +11,8 @@ import { transitionBooking } from "../shared/domain/bookings/transitionBooking.j
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import type { BookingStatus } from "../shared/events/eventMap.js";
 import { createRedis } from "../shared/redis.js";
-import { useApp } from "./helpers/app.js";
 import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 /**
  * Random sequences of create, cancel, lapse (a hold's time runs out), sweep (expireHolds), and

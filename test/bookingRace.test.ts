@@ -4,8 +4,8 @@ import { initOrm, type Orm } from "../shared/db/orm.js";
 import { runCommand } from "../shared/db/runCommand.js";
 import { expireHolds } from "../shared/domain/bookings/expireHolds.js";
 import { transitionBooking } from "../shared/domain/bookings/transitionBooking.js";
-import { useApp } from "./helpers/app.js";
 import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 let orm: Orm;

@@ -1,6 +1,5 @@
 import "./helpers/env.js";
 import test from "ava";
-import { useApp } from "./helpers/app.js";
 import {
   createAdmin,
   createGuest,
@@ -11,6 +10,7 @@ import {
   type TestListing,
   type TestUser,
 } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 let host: TestUser;

@@ -4,8 +4,8 @@ import test from "ava";
 import { buildOpenApiDocument } from "../server/openapi.js";
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
-import { useApp } from "./helpers/app.js";
 import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 const redis = createRedis("listings-test");

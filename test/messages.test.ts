@@ -1,7 +1,7 @@
 import "./helpers/env.js";
 import test from "ava";
-import { useApp } from "./helpers/app.js";
 import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 let host: TestUser;

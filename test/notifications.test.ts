@@ -2,9 +2,9 @@ import "./helpers/env.js";
 
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { useApp } from "./helpers/app.js";
 import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { emitEvents } from "./helpers/sockets.js";
+import { useApp } from "./helpers/useApp.js";
 
 let orm: Orm;
 const { api } = useApp();

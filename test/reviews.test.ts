@@ -1,7 +1,6 @@
 import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
 import test from "ava";
-import { useApp } from "./helpers/app.js";
 import {
   createAdmin,
   createGuest,
@@ -12,6 +11,7 @@ import {
   type TestListing,
   type TestUser,
 } from "./helpers/factories.js";
+import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
 

@@ -2,7 +2,6 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
-import test from "ava";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
@@ -12,8 +11,6 @@ import { createOrderedPublisher, type OrderedPublisher } from "../../shared/even
 import { createSocketPublisher } from "../../shared/events/socketPublisher.js";
 import { JobProducer } from "../../shared/jobs/queue.js";
 import { createRedis } from "../../shared/redis.js";
-import { closeFactories } from "./factories.js";
-import { type ApiClient, apiClient } from "./http.js";
 
 export interface RunningApp {
   url: string;
@@ -57,25 +54,4 @@ export async function startApp(
       adapterRedis.disconnect();
     },
   };
-}
-
-/**
- * A test file's app, for the usual case: started by a serial before hook (after env.js's, which makes
- * the file's database; call useApp before the file's own hooks so they can use it), closed with the
- * factories' pool after the last test. `api` talks to it; `app()` is the running app.
- */
-export function useApp(options: Parameters<typeof startApp>[0] = {}): { api: ApiClient; app: () => RunningApp } {
-  let running: RunningApp | undefined;
-  const app = () => {
-    if (!running) throw new Error("useApp: the app starts in a before hook; use it from hooks and tests");
-    return running;
-  };
-  test.serial.before("start the app", async () => {
-    running = await startApp(options);
-  });
-  test.after.always("close the app", async () => {
-    await running?.close();
-    await closeFactories();
-  });
-  return { api: apiClient(() => app().url), app };
 }
