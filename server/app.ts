@@ -16,6 +16,7 @@ import { apiRoutes } from "./routes/index.js";
 export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}): Koa {
   const app = new Koa({ proxy: config.TRUST_PROXY });
   app.silent = true;
+  app.context.orm = deps.orm; // requireUser re-checks admin tokens against the account (auth.ts)
   const health = healthRoutes(deps);
   const api = apiRoutes(deps);
   app.use(requestContext());

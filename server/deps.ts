@@ -2,6 +2,13 @@ import type { Redis } from "ioredis";
 import type { Orm } from "../shared/db/orm.js";
 import type { JobProducer } from "../shared/jobs/queue.js";
 
+declare module "koa" {
+  interface DefaultContext {
+    /** The app's ORM on every ctx (buildApp sets it on app.context, as Koa suggests for a db handle). */
+    orm: Orm;
+  }
+}
+
 /** What the web process is built from; main.ts opens them, tests open their own. */
 export interface AppDeps {
   orm: Orm;

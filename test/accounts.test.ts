@@ -273,6 +273,23 @@ test("login events: anonymous 401, guest and host 403, admin 200", async (t) => 
   t.true(Array.isArray(admin.body.data));
 });
 
+test("an admin demoted or deleted loses admin access at once, whatever their token says", async (t) => {
+  const path = "/api/v1/admin/login-events";
+  const demoted = await createAdmin();
+  t.is((await api.get(path, demoted.auth)).status, 200);
+  await db().query("update users set role = 'host' where id = $1", [demoted.id]);
+  const asHost = await api.get(path, demoted.auth);
+  t.is(asHost.status, 403);
+  t.is(asHost.body.error.code, "forbidden");
+
+  const deleted = await createAdmin();
+  t.is((await api.get(path, deleted.auth)).status, 200);
+  await db().query("delete from users where id = $1", [deleted.id]);
+  const gone = await api.get(path, deleted.auth);
+  t.is(gone.status, 401);
+  t.is(gone.body.error.code, "unauthenticated");
+});
+
 test("login events page newest first with an opaque cursor, 20 by default, filtered by user", async (t) => {
   const admin = await createAdmin();
   const userId = randomUUID();
