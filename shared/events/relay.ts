@@ -3,7 +3,8 @@ import { logger } from "../logger.js";
 import type { EventType } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
 
-interface EventRow {
+/** An events row as PostgreSQL returns it (or as to_jsonb renders it). */
+export interface EventRow {
   id: string;
   type: EventType;
   user_ids: string[];

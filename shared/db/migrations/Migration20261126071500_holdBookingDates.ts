@@ -14,7 +14,8 @@ import { Migration } from "@mikro-orm/migrations";
  *      decides conflicts (23P01 reaches the caller);
  *   5. its emails go to side_effects (the rows recordSideEffect writes);
  *   6. booking.created (to the host) and listing.availability are inserted under the event-order lock
- *      (key passed in: record.ts owns it), last, so the lock is held only until the commit.
+ *      (key passed in: record.ts owns it), last, so the lock is held only until the commit; their rows
+ *      come back as the relay reads them (rowToPublishable).
  * The booking's JSON is BookingView (toBookingView in view.ts) and "blocking" is BLOCKING_BOOKING_SQL
  * (availability.ts); a test holds the three equal. PL/pgSQL runs each statement on a fresh snapshot,
  * so the blocked dates read after the lock include every booking committed before it was granted.
@@ -87,10 +88,9 @@ begin
     values ('booking.created', array[l.host_id], null, v_view),
            ('listing.availability', '{}', b.listing_id,
             jsonb_build_object('listingId', b.listing_id, 'blocked', v_blocked))
-    returning id, type, created_at
+    returning id, type, user_ids, listing_id, data, created_at
   )
-  select jsonb_agg(jsonb_build_object('id', id, 'type', type, 'at', created_at) order by id) into v_events
-    from written;
+  select jsonb_agg(to_jsonb(written) order by id) into v_events from written;
 
   return jsonb_build_object('outcome', 'held', 'booking', v_view, 'blocked', v_blocked, 'events', v_events);
 end

@@ -5,6 +5,7 @@ import { conflict, validationFailed } from "../../errors.js";
 import type { BookingView, StayRange } from "../../events/eventMap.js";
 import type { PublishableEvent } from "../../events/publisher.js";
 import { EVENT_ORDER_LOCK } from "../../events/record.js";
+import { type EventRow, rowToPublishable } from "../../events/relay.js";
 import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
 import type { Actor } from "../accounts/tokens.js";
 import { AVAILABILITY_LOCK_NAMESPACE } from "./listingAvailability.js";
@@ -25,12 +26,7 @@ export type HoldOutcome =
 
 type Row =
   | Exclude<HoldOutcome, { outcome: "held" }>
-  | {
-      outcome: "held";
-      booking: BookingView;
-      blocked: StayRange[];
-      events: { id: number; type: "booking.created" | "listing.availability"; at: string }[];
-    };
+  | { outcome: "held"; booking: BookingView; blocked: StayRange[]; events: EventRow[] };
 
 /**
  * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
@@ -70,28 +66,5 @@ export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBook
   const hold = rows[0].hold;
   const row = (typeof hold === "string" ? JSON.parse(hold) : hold) as Row;
   if (row.outcome !== "held") return row;
-  const { booking, blocked } = row;
-  const [created, availability] = row.events;
-  return {
-    outcome: "held",
-    booking,
-    blocked,
-    events: [
-      {
-        envelope: { id: Number(created.id), type: created.type, at: new Date(created.at).toISOString(), data: booking },
-        userIds: [booking.hostId],
-        listingId: null,
-      },
-      {
-        envelope: {
-          id: Number(availability.id),
-          type: availability.type,
-          at: new Date(availability.at).toISOString(),
-          data: { listingId: booking.listingId, blocked },
-        },
-        userIds: [],
-        listingId: booking.listingId,
-      },
-    ],
-  };
+  return { ...row, events: row.events.map(rowToPublishable) };
 }
