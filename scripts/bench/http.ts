@@ -13,7 +13,6 @@
  * The environment is set before any app module is imported: config is read once, at import.
  */
 import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +20,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import Koa from "koa";
 import pg from "pg";
+import { benchDatabase } from "./benchDatabase.js";
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 10), 20);
 const WARMUP_SECONDS = 3;
@@ -31,14 +31,7 @@ const CITIES = ["Addis Ababa", "Bahir Dar", "Gondar", "Hawassa", "Mekelle"];
 const ONLY = process.env.BENCH_ONLY;
 const wanted = (scenario: "hello" | "search" | "booking") => !ONLY || ONLY === scenario;
 
-const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/postgres";
-const template = process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
-const suffix = randomBytes(4).toString("hex");
-const database = `nexus_httpbench_${suffix}`;
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${database}`;
-process.env.DATABASE_URL = dbUrl.toString();
-process.env.REDIS_KEY_PREFIX = `bench${suffix}:`;
+const database = benchDatabase("http");
 // One log line per request would measure the terminal, not the app; shutdown warnings are noise here.
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "error";
 process.env.NODE_ENV = process.env.NODE_ENV ?? "development";
@@ -52,23 +45,6 @@ interface Figures {
   bad: number;
   /** The warm-up's requests/s and p99, printed for the record. */
   warmup: { rps: number; p99: number };
-}
-
-async function createDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [template]);
-    await admin.query(rowCount ? `create database ${database} template ${template}` : `create database ${database}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${database} with (force)`).finally(() => admin.end());
 }
 
 async function listen(server: Server): Promise<string> {
@@ -159,18 +135,13 @@ function day(n: number): string {
 }
 
 async function main(): Promise<void> {
-  await createDatabase();
-  const { initOrm } = await import("../../shared/db/orm.js");
+  await database.create();
   // The web process as server/main.ts builds it (Socket.IO, ordered event publisher), like the tests use it.
   const { startApp } = await import("../../test/helpers/app.js");
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
   const { hashPassword } = await import("../../shared/domain/accounts/password.js");
 
-  // Migrations added since the template was made apply here too.
-  const migrator = await initOrm();
-  await migrator.getMigrator().up();
-  await migrator.close();
-  const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
 
   // Seed: one host, many guests (each booking's guest varies, as real traffic does), many listings.
   const hash = await hashPassword("bench-password");
@@ -237,7 +208,7 @@ async function main(): Promise<void> {
     await sleep(1000);
     await app.close();
     await sql.end();
-    await dropDatabase();
+    await database.drop();
   }
 
   const pad = (s: string, n: number) => s.padEnd(n);

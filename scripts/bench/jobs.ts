@@ -15,13 +15,13 @@
  * The environment is set before any app module is imported: config is read once, at import.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
+import { benchDatabase } from "./benchDatabase.js";
 
 const SCENARIO_MS = Math.min(Number(process.env.BENCH_SCENARIO_SECONDS ?? 15), 20) * 1000;
 const PING_JOBS = Number(process.env.PING_JOBS ?? 3000);
@@ -31,26 +31,9 @@ const EMAILS = Number(process.env.EMAILS ?? 600);
 const ENQUEUE_CONCURRENCY = 32;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/postgres";
-const template = process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
-const suffix = randomBytes(4).toString("hex");
-const database = `nexus_bench_jobs_${suffix}`;
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${database}`;
-process.env.DATABASE_URL = dbUrl.toString();
-process.env.REDIS_KEY_PREFIX = `benchjobs${suffix}:`;
+const database = benchDatabase("jobs");
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "warn";
 process.env.NODE_ENV = "test";
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A loopback SMTP server that accepts everything and counts. */
 async function startSmtp(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
@@ -99,16 +82,12 @@ const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
 
 async function main(): Promise<void> {
-  await admin(async (c) => {
-    const { rowCount } = await c.query("select 1 from pg_database where datname = $1", [template]);
-    await c.query(rowCount ? `create database ${database} template ${template}` : `create database ${database}`);
-  });
+  await database.create();
   const { initOrm } = await import("../../shared/db/orm.js");
   const { JobProducer } = await import("../../shared/jobs/queue.js");
   const { relaySideEffects } = await import("../../shared/sideEffects/relay.js");
   const orm = await initOrm();
-  await orm.getMigrator().up();
-  const sql = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
+  const sql = new pg.Pool({ connectionString: database.url, max: 4 });
   const smtp = await startSmtp();
   const producer = await JobProducer.open("bench-producer");
   const results: string[] = [];
@@ -198,7 +177,7 @@ async function main(): Promise<void> {
       `insert into side_effects (kind, key, payload)
        select 'email', 'bench:' || $1::text || ':' || n, jsonb_build_object('template', 'booking_confirmed_guest', 'bookingId', $2::text, 'recipientUserId', $3::text)
          from generate_series(1, $4::int) n returning id`,
-      [`${workerCount}-${suffix}`, booking.id, guestId, EMAILS],
+      [String(workerCount), booking.id, guestId, EMAILS], // a fresh database: unique per run
     );
     const ids = effects.map((e) => e.id);
     start = Date.now();
@@ -229,6 +208,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+  await database.drop();
 }
 process.exit(0);

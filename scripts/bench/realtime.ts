@@ -12,11 +12,11 @@
  *   npx tsx scripts/bench/realtime.ts      (BENCH_SECONDS=10 of bookings by default, at most 20)
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { benchDatabase } from "./benchDatabase.js";
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 2000);
 const MAX_SOCKETS = Number(process.env.BENCH_MAX_SOCKETS ?? 10_000);
@@ -25,14 +25,7 @@ const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 10), 20);
 const FANOUTS = 5;
 const CHILDREN = 2;
 
-const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/postgres";
-const template = process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
-const suffix = randomBytes(4).toString("hex");
-const database = `nexus_bench_rt_${suffix}`;
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${database}`;
-process.env.DATABASE_URL = dbUrl.toString();
-process.env.REDIS_KEY_PREFIX = `benchrt${suffix}:`;
+const database = benchDatabase("rt");
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "warn";
 
 /** A shared clock across processes (ms since the epoch, sub-ms precision). */
@@ -139,12 +132,6 @@ function day(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
 function ask(child: ChildProcess, message: ToClient): Promise<FromClient> {
   return new Promise((resolve) => {
     child.once("message", (reply) => resolve(reply as FromClient));
@@ -153,17 +140,9 @@ function ask(child: ChildProcess, message: ToClient): Promise<FromClient> {
 }
 
 async function main(): Promise<void> {
-  const probe = new pg.Client({ connectionString: adminUrl });
-  await probe.connect();
-  const { rowCount } = await probe.query("select 1 from pg_database where datname = $1", [template]);
-  await probe.end();
-  await admin(rowCount ? `create database ${database} template ${template}` : `create database ${database}`);
-  const { initOrm } = await import("../../shared/db/orm.js");
+  await database.create();
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
-  const orm = await initOrm();
-  await orm.getMigrator().up();
-  await orm.close();
-  const sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  const sql = new pg.Pool({ connectionString: database.url, max: 4 });
 
   // Seed: half hosts (one listing each), half guests; one more host owns the fan-out listing.
   const half = SOCKETS / 2;
@@ -358,7 +337,7 @@ async function main(): Promise<void> {
     web.kill("SIGKILL");
     await sql.end();
     await sleep(300);
-    await admin(`drop database if exists ${database} with (force)`);
+    await database.drop();
     // Our stream and session keys (the prefix is this run's own).
     const { createRedis } = await import("../../shared/redis.js");
     const redis = createRedis("bench-cleanup");
