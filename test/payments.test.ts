@@ -2,40 +2,28 @@ import "./helpers/env.js";
 import "./helpers/chapa.js";
 
 import test from "ava";
-import { completeCheckout, type PaymentsStack, PUBLIC_URL, startPaymentsStack, waitFor } from "./helpers/chapa.js";
-import { closeFactories, createAdmin, createGuest, db } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
+import { completeCheckout, PUBLIC_URL, waitFor } from "./helpers/chapa.js";
+import { createAdmin, createGuest, db } from "./helpers/factories.js";
 import {
-  type Api,
   bookingRow,
+  countOf,
   eventTypesFor,
   heldBooking,
   paymentRow,
   receiptsFor,
   sideEffectsFor,
   startCheckout,
+  usePaymentsStack,
 } from "./helpers/payments.js";
 
-let stack: PaymentsStack;
-let api: Api;
-
-test.before(async () => {
-  stack = await startPaymentsStack();
-  api = apiClient(stack.app.url);
-});
-test.after.always(async () => {
-  await stack?.close();
-  await closeFactories();
-});
-
-const count = (list: string[], item: string) => list.filter((x) => x === item).length;
+const { api, stack } = usePaymentsStack();
 
 // Serial tests run first, alone: making every initialize fail would hit the other tests' starts too.
 test.serial(
   "Chapa down (5xx, after the client's retries) → 502 payment_provider_error; a retry opens a new checkout",
   async (t) => {
     const booking = await heldBooking(api);
-    stack.front.failNext("/v1/transaction/initialize", 4, 503);
+    stack().front.failNext("/v1/transaction/initialize", 4, 503);
     const failed = await api.post(`/api/v1/bookings/${booking.id}/payments`, {}, booking.guest.auth);
     t.is(failed.status, 502);
     t.is(failed.body.error.code, "payment_provider_error");
@@ -55,7 +43,7 @@ test("full flow: hold → payment → pay on Chapa's checkout → webhook → bo
   const payment = res.body.payment;
   t.like(payment, { bookingId: booking.id, status: "pending", amount: booking.totalPrice, currency: "ETB" });
   t.regex(payment.txRef, /^nx-/);
-  t.true(payment.checkoutUrl.startsWith(`${stack.sandboxUrl}/checkout/`));
+  t.true(payment.checkoutUrl.startsWith(`${stack().sandboxUrl}/checkout/`));
   t.like(await paymentRow(payment.txRef), { mode: "test", checkout_url: payment.checkoutUrl, status: "pending" });
 
   await completeCheckout(payment.checkoutUrl, "success");
@@ -65,8 +53,8 @@ test("full flow: hold → payment → pay on Chapa's checkout → webhook → bo
   t.is(row.status, "succeeded");
   t.regex(row.chapa_reference, /^AP/);
   const events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 1);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 1);
   const effects = await sideEffectsFor(booking.id, payment.id);
   t.true(effects.includes(`email email:booking_confirmed_guest:${booking.id}`));
   t.true(effects.includes(`email email:booking_confirmed_host:${booking.id}`));
@@ -171,8 +159,8 @@ test("a declined payment fails (event, email); the guest starts a new one while 
 
   t.is((await bookingRow(booking.id)).status, "pending_payment");
   const events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 0);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 0);
   t.true((await sideEffectsFor(booking.id, payment.id)).includes(`email email:payment_failed_guest:${payment.id}`));
   t.is((await api.get(`/api/v1/payments/${payment.txRef}`, booking.guest.auth)).body.payment.status, "failed");
 
@@ -195,7 +183,7 @@ test("the return URL: an unknown tx_ref redirects with payment=unknown; a missin
 test("the return URL while Chapa cannot be asked: redirects with the stored status (pending), never an error", async (t) => {
   const booking = await heldBooking(api);
   const payment = await startCheckout(api, booking);
-  stack.front.failNext(`/v1/transaction/verify/${payment.txRef}`, 4, 503);
+  stack().front.failNext(`/v1/transaction/verify/${payment.txRef}`, 4, 503);
   const back = await api.get(`/api/v1/payments/return?tx_ref=${payment.txRef}`);
   t.is(back.status, 302);
   t.is(back.headers.get("location"), `${PUBLIC_URL}/?payment=pending&booking=${booking.id}`);

@@ -9,46 +9,32 @@ import { chapaFromConfig } from "../shared/payments/chapa/fromConfig.js";
 import { createRedis } from "../shared/redis.js";
 import { PermanentJobError } from "../worker/jobs/defineJob.js";
 import refundPayment from "../worker/jobs/refundPayment.js";
+import { completeCheckout, sandboxTransaction, setWebhookDrop, waitFor } from "./helpers/chapa.js";
+import { db } from "./helpers/factories.js";
 import {
-  completeCheckout,
-  type PaymentsStack,
-  sandboxTransaction,
-  setWebhookDrop,
-  startPaymentsStack,
-  waitFor,
-} from "./helpers/chapa.js";
-import { closeFactories, db } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
-import {
-  type Api,
   bookingRow,
+  countOf,
   eventTypesFor,
   type HeldBooking,
   heldBooking,
   paymentRow,
   sideEffectsFor,
   startCheckout,
+  usePaymentsStack,
 } from "./helpers/payments.js";
 
-let stack: PaymentsStack;
-let api: Api;
+const { api, stack } = usePaymentsStack();
 let orm: Awaited<ReturnType<typeof initOrm>>;
 let redis: ReturnType<typeof createRedis>;
 
 test.before(async () => {
-  stack = await startPaymentsStack();
-  api = apiClient(stack.app.url);
   orm = await initOrm();
   redis = createRedis("test-refunds");
 });
 test.after.always(async () => {
-  await stack?.close();
   await orm?.close();
   redis?.disconnect();
-  await closeFactories();
 });
-
-const count = (list: string[], item: string) => list.filter((x) => x === item).length;
 
 /** The refundPayment job's handler, called the way the worker calls it. */
 const runRefundJob = (sideEffectId: number) =>
@@ -75,13 +61,13 @@ async function payLate(booking: HeldBooking) {
 test.serial("reconciliation settles a payment whose webhook was lost, and only payments old enough", async (t) => {
   const booking = await heldBooking(api);
   const payment = await startCheckout(api, booking);
-  await setWebhookDrop(stack.sandboxUrl, true);
+  await setWebhookDrop(stack().sandboxUrl, true);
   try {
     await completeCheckout(payment.checkoutUrl, "success");
-    const state = await sandboxTransaction(stack.sandboxUrl, payment.txRef);
+    const state = await sandboxTransaction(stack().sandboxUrl, payment.txRef);
     t.is(state.webhooks[0].state, "dropped");
   } finally {
-    await setWebhookDrop(stack.sandboxUrl, false);
+    await setWebhookDrop(stack().sandboxUrl, false);
   }
   t.is((await bookingRow(booking.id)).status, "pending_payment");
 
@@ -100,8 +86,8 @@ test.serial("reconciliation settles a payment whose webhook was lost, and only p
   t.is((await paymentRow(payment.txRef)).status, "succeeded");
   t.is((await paymentRow(young.txRef)).status, "pending", "a payment younger than N minutes is left to its webhook");
   const events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 1);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 1);
   t.deepEqual(await reconcilePendingPayments(orm, chapaFromConfig(), { olderThanMinutes: 5 }), {
     checked: 0,
     settled: 0,
@@ -124,28 +110,28 @@ test("paid after the hold expired → refund recorded; the refundPayment job ref
   t.like(row, { status: "succeeded", refund_status: "requested" });
   t.like(await bookingRow(booking.id), { status: "expired", note: "Paid after the hold expired; refunded." });
   let events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 1);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 1);
   const effect = await refundSideEffect(payment.id);
   t.like(effect, { kind: "refund", payload: { paymentId: payment.id, reason: "paid after the hold expired" } });
   t.is(effect.done_at, null);
   t.false((await sideEffectsFor(booking.id, payment.id)).some((e) => e.includes("booking_confirmed")));
 
   await runRefundJob(Number(effect.id));
-  const chapaSide = await sandboxTransaction(stack.sandboxUrl, payment.txRef);
+  const chapaSide = await sandboxTransaction(stack().sandboxUrl, payment.txRef);
   t.is(chapaSide.status, "refunded");
   t.is(chapaSide.refund?.reason, "paid after the hold expired");
   t.like(await paymentRow(payment.txRef), { status: "refunded", refund_status: "succeeded" });
   t.not((await refundSideEffect(payment.id)).done_at, null);
   events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 2);
+  t.is(countOf(events, "payment.updated"), 2);
   t.true((await sideEffectsFor(booking.id, payment.id)).includes(`email email:refund_issued_guest:${payment.id}`));
   const view = await api.get(`/api/v1/payments/${payment.txRef}`, booking.guest.auth);
   t.is(view.body.payment.status, "refunded");
 
   // Running the job again (a retry, a duplicate) changes nothing.
   await runRefundJob(Number(effect.id));
-  t.is(count(await eventTypesFor(booking.id), "payment.updated"), 2);
+  t.is(countOf(await eventTypesFor(booking.id), "payment.updated"), 2);
 });
 
 test("paid after the booking was cancelled → refund requested, the note keeps why it was cancelled", async (t) => {

@@ -3,46 +3,26 @@ import "./helpers/chapa.js";
 
 import test from "ava";
 import { logger } from "../shared/logger.js";
+import { completeCheckout, PUBLIC_URL, postWebhook, sandboxTransaction, waitFor } from "./helpers/chapa.js";
+import { db } from "./helpers/factories.js";
 import {
-  completeCheckout,
-  type PaymentsStack,
-  PUBLIC_URL,
-  postWebhook,
-  sandboxTransaction,
-  startPaymentsStack,
-  waitFor,
-} from "./helpers/chapa.js";
-import { closeFactories, db } from "./helpers/factories.js";
-import { apiClient } from "./helpers/http.js";
-import {
-  type Api,
   bookingRow,
+  countOf,
   eventTypesFor,
   heldBooking,
   paymentRow,
   receiptsFor,
   sideEffectsFor,
   startCheckout,
+  usePaymentsStack,
 } from "./helpers/payments.js";
 
-let stack: PaymentsStack;
-let api: Api;
-
-test.before(async () => {
-  stack = await startPaymentsStack();
-  api = apiClient(stack.app.url);
-});
-test.after.always(async () => {
-  await stack?.close();
-  await closeFactories();
-});
-
-const count = (list: string[], item: string) => list.filter((x) => x === item).length;
+const { api, stack } = usePaymentsStack();
 
 /** Until every webhook the sandbox sent for this tx_ref has been answered 2xx. */
 const allDelivered = (txRef: string) =>
   waitFor(async () => {
-    const state = await sandboxTransaction(stack.sandboxUrl, txRef);
+    const state = await sandboxTransaction(stack().sandboxUrl, txRef);
     return state.webhooks.length > 0 && state.webhooks.every((w) => w.state === "delivered") && state;
   });
 
@@ -67,10 +47,10 @@ test("a forged signature → 401 invalid_signature and nothing recorded", async 
   await db().query("delete from webhook_receipts where tx_ref = $1", [payment.txRef]);
 
   const body = nestedBody(payment);
-  const forged = await postWebhook(stack.app.url, body, "00".repeat(32));
+  const forged = await postWebhook(stack().app.url, body, "00".repeat(32));
   t.is(forged.status, 401);
   t.is(forged.body.error.code, "invalid_signature");
-  const unsigned = await fetch(`${stack.app.url}/api/v1/webhooks/chapa`, {
+  const unsigned = await fetch(`${stack().app.url}/api/v1/webhooks/chapa`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body,
@@ -78,7 +58,7 @@ test("a forged signature → 401 invalid_signature and nothing recorded", async 
   t.is(unsigned.status, 401);
   // A signature of another body does not cover this one.
   const { signWebhookBody } = await import("../shared/payments/chapa/signature.js");
-  const swapped = await postWebhook(stack.app.url, body, signWebhookBody("{}", "nexus-payment-tests-webhook-secret"));
+  const swapped = await postWebhook(stack().app.url, body, signWebhookBody("{}", "nexus-payment-tests-webhook-secret"));
   t.is(swapped.status, 401);
   t.deepEqual(await receiptsFor(payment.txRef), []);
 });
@@ -86,7 +66,7 @@ test("a forged signature → 401 invalid_signature and nothing recorded", async 
 test("a webhook for an unknown tx_ref → 200, recorded, nothing else changes", async (t) => {
   const { rows: before } = await db().query("select count(*)::int as n from payments");
   const res = await postWebhook(
-    stack.app.url,
+    stack().app.url,
     JSON.stringify({ event: "charge.success", tx_ref: "nx-not-ours", status: "success", amount: "10.00" }),
   );
   t.is(res.status, 200);
@@ -97,7 +77,7 @@ test("a webhook for an unknown tx_ref → 200, recorded, nothing else changes", 
   const { rows: after } = await db().query("select count(*)::int as n from payments");
   t.is(after[0].n, before[0].n);
 
-  const noRef = await postWebhook(stack.app.url, JSON.stringify({ event: "charge.success" }));
+  const noRef = await postWebhook(stack().app.url, JSON.stringify({ event: "charge.success" }));
   t.is(noRef.status, 200);
   t.is(noRef.body.outcome, "ignored");
 });
@@ -107,9 +87,10 @@ test("ten concurrent duplicate deliveries (and sandbox re-sends) → one confirm
   const payment = await startCheckout(api, booking);
   await completeCheckout(payment.checkoutUrl, "success");
   const body = nestedBody(payment);
-  const resend = () => fetch(`${stack.sandboxUrl}/__sandbox/transactions/${payment.txRef}/webhook`, { method: "POST" });
+  const resend = () =>
+    fetch(`${stack().sandboxUrl}/__sandbox/transactions/${payment.txRef}/webhook`, { method: "POST" });
   const [ours, resent] = await Promise.all([
-    Promise.all(Array.from({ length: 10 }, () => postWebhook(stack.app.url, body))),
+    Promise.all(Array.from({ length: 10 }, () => postWebhook(stack().app.url, body))),
     Promise.all(Array.from({ length: 3 }, resend)),
   ]);
   t.true(ours.every((r) => r.status === 200));
@@ -120,8 +101,8 @@ test("ten concurrent duplicate deliveries (and sandbox re-sends) → one confirm
   const confirmedBy = ours.filter((r) => !r.body.duplicate && r.body.outcome === "confirmed").length;
   t.true(confirmedBy <= 1);
   const events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 1);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 1);
   const effects = (await sideEffectsFor(booking.id, payment.id)).filter((e) => e.includes("booking_confirmed"));
   t.is(effects.length, 2);
   // Two distinct bodies (ours, the sandbox's): each recorded once, however often it came.
@@ -136,7 +117,7 @@ test("the return redirect racing the webhook and the callback confirms once and 
   await completeCheckout(payment.checkoutUrl, "success"); // the sandbox's webhook is on its way
   const [back, webhook, callback] = await Promise.all([
     api.get(`/api/v1/payments/return?tx_ref=${payment.txRef}`),
-    postWebhook(stack.app.url, nestedBody(payment)),
+    postWebhook(stack().app.url, nestedBody(payment)),
     api.get(`/api/v1/payments/callback?trx_ref=${payment.txRef}&status=success`),
   ]);
   t.is(back.status, 302);
@@ -147,8 +128,8 @@ test("the return redirect racing the webhook and the callback confirms once and 
 
   t.is((await bookingRow(booking.id)).status, "confirmed");
   const events = await eventTypesFor(booking.id);
-  t.is(count(events, "payment.updated"), 1);
-  t.is(count(events, "booking.updated"), 1);
+  t.is(countOf(events, "payment.updated"), 1);
+  t.is(countOf(events, "booking.updated"), 1);
 });
 
 test("amount mismatch (stored amount tampered) → never confirmed, logged at error level with both amounts", async (t) => {
@@ -170,7 +151,7 @@ test("amount mismatch (stored amount tampered) → never confirmed, logged at er
 
   t.is((await paymentRow(payment.txRef)).status, "pending");
   t.is((await bookingRow(booking.id)).status, "pending_payment");
-  t.is(count(await eventTypesFor(booking.id), "payment.updated"), 0);
+  t.is(countOf(await eventTypesFor(booking.id), "payment.updated"), 0);
   t.like((await receiptsFor(payment.txRef))[0], { outcome: "mismatch" });
   const logged = errors.find(([fields]) => (fields as { txRef?: string }).txRef === payment.txRef);
   t.truthy(logged);
@@ -185,7 +166,7 @@ test("our endpoint answering 5xx once (Chapa's verify down) → the sandbox retr
   const booking = await heldBooking(api);
   const payment = await startCheckout(api, booking);
   // Every attempt of the first verify (the client tries 4 times) fails; the next verify goes through.
-  stack.front.failNext(`/v1/transaction/verify/${payment.txRef}`, 4, 503);
+  stack().front.failNext(`/v1/transaction/verify/${payment.txRef}`, 4, 503);
   await completeCheckout(payment.checkoutUrl, "success");
   const state = await allDelivered(payment.txRef);
 
@@ -196,5 +177,5 @@ test("our endpoint answering 5xx once (Chapa's verify down) → the sandbox retr
   const receipts = await receiptsFor(payment.txRef);
   t.is(receipts.length, 1, "the retry carries the same bytes: one receipt");
   t.like(receipts[0], { outcome: "confirmed" });
-  t.is(count(await eventTypesFor(booking.id), "payment.updated"), 1);
+  t.is(countOf(await eventTypesFor(booking.id), "payment.updated"), 1);
 });

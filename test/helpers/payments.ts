@@ -1,7 +1,21 @@
-import { createGuest, createHost, createListing, createUser, day, db, type TestUser } from "./factories.js";
-import type { apiClient } from "./http.js";
+import test from "ava";
+import { type PaymentsStack, startPaymentsStack } from "./chapa.js";
+import {
+  closeFactories,
+  createGuest,
+  createHost,
+  createListing,
+  createUser,
+  day,
+  db,
+  type TestUser,
+} from "./factories.js";
+import { type ApiClient, apiClient } from "./http.js";
 
-export type Api = ReturnType<typeof apiClient>;
+export type Api = ApiClient;
+
+/** How many times `item` is in `list` (event types, side-effect kinds…). */
+export const countOf = (list: string[], item: string): number => list.filter((x) => x === item).length;
 
 export interface HeldBooking {
   id: string;
@@ -65,4 +79,25 @@ export async function sideEffectsFor(bookingId: string, paymentId: string): Prom
 export async function receiptsFor(txRef: string) {
   const { rows } = await db().query("select * from webhook_receipts where tx_ref = $1 order by id", [txRef]);
   return rows;
+}
+
+/**
+ * A payments test file's stack (see startPaymentsStack), started by a serial before hook and closed
+ * with the factories' pool after the last test, like useApp. `api` talks to its app. (Not in chapa.ts: that file sets the
+ * environment before config is read, so it must not import anything that reads config.)
+ */
+export function usePaymentsStack(): { api: ApiClient; stack: () => PaymentsStack } {
+  let running: PaymentsStack | undefined;
+  const stack = () => {
+    if (!running) throw new Error("usePaymentsStack: the stack starts in a before hook; use it from hooks and tests");
+    return running;
+  };
+  test.serial.before("start the payments stack", async () => {
+    running = await startPaymentsStack();
+  });
+  test.after.always("close the payments stack", async () => {
+    await running?.close();
+    await closeFactories();
+  });
+  return { api: apiClient(() => stack().app.url), stack };
 }
