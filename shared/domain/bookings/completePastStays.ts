@@ -1,6 +1,6 @@
 import type { CommandTx } from "../../db/runCommand.js";
-import { emitAvailabilityChanged, lockListingAvailability } from "./listingAvailability.js";
-import { bookingAudience, queryBookingViews } from "./view.js";
+import { announceSweep } from "./announceSweep.js";
+import { lockListingAvailability } from "./listingAvailability.js";
 
 const DEFAULT_LIMIT = 500;
 
@@ -40,15 +40,6 @@ export async function completePastStays(tx: CommandTx, options: { limit?: number
   );
   if (!completed.length) return 0;
 
-  const views = await queryBookingViews(tx.em, "b.id = any(?::uuid[])", [`{${completed.map((c) => c.id).join(",")}}`]);
-  for (const booking of views) {
-    await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });
-    await tx.sideEffect("email", `email:review_request_guest:${booking.id}`, {
-      template: "review_request_guest",
-      bookingId: booking.id,
-      recipientUserId: booking.guestId,
-    });
-  }
-  for (const listingId of new Set(completed.map((c) => c.listing_id))) await emitAvailabilityChanged(tx, listingId);
+  await announceSweep(tx, completed, "review_request_guest");
   return completed.length;
 }

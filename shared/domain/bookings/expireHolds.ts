@@ -1,7 +1,7 @@
 import type { CommandTx } from "../../db/runCommand.js";
 import type { StayRange } from "../../events/eventMap.js";
-import { emitAvailabilityChanged, tryLockListingsAvailability } from "./listingAvailability.js";
-import { bookingAudience, queryBookingViews } from "./view.js";
+import { announceSweep } from "./announceSweep.js";
+import { tryLockListingsAvailability } from "./listingAvailability.js";
 
 export interface ExpireHoldsFilter {
   /** Only this listing's holds (createBooking: the listing being booked). */
@@ -62,15 +62,6 @@ export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {})
   );
   if (!expired.length) return 0;
 
-  const views = await queryBookingViews(tx.em, "b.id = any(?::uuid[])", [`{${expired.map((e) => e.id).join(",")}}`]);
-  for (const booking of views) {
-    await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });
-    await tx.sideEffect("email", `email:hold_expired_guest:${booking.id}`, {
-      template: "hold_expired_guest",
-      bookingId: booking.id,
-      recipientUserId: booking.guestId,
-    });
-  }
-  for (const listingId of new Set(expired.map((e) => e.listing_id))) await emitAvailabilityChanged(tx, listingId);
+  await announceSweep(tx, expired, "hold_expired_guest");
   return expired.length;
 }
