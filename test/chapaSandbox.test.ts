@@ -369,6 +369,55 @@ test("drop mode: a completed payment sends no webhook until it is re-sent throug
   await drop(false);
 });
 
+test("faults control: initialize, verify and refund answer the injected status with Chapa's body, then recover", async (t) => {
+  const { url, client, input, state } = await setup(t);
+  const fault = (body: unknown) =>
+    fetch(`${url}/__sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const paid = input();
+  const { checkoutUrl } = await client.initialize(paid);
+  await complete(checkoutUrl, "success");
+
+  t.is((await fault({ status: 500, seconds: 0.5 })).status, 200);
+  t.like(await (await fetch(`${url}/__sandbox/health`)).json(), { fault: { status: 500 } });
+  const noRetries = createChapaClient({ baseUrl: `${url}/v1`, secretKey: SECRET_KEY, timeoutMs: 2000, maxRetries: 0 });
+  for (const call of [
+    () => noRetries.initialize(input()),
+    () => noRetries.verify(paid.txRef),
+    () => noRetries.refund(paid.txRef, { reason: "test" }),
+  ]) {
+    const error = await t.throwsAsync(call(), { instanceOf: ChapaError });
+    t.is(error?.status, 500);
+    t.deepEqual(error?.body, { message: "Internal Server Error", status: "failed", data: null });
+  }
+  // The checkout page is the customer's side, not the API: it keeps working.
+  t.is((await fetch(checkoutUrl)).status, 200);
+  // Nothing changed while failing: the charge is still a success, not refunded.
+  t.like(await state(paid.txRef), { status: "success", refund: null });
+
+  await sleep(600);
+  t.like(await client.verify(paid.txRef), { found: true, status: "success" });
+  t.like(await (await fetch(`${url}/__sandbox/health`)).json(), { fault: null });
+
+  // null ends a fault early; bad values are refused.
+  await fault({ status: 503, seconds: 60 });
+  t.is(
+    (await fetch(`${url}/v1/transaction/verify/${paid.txRef}`, { headers: { authorization: `Bearer ${SECRET_KEY}` } }))
+      .status,
+    503,
+  );
+  t.is((await fault({ status: null })).status, 200);
+  t.like(await client.verify(paid.txRef), { found: true, status: "success" });
+  t.is((await fault({ status: 200, seconds: 1 })).status, 400);
+  t.is((await fault({ status: 500 })).status, 400);
+
+  const { data } = (await (await fetch(`${url}/__sandbox/transactions`)).json()) as { data: { txRef: string }[] };
+  t.true(data.some((tx) => tx.txRef === paid.txRef));
+});
+
 function withoutSandbox(): ChapaInitializeInput {
   const callback = "http://127.0.0.1:9/callback";
   return {

@@ -53,6 +53,7 @@ export const SANDBOX_DEFAULTS = {
 } as const;
 
 const NOT_FOUND = "Invalid transaction or Transaction not found";
+const FAULT_MESSAGE = "Internal Server Error";
 
 /**
  * An offline fake of Chapa's v1 API, faithful to the contract in issue 4 (error bodies included):
@@ -65,6 +66,10 @@ const NOT_FOUND = "Invalid transaction or Transaction not found";
  *   GET  /__sandbox/transactions/:tx_ref          full state, with webhook attempts and their HTTP statuses
  *   POST /__sandbox/webhooks/drop {"enabled"}     while enabled, webhooks are recorded as dropped, not sent
  *   POST /__sandbox/transactions/:tx_ref/webhook  re-send now (optional {"event"}), even in drop mode
+ *   GET  /__sandbox/transactions                  every transaction, oldest first (what was charged, for checkers)
+ *   POST /__sandbox/faults {"status", "seconds"}  for that long, initialize, verify and refund answer `status`
+ *                                                 (400-599) with Chapa's error body and change nothing;
+ *                                                 {"status": null} ends it early. The checkout page is not affected.
  * State lives in memory and dies with the process.
  */
 export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSandbox {
@@ -81,6 +86,8 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
   const byTxRef = new Map<string, SandboxTransaction>();
   const byCheckoutId = new Map<string, SandboxTransaction>();
   const usedRefundReferences = new Set<string>();
+  // An injected outage of the API (see /__sandbox/faults): until `until` (epoch ms), answer `status`.
+  let fault: { status: number; until: number } | null = null;
   let baseUrl = "";
   let publicUrl = options.publicUrl?.replace(/\/+$/, "") ?? "";
 
@@ -107,6 +114,8 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
   app.use(bodyParser({ enableTypes: ["json", "form"] }));
 
   const requireKey: Koa.Middleware = async (ctx, next) => {
+    // The fault answers before the key check: a Chapa outage does not look at who is asking.
+    if (fault && Date.now() < fault.until) throw new ChapaHttpError(fault.status, FAULT_MESSAGE);
     const match = /^Bearer\s+(.+)$/i.exec(ctx.get("authorization"));
     if (match?.[1]?.trim() !== secretKey) throw new ChapaHttpError(401, "Invalid API Key or User doesn't exist");
     await next();
@@ -213,7 +222,30 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
   });
 
   router.get("/__sandbox/health", (ctx) => {
-    ctx.body = { status: "ok", dropWebhooks: notifier.dropWebhooks };
+    const activeFault = fault && Date.now() < fault.until ? { status: fault.status, until: fault.until } : null;
+    ctx.body = { status: "ok", dropWebhooks: notifier.dropWebhooks, fault: activeFault };
+  });
+
+  router.get("/__sandbox/transactions", (ctx) => {
+    ctx.body = { data: [...byTxRef.values()] };
+  });
+
+  router.post("/__sandbox/faults", (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (body.status === null) {
+      fault = null;
+      ctx.body = { fault: null };
+      return;
+    }
+    const { status, seconds } = body;
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599) {
+      throw new ChapaHttpError(400, "status must be an integer from 400 to 599, or null");
+    }
+    if (typeof seconds !== "number" || !(seconds > 0) || seconds > 3600) {
+      throw new ChapaHttpError(400, "seconds must be a number above 0 and at most 3600");
+    }
+    fault = { status, until: Date.now() + seconds * 1000 };
+    ctx.body = { fault };
   });
 
   router.get("/__sandbox/transactions/:tx_ref", (ctx) => {
