@@ -1,0 +1,114 @@
+import { execFile } from "node:child_process";
+import { once } from "node:events";
+import { appendFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { SMTPServer } from "smtp-server";
+import { decodeMessage } from "../../test/helpers/smtp.js";
+
+const run = promisify(execFile);
+
+export interface RecordedMail {
+  messageId: string;
+  to: string;
+  subject: string;
+  at: number;
+}
+
+/**
+ * The run's mail server: a real SMTP server on loopback that records every message it ACCEPTED
+ * (answered 250 to). Each DATA is answered after a random 200-800 ms, like a remote server, so that
+ * "kill a worker in the middle of sending" has a middle to hit: a session that closes during that
+ * wait (its worker was killed) has not been told 250, so its message is not recorded, and the
+ * retry must deliver it exactly once.
+ */
+export class MailRecorder {
+  readonly messages: RecordedMail[] = [];
+  /** DATA phases being answered right now: session id → client port. */
+  private readonly inData = new Map<string, number>();
+  private readonly closed = new Set<string>();
+  refusedClosed = 0;
+
+  /** Where every accepted and refused message is written, one line each (for the post-mortem). */
+  logFile: string | null = null;
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
+
+  private note(line: string): void {
+    if (this.logFile) appendFileSync(this.logFile, `${new Date().toISOString()} ${line}\n`);
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<MailRecorder> {
+    let self: MailRecorder | null = null;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["AUTH", "STARTTLS"],
+      logger: false,
+      closeTimeout: 100,
+      onClose(session) {
+        self?.closed.add(session.id);
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => void self!.accept(Buffer.concat(chunks).toString("utf8"), session, callback));
+      },
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server.server, "listening");
+    self = new MailRecorder(server, (server.server.address() as AddressInfo).port);
+    return self;
+  }
+
+  private async accept(
+    raw: string,
+    session: { id: string; remotePort: number },
+    callback: (err?: Error | null, message?: string) => void,
+  ): Promise<void> {
+    this.inData.set(session.id, session.remotePort);
+    await sleep(200 + Math.random() * 600);
+    this.inData.delete(session.id);
+    if (this.closed.has(session.id)) {
+      this.refusedClosed++;
+      this.note(`not accepted (session ${session.id} from port ${session.remotePort} closed) ${messageIdOf(raw)}`);
+      callback(new Error("session closed before the answer"));
+      return;
+    }
+    const mail = decodeMessage(raw);
+    this.note(`accepted ${mail.messageId} (session ${session.id} from port ${session.remotePort}) to ${mail.to}`);
+    this.messages.push({ messageId: mail.messageId, to: mail.to, subject: mail.subject, at: Date.now() });
+    callback(null, "Accepted (chaos)");
+  }
+
+  /** Pids of the processes whose SMTP session is in DATA right now (from the kernel's socket table). */
+  async pidsSending(): Promise<number[]> {
+    const ports = new Set(this.inData.values());
+    if (!ports.size) return [];
+    const { stdout } = await run("ss", ["-tnpH", "state", "established", `( dport = :${this.port} )`]).catch(() => ({
+      stdout: "",
+    }));
+    const pids = new Set<number>();
+    for (const line of stdout.split("\n")) {
+      const local = /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:\d+/.exec(line);
+      const pid = /pid=(\d+)/.exec(line);
+      if (local && pid && ports.has(Number(local[1]))) pids.add(Number(pid[1]));
+    }
+    return [...pids];
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function messageIdOf(raw: string): string {
+  return /^message-id:\s*(\S+)/im.exec(raw)?.[1] ?? "?";
+}

@@ -1,0 +1,43 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import test from "ava";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const EVERY_KIND = ["kill-web", "kill-worker", "restart-redis", "restart-postgres", "chapa-500", "drop-webhooks"];
+
+/**
+ * The chaos run in CI: `npm run chaos` for 60 s as its own process (its own PostgreSQL, Redis, nginx,
+ * 3 web, 2 workers, sandbox, SMTP), every fault kind injected at least once. Passing means every
+ * invariant held (exit 0); the machine-readable last line says which faults were injected.
+ */
+test("a 60 s chaos run: every fault kind injected, every invariant holds", async (t) => {
+  t.timeout(240_000);
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/chaos/main.ts"], {
+    cwd: root,
+    env: { ...process.env, CHAOS_SECONDS: "60", CHAOS_SETTLE_SECONDS: "45", CHAOS_FAULTS: "", CHAOS_SKIP_FAULTS: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  // If ava gives up on the test, the run must not outlive it: SIGTERM makes it clean up everything.
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+  const line = output.split("\n").find((l) => l.startsWith("CHAOS_SUMMARY "));
+  t.truthy(line, `no CHAOS_SUMMARY line; output:\n${output}`);
+  const summary = JSON.parse(line!.slice("CHAOS_SUMMARY ".length)) as {
+    ok: boolean;
+    faults?: Record<string, number>;
+    failed?: string[];
+  };
+  t.is(code, 0, `the chaos run failed (${(summary.failed ?? []).join("; ")}); output:\n${output}`);
+  t.true(summary.ok);
+  for (const kind of EVERY_KIND) t.true((summary.faults?.[kind] ?? 0) >= 1, `${kind} was not injected`);
+});
