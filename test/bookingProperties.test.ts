@@ -93,6 +93,9 @@ async function apply(action: Action, model: ModelBooking[], listingIds: string[]
       guest.auth,
     );
     assert.equal(res.status, free ? 201 : 409, `create ${JSON.stringify(action)}: ${JSON.stringify(res.body)}`);
+    // Any attempt first marks the overlapping lapsed holds of that listing expired (they never block),
+    // whether the dates then turn out free (201) or taken by a live booking (409).
+    for (const b of model) if (b.listing === action.listing && b.lapsed && overlaps(b, stay)) expire(b);
     if (res.status === 201) {
       model.push({
         id: res.body.booking.id,
@@ -102,8 +105,6 @@ async function apply(action: Action, model: ModelBooking[], listingIds: string[]
         lapsed: false,
         guest,
       });
-      // Creating marks the overlapping lapsed holds of that listing expired, in the same transaction.
-      for (const b of model) if (b.listing === action.listing && b.lapsed && overlaps(b, stay)) expire(b);
     } else {
       assert.equal(res.body.error.code, "dates_unavailable");
     }
