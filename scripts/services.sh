@@ -3,6 +3,10 @@
 # Data lives under .data/ (ignored by git); the ports are not the system defaults, so these
 # coexist with any PostgreSQL or Redis already on the machine. Every command is idempotent.
 # When DATABASE_URL / REDIS_URL are set, those servers are used and nothing is started for them.
+#
+# PostgreSQL runs with its durable defaults (fsync, synchronous_commit, full_page_writes): a crash of
+# the machine loses no committed data. NEXUS_PG_FAST=1 turns all three off, for tests and benchmarks
+# only (scripts/test.sh sets it; every benchmark prints which mode it measured).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +14,9 @@ data="${NEXUS_DATA_DIR:-$root/.data}"
 pg_port="${NEXUS_PG_PORT:-54329}"
 redis_port="${NEXUS_REDIS_PORT:-63799}"
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+fast="${NEXUS_PG_FAST:-0}"
+pg_opts="-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300"
+if [ "$fast" = 1 ]; then pg_opts="$pg_opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -45,11 +52,20 @@ start_pg() {
     as_pg_owner "$pg_bin/initdb" -D "$dir" -U nexus --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if as_pg_owner "$pg_bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
-    log "PostgreSQL: already running on port $pg_port"
+    local running_fsync
+    running_fsync=$("$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U nexus -d postgres -tAc "show fsync" 2>/dev/null || echo unknown)
+    if [ "$fast" != 1 ] && [ "$running_fsync" = off ]; then
+      # Durability was asked for (the default) and the server runs without it: data safety first.
+      log "PostgreSQL: running with fsync=off; restarting it durable (set NEXUS_PG_FAST=1 to keep it fast)"
+      as_pg_owner "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -m fast -o "$pg_opts" restart >/dev/null
+    elif [ "$fast" = 1 ] && [ "$running_fsync" = on ]; then
+      log "PostgreSQL: already running on port $pg_port, durable (NEXUS_PG_FAST=1 applies at its next start)"
+    else
+      log "PostgreSQL: already running on port $pg_port ($([ "$running_fsync" = off ] && echo "NOT durable: NEXUS_PG_FAST" || echo durable))"
+    fi
   else
-    log "PostgreSQL: starting on 127.0.0.1:$pg_port"
-    as_pg_owner "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    log "PostgreSQL: starting on 127.0.0.1:$pg_port ($([ "$fast" = 1 ] && echo "NOT durable: NEXUS_PG_FAST=1" || echo durable))"
+    as_pg_owner "$pg_bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -o "$pg_opts" start >/dev/null
   fi
   "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U nexus -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='nexus'" | grep -q 1 \
     || "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U nexus nexus
