@@ -25,6 +25,10 @@ const schema = z.object({
   DATABASE_URL: z.string().url().default("postgres://nexus@127.0.0.1:54329/nexus"),
   /** Most PostgreSQL connections one process opens; more than about 5 per core only adds context switches. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Longest wait to open one PostgreSQL connection (a database that is away fails fast, not after minutes). */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  /** Longest wait for a pooled connection; past it a request answers 503 service_unavailable (API.md). */
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
   /** Redis for Socket.IO fan-out, cache and rate limits. */
   REDIS_URL: z.string().url().default("redis://127.0.0.1:63799"),
   /** Prefix of every Redis key and stream of ours, so several deployments (or test runs) can share one Redis. */
@@ -86,6 +90,11 @@ const schema = z.object({
   JOB_PROCESS_EVERY_MS: z.coerce.number().int().min(50).default(1000),
   /** After this long a locked job of a dead worker is run by another. */
   JOB_LOCK_LIFETIME_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Lock lifetime of the scheduled tasks (relayOutbox, publishEvents, sweeps): a worker killed while it
+   * holds one delays that task by at most this long. Tasks touch their lock between batches.
+   */
+  TASK_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).default(5000),
   /** On SIGTERM the worker waits this long for running jobs. */
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
   /** Events older than this are pruned (replay window). */

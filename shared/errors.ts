@@ -30,3 +30,12 @@ export const rateLimited = (retryAfterSeconds: number) =>
   new AppError("rate_limited", 429, "Too many requests; try again later.", [], {
     "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
+/** A required service (PostgreSQL) is unreachable: the client should retry shortly (API.md v1.1). */
+export const serviceUnavailable = (service = "database", retryAfterSeconds = 5) =>
+  new AppError(
+    "service_unavailable",
+    503,
+    `A service this request needs (${service}) is unavailable right now; retry shortly.`,
+    [],
+    { "Retry-After": String(retryAfterSeconds) },
+  );

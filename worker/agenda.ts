@@ -1,11 +1,12 @@
 import type { Agenda, DrainResult, Job, JobNotification } from "agenda";
 import { config } from "../shared/config.js";
-import { openQueue, type Queue } from "../shared/jobs/queue.js";
+import { openQueue, processName, type Queue } from "../shared/jobs/queue.js";
+import { logger } from "../shared/logger.js";
 
 /** The worker's Agenda: processes jobs. Polling is short because retries only start at a poll. */
 export function openWorkerQueue(): Promise<Queue> {
   return openQueue({
-    name: `worker-${process.pid}`,
+    name: processName("worker"),
     processEveryMs: config.JOB_PROCESS_EVERY_MS,
     lockLifetimeMs: config.JOB_LOCK_LIFETIME_MS,
     maxConcurrency: config.WORKER_MAX_CONCURRENCY,
@@ -30,6 +31,35 @@ export async function drainAndRelease(agenda: Agenda, timeoutMs: number): Promis
   const idle = processor.lockedJobs.filter((j) => !running.has(String(j.attrs._id))).map((j) => j.attrs._id!);
   if (idle.length) await agenda.db.unlockJobs(idle);
   return { ...result, released: idle.length };
+}
+
+/**
+ * Every few seconds, lets the locks this worker holds in the store but not in memory lapse at once.
+ * Why: when the store goes away mid-run (a PostgreSQL restart), Agenda cannot write the run's end, so
+ * the job stays locked by us in the table although we no longer hold or run it; every worker would
+ * then wait out JOB_LOCK_LIFETIME_MS (a minute) before running it again. Locks younger than
+ * `graceMs` are left alone: one may be a lock just taken whose job is not in memory yet.
+ */
+export function lapseForgottenLocks(queue: Queue, { everyMs = 2000, graceMs = 2000 } = {}): () => void {
+  const processor = () => (queue.agenda as unknown as ProcessorView).jobProcessor;
+  let running = false;
+  const timer = setInterval(async () => {
+    const held = processor();
+    if (!held || running) return;
+    running = true;
+    try {
+      const keep = [...held.lockedJobs, ...held.runningJobs].map((j) => String(j.attrs._id));
+      const lapsed = await queue.lapseOwnLocks(keep, graceMs);
+      if (lapsed)
+        logger.info({ lapsed }, "locks left over from runs whose end was not recorded now lapse; jobs run again");
+    } catch {
+      // The store is away; the next tick tries again.
+    } finally {
+      running = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 const dueAt = (n: JobNotification) => (n.nextRunAt ? new Date(n.nextRunAt).getTime() : 0);

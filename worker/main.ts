@@ -6,16 +6,18 @@ import { createDetachedIo } from "../shared/events/socketIo.js";
 import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { logger } from "../shared/logger.js";
 import { createMailer } from "../shared/mail/mailer.js";
+import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
-import { drainAndRelease, openWorkerQueue, tuneNotifications } from "./agenda.js";
+import { drainAndRelease, lapseForgottenLocks, openWorkerQueue, tuneNotifications } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import { concurrencyFor, registerJobs } from "./registry.js";
 
+guardProcess();
 // Each sendEmail run holds its connection while it talks to SMTP (the side effect's row lock is the
 // guard against sending twice), so the pool must outgrow those runs or the other jobs would wait on them.
 const orm = await initOrm({
-  pool: { min: 0, max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + 5) },
+  pool: { max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + 5) },
 });
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
@@ -26,7 +28,6 @@ setEventPublisher(createOrderedPublisher(orm, publisher)); // in global id order
 const mailer = createMailer();
 const deps: WorkerDeps = { orm, redis, queue, publisher, mailer };
 registerJobs(deps);
-queue.agenda.on("error", (err) => logger.error({ err }, "agenda error"));
 queue.agenda.on("retry exhausted", (err, job) =>
   logger.error(
     { job: job.attrs.name, jobId: String(job.attrs._id), err: err.message },
@@ -36,6 +37,7 @@ queue.agenda.on("retry exhausted", (err, job) =>
 await scheduleTasks(queue.agenda);
 tuneNotifications(queue.agenda);
 await queue.agenda.start();
+const stopLapsing = lapseForgottenLocks(queue);
 logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");
 
 let stopping = false;
@@ -43,6 +45,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal, timeoutMs: config.WORKER_DRAIN_TIMEOUT_MS }, "worker draining");
+  stopLapsing();
   // Running jobs finish (up to the timeout); jobs not started are unlocked for another worker.
   const result = await drainAndRelease(queue.agenda, config.WORKER_DRAIN_TIMEOUT_MS);
   if (result.timedOut) logger.warn({ running: result.running }, "drain timed out; unfinished jobs will be retried");

@@ -1,6 +1,7 @@
 import type { Middleware } from "koa";
 import { ZodError } from "zod";
-import { AppError } from "../../shared/errors.js";
+import { isServiceUnavailableError } from "../../shared/db/unavailable.js";
+import { AppError, serviceUnavailable } from "../../shared/errors.js";
 import { zodDetails } from "../validate.js";
 
 interface HttpishError extends Error {
@@ -24,7 +25,8 @@ function fromHttpError(err: HttpishError): AppError | null {
 }
 
 /**
- * The one place errors become responses: always `{error: {code, message, details}}`. Anything
+ * The one place errors become responses: always `{error: {code, message, details}}`. A database that
+ * cannot be reached (restart, failover, outage) is 503 service_unavailable with Retry-After. Anything
  * unexpected is a 500 carrying the request id, logged with its stack, which never reaches the body.
  */
 export function errorHandler(): Middleware {
@@ -38,7 +40,11 @@ export function errorHandler(): Middleware {
           ? err
           : err instanceof ZodError
             ? new AppError("validation_failed", 400, "The request is not valid.", zodDetails(err))
-            : fromHttpError(err);
+            : isServiceUnavailableError(err)
+              ? serviceUnavailable()
+              : fromHttpError(err);
+      // The request line (requestContext) records the 503; the cause is kept at debug, not once per request.
+      if (appError?.status === 503) ctx.state.log?.debug({ err: err.message }, "service unavailable");
       if (!appError) {
         ctx.state.log?.error({ err }, "unexpected error");
         appError = new AppError(

@@ -18,7 +18,9 @@ export function requestContext(): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { method: ctx.method, url: ctx.url, status: ctx.status, ms: Math.round(ms * 10) / 10 };
-      if (ctx.status >= 500) ctx.state.log.error(line, "request failed");
+      // 503 is a dependency being away (a database restart), not a defect of ours.
+      if (ctx.status === 503) ctx.state.log.warn(line, "request refused: service unavailable");
+      else if (ctx.status >= 500) ctx.state.log.error(line, "request failed");
       else ctx.state.log.info(line, "request");
     }
   };

@@ -12,8 +12,18 @@ export function ormOptions(overrides: Partial<Options> = {}): Options {
     extensions: [Migrator],
     // Entities are plain schemas (defineEntity); no reflection or discovery from files.
     discovery: { warnWhenNoEntities: true },
-    // 10 rather than 20 on the 2-core dev machine: booking creation +8 % req/s, p99 −15 % (bench:http).
-    pool: { min: 0, max: config.DATABASE_POOL_MAX },
+    // A database that is away must not make requests wait: no connection within the acquire timeout
+    // (pool, below) is 503 service_unavailable (unavailable.ts). knex drops dead connections and replaces them.
+    driverOptions: {
+      connection: { connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS },
+      // knex writes a dropped connection ("Connection Error: …") to the console; keep it in our logs.
+      log: {
+        warn: (message: string) => logger.warn({ db: true }, String(message)),
+        error: (message: string) => logger.error({ db: true }, String(message)),
+        deprecate: (message: string) => logger.debug({ db: true }, String(message)),
+        debug: (message: string) => logger.debug({ db: true }, String(message)),
+      },
+    },
     forceUtcTimezone: true,
     debug: false,
     // Agenda owns its table (created by the initial migration); keep it out of schema diffs.
@@ -30,5 +40,12 @@ export function ormOptions(overrides: Partial<Options> = {}): Options {
       allOrNothing: true,
     },
     ...overrides,
+    // 10 rather than 20 on the 2-core dev machine: booking creation +8 % req/s, p99 −15 % (bench:http).
+    pool: {
+      min: 0,
+      max: config.DATABASE_POOL_MAX,
+      acquireTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+      ...overrides.pool,
+    },
   });
 }

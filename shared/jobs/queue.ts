@@ -1,5 +1,6 @@
+import { hostname } from "node:os";
 import { MongoBackend } from "@agendajs/mongo-backend";
-import { PostgresBackend } from "@agendajs/postgres-backend";
+import { PostgresBackend, PostgresNotificationChannel } from "@agendajs/postgres-backend";
 import { RedisNotificationChannel } from "@agendajs/redis-backend";
 import { Agenda, type Job } from "agenda";
 import pg from "pg";
@@ -8,6 +9,12 @@ import { logger } from "../logger.js";
 import type { JobMap, JobName } from "./jobMap.js";
 
 export type QueueKind = "postgres" | "mongodb";
+
+/**
+ * How a process names itself in the job store (`last_modified_by`): unique per process across
+ * machines, since every container's main process may be pid 1. Workers recognise their own locks by it.
+ */
+export const processName = (kind: "web" | "worker") => `${kind}-${process.pid}@${hostname()}`;
 
 export function queueKind(url = config.queueUrl): QueueKind {
   return url.startsWith("mongodb") ? "mongodb" : "postgres";
@@ -27,6 +34,12 @@ export interface Queue {
   kind: QueueKind;
   /** Answers when the job store does; throws otherwise (readiness). */
   ping(): Promise<void>;
+  /**
+   * Makes the locks this process holds in the store, on jobs other than `keep` and taken more than
+   * `olderThanMs` ago, lapse at once (as if their lock lifetime had passed), so any worker runs those
+   * jobs again now. Returns how many. PostgreSQL store only (0 on MongoDB, where locks lapse with time).
+   */
+  lapseOwnLocks(keep: string[], olderThanMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,18 +58,39 @@ export async function openQueue(options: QueueOptions): Promise<Queue> {
     removeOnComplete: false,
   };
   if (kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+    });
     pool.on("error", (err) => logger.warn({ err: err.message }, "job store pool error"));
     // Agenda reports a failed connect as an unhandled rejection; find out here, with a clear error.
     await pool.query("select 1");
     // ensureSchema: false — the table is created by a migration; concurrent CREATE TABLE IF NOT
-    // EXISTS from several starting workers makes one of them crash.
-    const backend = new PostgresBackend({ pool, ensureSchema: false });
-    const agenda = new Agenda({ backend, ...common });
+    // EXISTS from several starting workers makes one of them crash. The notification channel is ours
+    // (below), not the backend's: that one gives up reconnecting after 10 attempts.
+    const backend = new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true });
+    const notificationChannel = new PostgresNotificationChannel({
+      pool,
+      reconnect: { enabled: true, maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 250, maxDelayMs: 5000 },
+    });
+    watchChannel(notificationChannel, options.name);
+    const agenda = watchAgenda(new Agenda({ backend, notificationChannel, ...common }), options.name);
     return {
       agenda,
       kind,
       ping: async () => void (await pool.query("select 1")),
+      // 'epoch', not NULL: a one-off job's next_run_at is NULL once it started, and Agenda re-runs
+      // such a job only through an expired lock. The partial index on locked_at keeps this cheap.
+      lapseOwnLocks: async (keep, olderThanMs) =>
+        (
+          await pool.query(
+            `update agenda_jobs set locked_at = 'epoch'
+              where locked_at is not null and locked_at > 'epoch' and last_modified_by = $1
+                and locked_at < now() - $2 * interval '1 millisecond' and id <> all($3::uuid[])`,
+            [options.name, olderThanMs, keep],
+          )
+        ).rowCount ?? 0,
       close: async () => {
         await stopAgenda(agenda);
         await pool.end();
@@ -65,13 +99,57 @@ export async function openQueue(options: QueueOptions): Promise<Queue> {
   }
   const backend = new MongoBackend({ address: url });
   const notificationChannel = new RedisNotificationChannel({ connectionString: config.REDIS_URL });
-  const agenda = new Agenda({ backend, notificationChannel, ...common });
+  watchChannel(notificationChannel, options.name);
+  const agenda = watchAgenda(new Agenda({ backend, notificationChannel, ...common }), options.name);
   return {
     agenda,
     kind,
     ping: async () => void (await agenda.queryJobs({ limit: 1 })),
+    lapseOwnLocks: async () => 0,
     close: () => stopAgenda(agenda),
   };
+}
+
+interface WatchedChannel {
+  on(event: "error", listener: (err: Error) => void): unknown;
+  on(event: "stateChange", listener: (state: string) => void): unknown;
+}
+
+/**
+ * The channel's LISTEN connection dies with every database restart and it emits "error" each time,
+ * and again on each failed reconnect: unhandled, that event ends the process. Jobs are still found by
+ * polling meanwhile (JOB_PROCESS_EVERY_MS), so this only logs: once when it is lost, once when back.
+ */
+function watchChannel(channel: WatchedChannel, name: string): void {
+  let lost = false;
+  channel.on("error", (err) => {
+    if (!lost) logger.warn({ queue: name, err: err.message }, "job notifications lost; polling until they are back");
+    lost = true;
+  });
+  channel.on("stateChange", (state) => {
+    if (state === "connected" && lost) logger.info({ queue: name }, "job notifications back");
+    if (state === "connected") lost = false;
+  });
+}
+
+/**
+ * Agenda emits "error" for failed polls and lock attempts (the store being away): log, never throw.
+ * They come in bursts (one per poll and job name while the database is away): the first is logged,
+ * then one line every 10 s with how many were left out.
+ */
+function watchAgenda(agenda: Agenda, name: string): Agenda {
+  let last = 0;
+  let suppressed = 0;
+  agenda.on("error", (err: Error) => {
+    if (Date.now() - last < 10_000) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ queue: name, err: err.message, suppressed }, "job store error");
+    last = Date.now();
+    suppressed = 0;
+  });
+  return agenda;
 }
 
 type ChannelHolder = { notificationChannel?: { connect(): Promise<void>; disconnect(): Promise<void>; state: string } };
