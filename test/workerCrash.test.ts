@@ -1,5 +1,6 @@
 import "./helpers/env.js";
 
+import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import test from "ava";
 import { eventually, insertBooking, jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
@@ -39,7 +40,7 @@ test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime anothe
   const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
   await stalled; // one worker has sent the whole message; the server does not answer it
   const [lockedJob] = await jobsOfSideEffect(id);
-  const stuck = workers.find((w) => lockedJob.last_modified_by === `worker-${w.child.pid}`)!;
+  const stuck = workers.find((w) => lockedJob.last_modified_by === `worker-${w.child.pid}@${hostname()}`)!;
   const survivor = workers.find((w) => w !== stuck)!;
   t.truthy(stuck, "the job is locked by the worker that is sending");
 
@@ -68,7 +69,7 @@ test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime anothe
   t.is(await survivor.stop("SIGTERM"), 0);
   const { rows: locked } = await db().query(
     "select name from agenda_jobs where locked_at is not null and last_modified_by = $1",
-    [`worker-${survivor.child.pid}`],
+    [`worker-${survivor.child.pid}@${hostname()}`],
   );
   t.deepEqual(locked, []);
 });
@@ -113,13 +114,22 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
   };
   const workers = [startWorker(t, env), startWorker(t, env)];
   await Promise.all(workers.map((w) => w.waitFor(/worker started/)));
-  await sleep(5000);
+  // Counted from the first run of each: a task still locked by a worker an earlier test killed waits
+  // out TASK_LOCK_LIFETIME_MS first (that case has its own test below).
+  const tasks = ["expireUnpaidHolds", "relayOutbox", "publishEvents"];
+  const allRuns = () => workers.flatMap((w) => runsIn(w.output()));
+  const firstRuns = await eventually(async () => {
+    const runs = allRuns();
+    const firsts = tasks.map((job) => Math.min(...runs.filter((r) => r.job === job).map((r) => r.startedAt)));
+    return firsts.every(Number.isFinite) ? firsts : null;
+  }, "a first run of every task");
+  const windowStart = Math.max(...firstRuns);
+  await sleep(Math.max(0, windowStart + 5000 - Date.now()));
   await Promise.all(workers.map((w) => w.stop("SIGTERM")));
 
-  for (const job of ["expireUnpaidHolds", "relayOutbox", "publishEvents"]) {
-    const runs = workers
-      .flatMap((w) => runsIn(w.output()))
-      .filter((r) => r.job === job)
+  for (const job of tasks) {
+    const runs = allRuns()
+      .filter((r) => r.job === job && r.startedAt >= windowStart - 500)
       .sort((a, b) => a.startedAt - b.startedAt);
     const perWorker = workers.map((w) => runs.filter((r) => r.worker === w.child.pid).length);
     t.log(`${job}: ${runs.length} runs in ~5 s (per worker: ${perWorker.join(" + ")})`);
@@ -146,3 +156,74 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
   );
   t.deepEqual(counts, { events: holds.length, emails: holds.length }, "one event and one email per expired hold");
 });
+
+/** Makes the relayOutbox task's row look locked by `holder`, `ageMs` ago; returns when that was. */
+async function lockRelayTask(holder: string, ageMs: number): Promise<number> {
+  const { rows } = await db().query(
+    `update agenda_jobs set locked_at = now() - $2 * interval '1 millisecond', last_modified_by = $1
+      where name = 'relayOutbox' returning locked_at`,
+    [holder, ageMs],
+  );
+  return new Date(rows[0].locked_at).getTime();
+}
+
+/** Starts a worker and stops it again, so the task rows exist (`every` creates them at start). */
+async function scheduleTasksOnce(t: { teardown(fn: () => unknown): void }) {
+  const worker = startWorker(t, {});
+  await worker.waitFor(/worker started/);
+  await worker.stop("SIGTERM");
+}
+
+async function relayedAt(sideEffectId: number): Promise<number> {
+  const [job] = await eventually(async () => {
+    const jobs = await jobsOfSideEffect(sideEffectId);
+    return jobs.length ? jobs : null;
+  }, `a job for side effect ${sideEffectId}`);
+  const { rows } = await db().query("select created_at from agenda_jobs where id = $1", [job.id]);
+  return new Date(rows[0].created_at).getTime();
+}
+
+test.serial(
+  "a task locked by a worker that was killed runs again within TASK_LOCK_LIFETIME_MS, not JOB_LOCK_LIFETIME_MS",
+  async (t) => {
+    await scheduleTasksOnce(t);
+    const host = await createHost();
+    const guest = await createGuest();
+    const booking = await insertBooking(await createListing(host), guest, {
+      status: "confirmed",
+      checkIn: "2035-01-01",
+      checkOut: "2035-01-03",
+    });
+    // What a SIGKILLed worker leaves: its lock on the task (taken ahead of a tick, or mid-run).
+    const lockedAt = await lockRelayTask(`worker-1@gone-${process.pid}`, 0);
+    const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
+    startWorker(t, { TASK_LOCK_LIFETIME_MS: "2000", JOB_LOCK_LIFETIME_MS: "60000" });
+    const relayed = await relayedAt(id);
+    t.log(`side effect became a job ${relayed - lockedAt} ms after the dead worker's lock`);
+    t.true(relayed - lockedAt >= 1900, "the lock was honoured until it lapsed");
+    t.true(relayed - lockedAt < 2000 + 2500, "and the task ran within its lock lifetime plus a few ticks");
+  },
+);
+
+test.serial(
+  "a worker lets its own locks lapse when the store lost the end of their runs (a PostgreSQL restart)",
+  async (t) => {
+    await scheduleTasksOnce(t);
+    const host = await createHost();
+    const guest = await createGuest();
+    const booking = await insertBooking(await createListing(host), guest, {
+      status: "confirmed",
+      checkIn: "2035-02-01",
+      checkOut: "2035-02-03",
+    });
+    const worker = startWorker(t, { TASK_LOCK_LIFETIME_MS: "60000", LOG_LEVEL: "info" });
+    await worker.waitFor(/worker started/);
+    // As after a restart mid-run: the row says this very worker holds the task, its memory says not.
+    const lockedAt = await lockRelayTask(`worker-${worker.child.pid}@${hostname()}`, 3000);
+    const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
+    const relayed = await relayedAt(id);
+    t.log(`side effect became a job ${relayed - lockedAt - 3000} ms after the forgotten lock was set`);
+    t.true(relayed - lockedAt < 3000 + 5000, "well before the 60 s lock lifetime");
+    await worker.waitFor(/locks left over from runs whose end was not recorded now lapse/);
+  },
+);

@@ -2,6 +2,7 @@ import { backoffStrategies } from "agenda";
 import { config } from "../shared/config.js";
 import { JOB_NAMES, type JobName } from "../shared/jobs/jobMap.js";
 import { logger } from "../shared/logger.js";
+import { SCHEDULES } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import completePastStays from "./jobs/completePastStays.js";
 import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
@@ -45,6 +46,27 @@ export function concurrencyFor(name: JobName, fallback = config.JOB_CONCURRENCY)
   return Number.isInteger(override) && override > 0 ? override : fallback;
 }
 
+/** At least three polls: a task is locked up to one poll ahead of its tick, and must not lapse meanwhile. */
+const taskLockLifetimeMs = () => Math.max(config.TASK_LOCK_LIFETIME_MS, 3 * config.JOB_PROCESS_EVERY_MS);
+
+/**
+ * Touches a running job's lock every third of its lifetime, so a long run (a big sweep) keeps it.
+ * `stop` waits for a touch in flight: one landing after Agenda recorded the run's end would lock the
+ * job again until its lifetime passed.
+ */
+function keepLockAlive(job: { touch(): Promise<void> }, lifetimeMs: number): { stop(): Promise<void> } {
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = job.touch().catch(() => undefined); // the store is away: the lock lapses, another run follows
+  }, lifetimeMs / 3);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
+}
+
 /** Defines every job on the worker's Agenda, with retries, per-job concurrency and logging. */
 export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJobs): void {
   const { agenda } = deps.queue;
@@ -56,10 +78,12 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
   });
   for (const def of checkRegistry(jobs).values()) {
     const retry = def.options?.retry !== false;
+    const task = SCHEDULES.some((s) => s.name === def.name);
     agenda.define(
       def.name,
       async (job) => {
         const log = logger.child({ job: def.name, jobId: String(job.attrs._id) });
+        const heartbeat = task ? keepLockAlive(job, taskLockLifetimeMs()) : null;
         try {
           await def.handler(job.attrs.data as never, { deps, log, job: job as never });
           // Debug: one line per run, with the run's start, so runs can be counted across workers.
@@ -67,11 +91,16 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
         } catch (err) {
           log.warn({ err: (err as Error).message, attempt: (job.attrs.failCount ?? 0) + 1 }, "job failed");
           throw err;
+        } finally {
+          await heartbeat?.stop();
         }
       },
       {
         // Per job; JOB_CONCURRENCY_<NAME> overrides the file's default, JOB_CONCURRENCY the global one.
         concurrency: concurrencyFor(def.name, def.options?.concurrency ?? config.JOB_CONCURRENCY),
+        // Tasks: a short lock, so a worker killed while holding one (locked ahead of its tick, or
+        // mid-run) delays the task by seconds, not JOB_LOCK_LIFETIME_MS (sized for slow SMTP).
+        ...(task ? { lockLifetime: taskLockLifetimeMs() } : {}),
         lockLimit: config.JOB_LOCK_LIMIT,
         priority: def.options?.priority,
         removeOnComplete: def.options?.removeOnComplete ?? false,
