@@ -30,6 +30,9 @@ test("a 60 s chaos run: every fault kind injected, every invariant holds", async
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
 
+  // The invariant table and the figures, in the CI log whatever the result.
+  const table = output.indexOf("\ninvariant ");
+  if (table >= 0) t.log(output.slice(table));
   const line = output.split("\n").find((l) => l.startsWith("CHAOS_SUMMARY "));
   t.truthy(line, `no CHAOS_SUMMARY line; output:\n${output}`);
   const summary = JSON.parse(line!.slice("CHAOS_SUMMARY ".length)) as {

@@ -18,9 +18,9 @@ export interface SandboxTx {
 }
 
 export interface CheckInput {
-  db: pg.Pool;
+  db: pg.Pool | pg.PoolClient;
   attempts: BookingAttempt[];
-  sockets: UserSocket[];
+  sockets: Pick<UserSocket, "userId" | "label" | "firstCursor" | "received">[];
   mail: RecordedMail[];
   sandbox: SandboxTx[];
   deaths: Death[];

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { freePort } from "../../test/helpers/processes.js";
-import { check, type SandboxTx } from "./checker.js";
+import { type CheckInput, check, type SandboxTx } from "./checker.js";
 import { UserSocket } from "./clients.js";
 import { baseEnv, Cluster, migrate, type Services, startServices, stopServices, tsxEntry } from "./cluster.js";
 import { FAULT_KINDS, type FaultKind, type FaultRecord, inject, planFaults } from "./faults.js";
@@ -28,6 +28,7 @@ import { Api, RequestLog } from "./http.js";
 import { Load } from "./load.js";
 import { startNginx } from "./nginx.js";
 import { faultCounts, printFigures, printTable } from "./report.js";
+import { selfTest } from "./selfTest.js";
 import { settle } from "./settle.js";
 import { MailRecorder } from "./smtp.js";
 
@@ -43,14 +44,16 @@ const say = (line: string) => process.stdout.write(`[chaos +${((Date.now() - sta
 
 let cleanup: (ok: boolean) => Promise<void> = async () => {};
 let exiting = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (exiting) return;
-    exiting = true;
-    say(`${signal}: stopping everything`);
-    void cleanup(false).finally(() => process.exit(130));
-  });
+/** Whatever ends the run early (Ctrl-C, a bug in the harness), every process it started is stopped. */
+function abort(reason: string, code: number): void {
+  if (exiting) return;
+  exiting = true;
+  say(`${reason}: stopping everything`);
+  void cleanup(false).finally(() => process.exit(code));
 }
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => abort(signal, 130));
+process.on("uncaughtException", (err) => abort(`harness error ${err.stack}`, 1));
+process.on("unhandledRejection", (err) => abort(`harness error ${(err as Error)?.stack ?? err}`, 1));
 
 async function main(): Promise<boolean> {
   if (!(SECONDS >= 20)) throw new Error("CHAOS_SECONDS must be at least 20");
@@ -216,7 +219,7 @@ async function main(): Promise<boolean> {
   // --- settle and check --------------------------------------------------------------------------
   const settled = await settle({ db, sockets, notReady, sandboxUrl, timeoutMs: SETTLE_SECONDS * 1000, say });
   const sandbox = ((await (await fetch(`${sandboxUrl}/__sandbox/transactions`)).json()) as { data: SandboxTx[] }).data;
-  const verdicts = await check({
+  const checkInput: CheckInput = {
     db,
     attempts: load.attempts,
     sockets,
@@ -226,7 +229,9 @@ async function main(): Promise<boolean> {
     requests,
     notReady: await notReady(),
     faultsNotRecovered: faults.filter((f) => f.readyAfterMs === null).map((f) => `${f.kind}: ${f.detail}`),
-  });
+  };
+  const verdicts = await check(checkInput);
+  verdicts.push(await selfTest(db, checkInput));
   const counts = async (table: string) =>
     Object.fromEntries(
       (
