@@ -227,3 +227,42 @@ test.serial(
     await worker.waitFor(/locks left over from runs whose end was not recorded now lapse/);
   },
 );
+
+test.serial(
+  "the worker's database connection dies while SMTP takes the message: recorded as sent, never sent twice",
+  async (t) => {
+    const smtp = await TestSmtp.start();
+    t.teardown(() => smtp.close());
+    const worker = startWorker(t, { SMTP_URL: smtp.url, JOB_BACKOFF_MS: "200" });
+    await worker.waitFor(/worker started/);
+    const host = await createHost();
+    const guest = await createGuest();
+    const booking = await insertBooking(await createListing(host), guest, {
+      status: "confirmed",
+      checkIn: "2035-03-01",
+      checkOut: "2035-03-03",
+    });
+    const held = smtp.holdNextData();
+    const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
+    await held.received;
+    // What a PostgreSQL restart does to it: the connection holding the side effect's row (idle in its
+    // transaction while SMTP answers) is terminated (57P01). Then the server accepts the message.
+    const { rows } = await db().query(
+      `select pg_terminate_backend(pid) as ended from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`,
+    );
+    t.true(rows.length >= 1 && rows.every((r) => r.ended), "the sending run's connection was terminated");
+    held.release();
+    const row = await eventually(async () => {
+      const r = await sideEffectRow(id);
+      return r.done_at ? r : null;
+    }, "done_at");
+    t.is(row.attempts, 1);
+    await worker.waitFor(
+      new RegExp(`"sideEffectId":${id},.*email sent \\(recorded once the database answered again\\)`),
+    );
+    await sleep(1500); // a retry, if one were wrongly scheduled, would send within its 200 ms backoff
+    t.is(smtp.messages.length, 1, "delivered once");
+    t.is(smtp.dataAttempts, 1, "and attempted once");
+  },
+);

@@ -28,6 +28,7 @@ export class TestSmtp {
   private mode: Mode = { kind: "accept" };
   private stallNext = false;
   private stalled: (() => void)[] = [];
+  private held: { received: () => void; release: Promise<void> } | null = null;
   private waiters: (() => void)[] = [];
 
   private constructor(
@@ -75,6 +76,21 @@ export class TestSmtp {
     return new Promise((resolve) => this.stalled.push(resolve));
   }
 
+  /**
+   * Holds the answer to the next message's DATA until `release()`, then accepts it. `received`
+   * resolves once the message is in (the client is waiting for the server's answer).
+   */
+  holdNextData(): { received: Promise<void>; release: () => void } {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const received = new Promise<void>((resolve) => {
+      this.held = { received: resolve, release: released };
+    });
+    return { received, release };
+  }
+
   async waitForMessages(count: number, timeoutMs = 15_000): Promise<ReceivedMail[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.messages.length < count) {
@@ -106,6 +122,13 @@ export class TestSmtp {
       for (const resolve of this.stalled.splice(0)) resolve();
       return; // no answer: the client waits, and the message is not accepted
     }
+    const held = this.held;
+    if (held) {
+      this.held = null;
+      held.received();
+      void held.release.then(() => this.accepted(raw, session, callback));
+      return;
+    }
     const mode = this.mode;
     if (mode.kind === "refuse" && mode.left > 0) {
       mode.left--;
@@ -117,6 +140,14 @@ export class TestSmtp {
       callback(Object.assign(new Error("Mailbox unavailable (test)"), { responseCode: mode.code }));
       return;
     }
+    this.accepted(raw, session, callback);
+  }
+
+  private accepted(
+    raw: string,
+    session: { envelope: { rcptTo: { address: string }[] } },
+    callback: (err?: Error | null, message?: string) => void,
+  ): void {
     this.messages.push({ ...decodeMessage(raw), envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw });
     for (const wake of this.waiters.splice(0)) wake();
     callback(null, "Accepted (test)");

@@ -1,5 +1,9 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { NodemailerError } from "nodemailer";
+import { config } from "../../shared/config.js";
+import type { Orm } from "../../shared/db/orm.js";
+import type { Logger } from "../../shared/logger.js";
 import { composeEmail } from "../../shared/mail/compose.js";
 import type { SideEffectMap } from "../../shared/sideEffects/sideEffectMap.js";
 import { defineJob, PermanentJobError } from "./defineJob.js";
@@ -29,13 +33,42 @@ function describe(err: NodemailerError): string {
 }
 
 /**
+ * Records `done_at` of a sent email outside the transaction that held its row (that one died with
+ * its connection). Retried with backoff for up to half the job's lock lifetime: past that another
+ * run may take the job, and would send the email again; the job then fails, and its retry finds
+ * `done_at` set if this finally got through. `done_at is null`: the commit may have landed after all.
+ */
+async function recordSent(orm: Orm, sideEffectId: number, cause: Error, log: Logger): Promise<void> {
+  const deadline = Date.now() + config.JOB_LOCK_LIFETIME_MS / 2;
+  log.warn({ sideEffectId, err: cause.message }, "email accepted by SMTP but not recorded; recording it");
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      await orm.em
+        .getConnection()
+        .execute(
+          "update side_effects set done_at = now(), attempts = attempts + 1, last_error = null where id = ? and done_at is null",
+          [sideEffectId],
+          "run",
+        );
+      return;
+    } catch (err) {
+      if (Date.now() + delay > deadline) throw err;
+      await sleep(delay);
+    }
+  }
+}
+
+/**
  * Sends the email of one recorded side effect, at most once in the normal course of things:
  * - the side effect row stays locked (`for update`) from the check of `done_at` until `done_at` is
  *   committed, so two runs of the job (a lock that expired under a slow send) never send together;
  *   a worker killed mid-send loses its connection, and so its row lock, at once;
  * - `done_at` is set right after the SMTP server accepted the message, so a later run sends nothing.
- * What is left: a crash in the instant between the server's "250 accepted" and that commit sends the
- * email again on the retry. SMTP has no way to ask a server "did you already take this one?"; the
+ * - once the server accepted it, `done_at` is recorded even if the transaction holding the lock dies
+ *   with its connection (a PostgreSQL restart mid-send, which used to send every email in flight
+ *   twice): a plain update is retried on a fresh connection until the database is back.
+ * What is left: a worker crash in the instant between the server's "250 accepted" and that commit
+ * sends the email again on the retry. SMTP has no way to ask a server "did you already take this one?"; the
  * copies carry the same Message-ID (one per side effect), which mail clients use to fold duplicates.
  * A message the server had not accepted yet (killed while the server stalled DATA) is not delivered,
  * so the retry sends exactly one.
@@ -48,55 +81,66 @@ export default defineJob({
   // The side effect's done_at is the record; a failed job stays (listed, retryable).
   options: { removeOnComplete: true },
   async handler({ sideEffectId }, { deps, log }) {
-    const outcome = await deps.orm.em.fork().transactional(async (em): Promise<Outcome> => {
-      const [row] = await exec<SideEffectRow[]>(
-        em as EntityManager,
-        "select id, kind, key, payload, done_at from side_effects where id = ? for update skip locked",
-        [sideEffectId],
-      );
-      if (!row) {
-        const [exists] = await exec<unknown[]>(em as EntityManager, "select 1 from side_effects where id = ?", [
-          sideEffectId,
-        ]);
-        if (!exists) throw new PermanentJobError(`side effect ${sideEffectId} does not exist`);
-        // Another run holds the row: it is sending this very email. Come back later and find it done.
-        throw new Error(`side effect ${sideEffectId} is being sent by another run`);
-      }
-      if (row.kind !== "email")
-        throw new PermanentJobError(`side effect ${sideEffectId} is a ${row.kind}, not an email`);
-      if (row.done_at) return { skipped: "already sent" };
+    let accepted: { template: string; to: string } | null = null;
+    const outcome = await deps.orm.em
+      .fork()
+      .transactional(async (em): Promise<Outcome> => {
+        const [row] = await exec<SideEffectRow[]>(
+          em as EntityManager,
+          "select id, kind, key, payload, done_at from side_effects where id = ? for update skip locked",
+          [sideEffectId],
+        );
+        if (!row) {
+          const [exists] = await exec<unknown[]>(em as EntityManager, "select 1 from side_effects where id = ?", [
+            sideEffectId,
+          ]);
+          if (!exists) throw new PermanentJobError(`side effect ${sideEffectId} does not exist`);
+          // Another run holds the row: it is sending this very email. Come back later and find it done.
+          throw new Error(`side effect ${sideEffectId} is being sent by another run`);
+        }
+        if (row.kind !== "email")
+          throw new PermanentJobError(`side effect ${sideEffectId} is a ${row.kind}, not an email`);
+        if (row.done_at) return { skipped: "already sent" };
 
-      const composed = await composeEmail(em as EntityManager, {
-        id: sideEffectId,
-        key: row.key,
-        payload: row.payload,
-      });
-      if ("skip" in composed) {
-        await exec(em as EntityManager, "update side_effects set done_at = now(), last_error = ? where id = ?", [
-          `not sent: ${composed.skip}`,
-          sideEffectId,
-        ]);
-        return { skipped: composed.skip };
-      }
-      try {
-        await deps.mailer.send(composed.email);
-      } catch (err) {
-        // Committed with the transaction (the attempt is on record), then thrown below.
+        const composed = await composeEmail(em as EntityManager, {
+          id: sideEffectId,
+          key: row.key,
+          payload: row.payload,
+        });
+        if ("skip" in composed) {
+          await exec(em as EntityManager, "update side_effects set done_at = now(), last_error = ? where id = ?", [
+            `not sent: ${composed.skip}`,
+            sideEffectId,
+          ]);
+          return { skipped: composed.skip };
+        }
+        try {
+          await deps.mailer.send(composed.email);
+          accepted = { template: row.payload.template, to: composed.email.to.address };
+        } catch (err) {
+          // Committed with the transaction (the attempt is on record), then thrown below.
+          await exec(
+            em as EntityManager,
+            "update side_effects set attempts = attempts + 1, last_error = ? where id = ?",
+            [describe(err as NodemailerError).slice(0, 2000), sideEffectId],
+          );
+          return { failed: err };
+        }
         await exec(
           em as EntityManager,
-          "update side_effects set attempts = attempts + 1, last_error = ? where id = ?",
-          [describe(err as NodemailerError).slice(0, 2000), sideEffectId],
+          "update side_effects set done_at = now(), attempts = attempts + 1, last_error = null where id = ?",
+          [sideEffectId],
         );
-        return { failed: err };
-      }
-      await exec(
-        em as EntityManager,
-        "update side_effects set done_at = now(), attempts = attempts + 1, last_error = null where id = ?",
-        [sideEffectId],
-      );
-      log.info({ sideEffectId, template: row.payload.template, to: composed.email.to.address }, "email sent");
-      return { sent: true };
-    });
+        log.info({ sideEffectId, template: row.payload.template, to: composed.email.to.address }, "email sent");
+        return { sent: true };
+      })
+      .catch(async (err): Promise<Outcome> => {
+        if (!accepted) throw err;
+        // The message is out; only its record was lost with the connection. Record it, never resend it.
+        await recordSent(deps.orm, sideEffectId, err as Error, log);
+        log.info({ sideEffectId, ...accepted }, "email sent (recorded once the database answered again)");
+        return { sent: true };
+      });
 
     if ("skipped" in outcome) log.info({ sideEffectId, reason: outcome.skipped }, "email not sent");
     if ("failed" in outcome) {
