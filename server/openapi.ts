@@ -12,7 +12,20 @@ type Method = "get" | "post" | "patch" | "put" | "delete";
 /** `path` is the Koa path under /api/v1 (":id" style); it is converted to OpenAPI's "{id}". */
 export function describeRoute(method: Method, path: string, operation: ZodOpenApiOperationObject): void {
   const openApiPath = `/api/v1${path}`.replace(/:(\w+)/g, "{$1}");
-  paths[openApiPath] = { ...(paths[openApiPath] ?? {}), [method]: operation };
+  const responses = { 503: serviceUnavailableResponse(), ...operation.responses };
+  paths[openApiPath] = { ...(paths[openApiPath] ?? {}), [method]: { ...operation, responses } };
+}
+
+/** Every operation may answer this while PostgreSQL is unreachable (a restart, a failover). */
+function serviceUnavailableResponse() {
+  return {
+    ...errorResponse(
+      "service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds.",
+    ),
+    headers: {
+      "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" as const } },
+    },
+  };
 }
 
 /** A JSON response description from a zod schema. */

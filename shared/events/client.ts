@@ -96,7 +96,20 @@ export function connectRealtime(url: string, options: RealtimeClientOptions): Re
     for (const key of [name, "*"]) for (const handler of handlers.get(key) ?? []) handler(envelope);
   });
   socket.on("session.expired", (info) => options.onSessionExpired?.(info));
+  // "unavailable": the server could not check the token (its database is away, e.g. restarting). A
+  // refusal by the server's middleware stops socket.io-client's own reconnection, so try again here,
+  // backing off; any other refusal (unauthorized) stays final.
+  let unavailableRetries = 0;
+  let closed = false;
+  socket.on("connect_error", (err) => {
+    if (err.message !== "unavailable" || socket.active) return;
+    const delay = Math.min(500 * 2 ** unavailableRetries++, 5000) * (0.8 + Math.random() * 0.4);
+    setTimeout(() => {
+      if (!closed && !socket.connected && !socket.active) socket.connect();
+    }, delay);
+  });
   socket.on("connect", () => {
+    unavailableRetries = 0;
     // A recovered session kept its rooms; a fresh one must ask again.
     if (socket.recovered) return;
     for (const target of subscriptions.values()) socket.emit("subscribe", target, () => {});
@@ -123,6 +136,7 @@ export function connectRealtime(url: string, options: RealtimeClientOptions): Re
       return socket.timeout(ACK_TIMEOUT_MS).emitWithAck("unsubscribe", target);
     },
     close: () => {
+      closed = true;
       socket.close();
     },
   };
