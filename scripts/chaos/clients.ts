@@ -22,6 +22,8 @@ export class UserSocket {
   disconnects = 0;
   connectErrors = 0;
   reloads = 0;
+  /** Connection history (for the post-mortem): what happened when, and the resume point sent. */
+  readonly timeline: { at: number; what: string; lastEventId?: number }[] = [];
   private client: RealtimeClient;
 
   constructor(
@@ -55,9 +57,20 @@ export class UserSocket {
     socket.on("connect", () => {
       this.connects++;
       if (socket.recovered) this.recovered++;
+      this.timeline.push({
+        at: Date.now(),
+        what: socket.recovered ? "connect (recovered)" : "connect",
+        lastEventId: client.tracker.lastEventId ?? undefined,
+      });
     });
-    socket.on("disconnect", () => this.disconnects++);
-    socket.on("connect_error", () => this.connectErrors++);
+    socket.on("disconnect", (reason) => {
+      this.disconnects++;
+      this.timeline.push({ at: Date.now(), what: `disconnect: ${reason}` });
+    });
+    socket.on("connect_error", (err) => {
+      this.connectErrors++;
+      this.timeline.push({ at: Date.now(), what: `connect_error: ${err.message}` });
+    });
     return client;
   }
 
@@ -73,11 +86,24 @@ export class UserSocket {
   /** A page reload: the socket is dropped and a new one resumes from the greatest id seen. */
   reload(): void {
     this.reloads++;
+    this.timeline.push({ at: Date.now(), what: "reload", lastEventId: this.lastId });
     this.client.close();
     this.client = this.open(this.lastId);
   }
 
   close(): void {
     this.client.close();
+  }
+
+  /** One JSON line for logs/clients.jsonl. */
+  toJSON() {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      user: this.label,
+      userId: this.userId,
+      firstCursor: this.firstCursor,
+      timeline: this.timeline.map((t) => ({ ...t, at: iso(t.at) })),
+      received: this.received.map((r) => [r.id, r.type, iso(r.receivedAt)]),
+    };
   }
 }

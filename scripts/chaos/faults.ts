@@ -42,7 +42,8 @@ const faultSeconds = (loadSeconds: number) => (loadSeconds >= 180 ? 8 : 5);
  * (quiet at the start and the end). Rounds: 2 in a 5-minute run, 1 in a 60-90 s one.
  */
 export function planFaults(loadSeconds: number, kinds: readonly FaultKind[]): { kind: FaultKind; atMs: number }[] {
-  const rounds = Math.max(1, Math.floor((loadSeconds - 10) / 120));
+  // CHAOS_ROUNDS repeats the kinds more often (to reproduce a rare finding with one kind).
+  const rounds = Number(process.env.CHAOS_ROUNDS) || Math.max(1, Math.floor((loadSeconds - 10) / 120));
   const order: FaultKind[] = [];
   for (let r = 0; r < rounds; r++) order.push(...[...kinds].sort(() => Math.random() - 0.5));
   const spacing = ((loadSeconds - 10) * 1000) / Math.max(1, order.length);
@@ -153,7 +154,8 @@ async function killWorkerMidSend(deps: FaultDeps): Promise<string> {
   }
   const detail = `${victim.spec.name} pid ${victim.pid}, ${how}, ${pending} email side effects pending`;
   deps.say(`kill-worker at ${new Date().toISOString()}: ${detail}`);
-  await victim.stop("SIGKILL");
+  const doomed = victim;
+  await deps.mail.holdAnswers(() => doomed.stop("SIGKILL"));
   await sleep(1000);
   deps.restart(victim.spec.name);
   return detail;

@@ -14,7 +14,7 @@
  *   CHAOS_KEEP=1           keep the temp dir (logs, data) even when the run passes
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -265,6 +265,7 @@ async function main(): Promise<boolean> {
     requests: requests.total,
     dir,
   };
+  await writeFile(join(dir, "logs", "clients.jsonl"), sockets.map((s) => JSON.stringify(s)).join("\n"));
   await cleanup(ok);
   process.stdout.write(`CHAOS_SUMMARY ${JSON.stringify(summary)}\n`);
   return ok;

@@ -28,6 +28,8 @@ export class MailRecorder {
   /** DATA phases being answered right now: session id → client port. */
   private readonly inData = new Map<string, number>();
   private readonly closed = new Set<string>();
+  /** While set, answers wait: a worker is being killed (see holdAnswers). */
+  private held: Promise<void> | null = null;
   refusedClosed = 0;
 
   /** Where every accepted and refused message is written, one line each (for the post-mortem). */
@@ -75,6 +77,7 @@ export class MailRecorder {
   ): Promise<void> {
     this.inData.set(session.id, session.remotePort);
     await sleep(200 + Math.random() * 600);
+    while (this.held) await this.held;
     this.inData.delete(session.id);
     if (this.closed.has(session.id)) {
       this.refusedClosed++;
@@ -86,6 +89,28 @@ export class MailRecorder {
     this.note(`accepted ${mail.messageId} (session ${session.id} from port ${session.remotePort}) to ${mail.to}`);
     this.messages.push({ messageId: mail.messageId, to: mail.to, subject: mail.subject, at: Date.now() });
     callback(null, "Accepted (chaos)");
+  }
+
+  /**
+   * Holds every answer while `during` runs (the kill of a worker), then 300 ms more. Why: the kernel
+   * closes a killed process's sockets some milliseconds after the signal, and an answer written in
+   * that gap would be "accepted" by this server although the dead client never read it: that is
+   * SMTP's own ambiguity (sendEmail's documented window), not what the fault means to test, which is
+   * a worker killed BEFORE the server accepted its message. Answers given before the hold still
+   * count, so a worker killed between a 250 and its commit still shows as a duplicate.
+   */
+  async holdAnswers<T>(during: () => Promise<T>): Promise<T> {
+    let release = () => {};
+    this.held = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      return await during();
+    } finally {
+      await sleep(300);
+      this.held = null;
+      release();
+    }
   }
 
   /** Pids of the processes whose SMTP session is in DATA right now (from the kernel's socket table). */
