@@ -9,6 +9,7 @@ import { authenticateSocket } from "./auth.js";
 import { disconnectOnExpiry } from "./expiry.js";
 import { installLiveGate } from "./liveGate.js";
 import { joinAndReplay } from "./resume.js";
+import { resyncAfterStreamGaps } from "./resync.js";
 import { errorAck, handleSubscriptions } from "./subscriptions.js";
 import { TokenBucket } from "./tokenBucket.js";
 
@@ -36,6 +37,7 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   const maxSubscriptions = options.maxSubscriptions ?? config.SOCKET_MAX_SUBSCRIPTIONS;
   const eventsPerSecond = options.eventsPerSecond ?? config.SOCKET_EVENTS_PER_SECOND;
   const gate = installLiveGate(io);
+  resyncAfterStreamGaps(io, { orm, gate });
 
   io.use(authenticateSocket(orm));
   io.on("connection", (socket) => {

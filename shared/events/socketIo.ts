@@ -57,6 +57,12 @@ export function adapterRedisOf(io: Server): Redis | undefined {
   return adapterClients.get(io);
 }
 
+/** Every Redis connection of a server's adapter: the one it was given and those it duplicated. */
+export function adapterConnections(io: Server): Redis[] {
+  const main = adapterClients.get(io);
+  return main ? [main, ...(duplicatesOf.get(main) ?? [])] : [];
+}
+
 /** The status of the adapter's Redis connections: "ready" only when every one of them is. */
 export function adapterStatus(io: Server): string {
   const main = adapterClients.get(io);
