@@ -68,7 +68,13 @@ async function sandboxControl(url: string, path: string, body: unknown): Promise
   if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
 }
 
-/** Injects one fault and waits (up to 30 s) until every process is ready again. */
+/**
+ * How long every process may take to be ready again after a fault. Generous: on 2 busy cores a
+ * restarted worker alone spends up to ~30 s compiling under tsx before it says "worker started".
+ */
+export const READY_WITHIN_MS = Number(process.env.CHAOS_READY_WITHIN_SECONDS ?? 60) * 1000;
+
+/** Injects one fault and waits (up to READY_WITHIN_MS) until every process is ready again. */
 export async function inject(kind: FaultKind, deps: FaultDeps, loadSeconds: number): Promise<FaultRecord> {
   const at = Date.now();
   const seconds = faultSeconds(loadSeconds);
@@ -114,7 +120,7 @@ export async function inject(kind: FaultKind, deps: FaultDeps, loadSeconds: numb
       break;
     }
   }
-  const readyAfterMs = await waitUntil(deps.allReady, 30_000);
+  const readyAfterMs = await waitUntil(deps.allReady, READY_WITHIN_MS);
   return { kind, at, detail, readyAfterMs };
 }
 
@@ -155,7 +161,11 @@ async function killWorkerMidSend(deps: FaultDeps): Promise<string> {
   const detail = `${victim.spec.name} pid ${victim.pid}, ${how}, ${pending} email side effects pending`;
   deps.say(`kill-worker at ${new Date().toISOString()}: ${detail}`);
   const doomed = victim;
+  const ports = await deps.mail.portsOf(doomed.pid);
+  const pid = doomed.pid;
+  const killedAt = Date.now();
   await deps.mail.holdAnswers(() => doomed.stop("SIGKILL"));
+  deps.mail.kills.push({ at: killedAt, pid, ports });
   await sleep(1000);
   deps.restart(victim.spec.name);
   return detail;

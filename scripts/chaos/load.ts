@@ -1,21 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Answer, type Api, errorCode } from "./http.js";
+import { createListing, type Listing, register, type User } from "./seed.js";
 
-export interface User {
-  id: string;
-  email: string;
-  token: string;
-  role: "guest" | "host";
-  /** X-Forwarded-For of this user: each virtual user comes from its own address. */
-  ip: string;
-}
-
-export interface Listing {
-  id: string;
-  hostId: string;
-  city: string;
-}
+export type { Listing, User };
 
 /** One booking attempt (retries included, under one Idempotency-Key) and how it ended. */
 export interface BookingAttempt {
@@ -37,9 +25,6 @@ export interface PaymentAttempt {
   completed?: "success" | "failed";
   startStatus: number | null;
 }
-
-let nextIp = 1;
-const freshIp = () => `10.77.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
 
 const DAY = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
@@ -72,43 +57,16 @@ export class Load {
   ) {}
 
   async register(role: "guest" | "host", n: number): Promise<User> {
-    const email = `${role}-${n}-${randomUUID().slice(0, 8)}@chaos.test`;
-    const ip = freshIp();
-    const answer = await this.api.callWithRetries("POST", "/api/v1/auth/register", {
-      label: "POST /auth/register",
-      ip,
-      body: { email, password: "password123", name: `${role === "host" ? "Host" : "Guest"} ${n}`, role },
-    });
-    if (answer.status !== 201) throw new Error(`register ${role}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    const user: User = { id: answer.body.user.id, email, token: answer.body.token, role, ip };
+    const user = await register(this.api, role, n);
     (role === "host" ? this.hosts : this.guests).push(user);
     return user;
   }
 
-  /** Hosts and their listings, through the API like a host's app would. */
+  /** Hosts and their listings, through the API like a host's app would; then the first guests. */
   async seed(hostCount: number, listingsPerHost: number, guestCount: number): Promise<void> {
-    const cities = ["Addis Ababa", "Bahir Dar", "Gondar"];
     for (let h = 0; h < hostCount; h++) {
       const host = await this.register("host", h);
-      for (let l = 0; l < listingsPerHost; l++) {
-        const city = cities[(h + l) % cities.length];
-        const answer = await this.api.callWithRetries("POST", "/api/v1/listings", {
-          label: "POST /listings",
-          token: host.token,
-          ip: host.ip,
-          body: {
-            title: `Chaos stay ${h}.${l}`,
-            description: "A place that must survive faults.",
-            city,
-            country: "Ethiopia",
-            pricePerNight: 1000 + 250 * l,
-            currency: "ETB",
-            maxGuests: 4,
-          },
-        });
-        if (answer.status !== 201) throw new Error(`create listing: ${answer.status} ${JSON.stringify(answer.body)}`);
-        this.listings.push({ id: answer.body.listing.id, hostId: host.id, city });
-      }
+      for (let l = 0; l < listingsPerHost; l++) this.listings.push(await createListing(this.api, host, h, l));
     }
     for (let g = 0; g < guestCount; g++) await this.register("guest", g);
   }

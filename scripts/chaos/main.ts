@@ -206,7 +206,7 @@ async function main(): Promise<boolean> {
     const record = await inject(step.kind as FaultKind, faultDeps, SECONDS);
     faults.push(record);
     say(
-      `  ${record.detail}; ${record.readyAfterMs === null ? "NOT ready after 30 s" : `ready after ${record.readyAfterMs} ms`}`,
+      `  ${record.detail}; ${record.readyAfterMs === null ? "NOT ready in time" : `ready after ${record.readyAfterMs} ms`}`,
     );
   }
   const left = phaseStart + SECONDS * 1000 - Date.now();
@@ -224,6 +224,7 @@ async function main(): Promise<boolean> {
     attempts: load.attempts,
     sockets,
     mail: mail.messages,
+    workerKills: mail.kills,
     sandbox,
     deaths: cluster.deaths,
     requests,

@@ -60,7 +60,7 @@ export function printFigures(f: Figures, out: (line: string) => void): void {
       .join(", ")})`,
   );
   for (const fault of f.faults) {
-    const ready = fault.readyAfterMs === null ? "NOT READY after 30 s" : `ready after ${fault.readyAfterMs} ms`;
+    const ready = fault.readyAfterMs === null ? "NOT READY in time" : `ready after ${fault.readyAfterMs} ms`;
     out(`    ${pad(fault.kind, 17)} ${ready} — ${fault.detail}`);
   }
   const delays = eventDelays(f.sockets);

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { type CheckInput, check, type Verdict } from "./checker.js";
+import { type CheckInput, check, inKillWindow, type Verdict } from "./checker.js";
 import { RequestLog } from "./http.js";
 
 /**
@@ -52,6 +52,7 @@ export async function selfTest(db: pg.Pool, input: CheckInput): Promise<Verdict>
           ...input.sockets.filter((s) => s !== first && s !== rest[0]),
         ]
       : input.sockets;
+    const planted = input.mail.find((m) => !inKillWindow(m, input.workerKills));
     const requests = new RequestLog();
     requests.record("POST /planted", { status: 500, body: { planted: true }, ms: 1 });
     const verdicts = await check({
@@ -59,7 +60,8 @@ export async function selfTest(db: pg.Pool, input: CheckInput): Promise<Verdict>
       db: client,
       sandbox,
       sockets,
-      mail: input.mail.length ? [...input.mail, input.mail[0]] : input.mail,
+      // A second copy of an email that no worker kill can explain.
+      mail: planted ? [...input.mail, { ...planted }] : input.mail,
       deaths: [...input.deaths, { name: "planted", pid: 1, code: 1, signal: null, at: Date.now(), tail: [] }],
       requests,
       notReady: [...input.notReady, "planted"],

@@ -14,6 +14,15 @@ export interface RecordedMail {
   to: string;
   subject: string;
   at: number;
+  /** The client's port: which worker connection it came over. */
+  port: number;
+}
+
+/** A worker the run SIGKILLed, with its SMTP connections at that moment. */
+export interface WorkerKill {
+  at: number;
+  pid: number;
+  ports: number[];
 }
 
 /**
@@ -25,6 +34,8 @@ export interface RecordedMail {
  */
 export class MailRecorder {
   readonly messages: RecordedMail[] = [];
+  /** Workers killed by the run (kill-worker), to tell SMTP's own duplicate window from a defect. */
+  readonly kills: WorkerKill[] = [];
   /** DATA phases being answered right now: session id → client port. */
   private readonly inData = new Map<string, number>();
   private readonly closed = new Set<string>();
@@ -64,6 +75,8 @@ export class MailRecorder {
         stream.on("end", () => void self!.accept(Buffer.concat(chunks).toString("utf8"), session, callback));
       },
     });
+    // A killed worker's connection is reset under the server's feet: expected here, not fatal.
+    server.on("error", (err) => self?.note(`server error (a client went away): ${err.message}`));
     server.listen(0, "127.0.0.1");
     await once(server.server, "listening");
     self = new MailRecorder(server, (server.server.address() as AddressInfo).port);
@@ -87,7 +100,13 @@ export class MailRecorder {
     }
     const mail = decodeMessage(raw);
     this.note(`accepted ${mail.messageId} (session ${session.id} from port ${session.remotePort}) to ${mail.to}`);
-    this.messages.push({ messageId: mail.messageId, to: mail.to, subject: mail.subject, at: Date.now() });
+    this.messages.push({
+      messageId: mail.messageId,
+      to: mail.to,
+      subject: mail.subject,
+      at: Date.now(),
+      port: session.remotePort,
+    });
     callback(null, "Accepted (chaos)");
   }
 
@@ -113,20 +132,31 @@ export class MailRecorder {
     }
   }
 
-  /** Pids of the processes whose SMTP session is in DATA right now (from the kernel's socket table). */
-  async pidsSending(): Promise<number[]> {
-    const ports = new Set(this.inData.values());
-    if (!ports.size) return [];
+  /** Client port → pid of every SMTP connection open now (from the kernel's socket table). */
+  private async connections(): Promise<Map<number, number>> {
     const { stdout } = await run("ss", ["-tnpH", "state", "established", `( dport = :${this.port} )`]).catch(() => ({
       stdout: "",
     }));
-    const pids = new Set<number>();
+    const byPort = new Map<number, number>();
     for (const line of stdout.split("\n")) {
       const local = /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:\d+/.exec(line);
       const pid = /pid=(\d+)/.exec(line);
-      if (local && pid && ports.has(Number(local[1]))) pids.add(Number(pid[1]));
+      if (local && pid) byPort.set(Number(local[1]), Number(pid[1]));
     }
-    return [...pids];
+    return byPort;
+  }
+
+  /** Pids of the processes whose SMTP session is in DATA right now. */
+  async pidsSending(): Promise<number[]> {
+    const ports = new Set(this.inData.values());
+    if (!ports.size) return [];
+    const byPort = await this.connections();
+    return [...new Set([...ports].flatMap((port) => (byPort.has(port) ? [byPort.get(port)!] : [])))];
+  }
+
+  /** The client ports of one process's SMTP connections. */
+  async portsOf(pid: number): Promise<number[]> {
+    return [...(await this.connections())].filter(([, p]) => p === pid).map(([port]) => port);
   }
 
   close(): Promise<void> {
