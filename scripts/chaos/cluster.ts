@@ -229,21 +229,25 @@ function asPgOwner(command: string, args: string[]): [string, string[]] {
 
 const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
-export async function restartPostgres(services: Services): Promise<void> {
+/**
+ * `pg_ctl restart -m fast`; with `downMs`, a stop, that long with no database, then services.sh
+ * start: an outage and not only a blip.
+ */
+export async function restartPostgres(services: Services, downMs = 0): Promise<void> {
   // -l again: without it the restarted server would write its log to this pg_ctl's stdout.
-  const [cmd, args] = asPgOwner(`${PG_BIN}/pg_ctl`, [
-    "-D",
-    services.pgDir,
-    "-l",
-    join(services.pgDir, "server.log"),
-    "restart",
-    "-m",
-    "fast",
-    "-w",
-    "-t",
-    "60",
-  ]);
-  await run(cmd, args, { env: services.env });
+  const pgCtl = (...args: string[]) => {
+    const [cmd, full] = asPgOwner(`${PG_BIN}/pg_ctl`, ["-D", services.pgDir, ...args]);
+    return run(cmd, full, { env: services.env });
+  };
+  const log = ["-l", join(services.pgDir, "server.log")];
+  if (!downMs) {
+    await pgCtl(...log, "restart", "-m", "fast", "-w", "-t", "60");
+    return;
+  }
+  await pgCtl("stop", "-m", "fast", "-w", "-t", "60");
+  await sleep(downMs);
+  // Started again the way operators start it (port and options from services.sh).
+  await run("bash", [join(ROOT, "scripts/services.sh"), "start"], { env: services.env, cwd: ROOT });
 }
 
 export async function shutdownRedis(services: Services): Promise<void> {

@@ -34,6 +34,9 @@ export interface FaultDeps {
   say: (line: string) => void;
 }
 
+/** How many of each kind were injected so far (some kinds alternate between two forms). */
+const injected: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0]));
+
 /** How long the time-limited faults last (the sandbox failing, webhooks dropped). */
 const faultSeconds = (loadSeconds: number) => (loadSeconds >= 180 ? 8 : 5);
 
@@ -101,9 +104,13 @@ export async function inject(kind: FaultKind, deps: FaultDeps, loadSeconds: numb
       break;
     }
     case "restart-postgres": {
+      // Every other one is an outage of a few seconds (stop, wait, start): requests must get 503s.
+      const outage = injected[kind]++ % 2 === 1;
       const started = Date.now();
-      await restartPostgres(deps.services);
-      detail = `pg_ctl restart -m fast (${Date.now() - started} ms)`;
+      await restartPostgres(deps.services, outage ? seconds * 1000 : 0);
+      detail = outage
+        ? `pg_ctl stop -m fast, ${seconds} s down, start (${Date.now() - started} ms)`
+        : `pg_ctl restart -m fast (${Date.now() - started} ms)`;
       break;
     }
     case "chapa-500": {

@@ -243,6 +243,7 @@ async function main(): Promise<boolean> {
   printFigures(
     {
       requests,
+      attempts: countBy(load.attempts.map((a) => a.outcome)),
       faults,
       sockets,
       bookings: await counts("bookings"),
@@ -270,6 +271,12 @@ async function main(): Promise<boolean> {
   await cleanup(ok);
   process.stdout.write(`CHAOS_SUMMARY ${JSON.stringify(summary)}\n`);
   return ok;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
 }
 
 main().then(

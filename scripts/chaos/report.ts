@@ -5,6 +5,8 @@ import type { RequestLog } from "./http.js";
 
 export interface Figures {
   requests: RequestLog;
+  /** Booking attempts by how they ended (created, conflict, unknown = no final answer, other). */
+  attempts: Record<string, number>;
   faults: FaultRecord[];
   sockets: UserSocket[];
   bookings: Record<string, number>;
@@ -71,6 +73,7 @@ export function printFigures(f: Figures, out: (line: string) => void): void {
   out(
     `  sockets: ${f.sockets.length}; connects ${sum((s) => s.connects)} (recovered sessions ${sum((s) => s.recovered)}), disconnects ${sum((s) => s.disconnects)}, connect errors ${sum((s) => s.connectErrors)}, reloads ${sum((s) => s.reloads)}`,
   );
+  out(`  booking attempts: ${JSON.stringify(f.attempts)}`);
   out(`  bookings by status: ${JSON.stringify(f.bookings)}; payments by status: ${JSON.stringify(f.payments)}`);
   out(`  emails received: ${f.emails}`);
   out(
