@@ -19,6 +19,7 @@ export async function buildClient({
   root = fileURLToPath(new URL("..", import.meta.url)),
   write = true,
   minify = false,
+  sourcemap = true,
 } = {}) {
   const clientDir = join(root, CLIENT_DIR);
   const outDir = join(root, OUT_DIR);
@@ -30,7 +31,7 @@ export async function buildClient({
     format: "esm",
     target: "es2022",
     minify,
-    sourcemap: "linked",
+    sourcemap: sourcemap ? "linked" : false,
     outdir: outDir,
     write: false,
     logLevel: "warning",
@@ -48,7 +49,8 @@ export async function buildClient({
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // The command line builds what production serves: minified, with a source map next to it.
-  const files = await buildClient({ minify: true });
+  // The command line builds what production serves: minified, and without source maps (they would
+  // publish the client's sources); development builds in memory keep them.
+  const files = await buildClient({ minify: true, sourcemap: false });
   console.log(`client built: ${[...files.keys()].sort().join(", ")} → ${OUT_DIR}`);
 }

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { freePort } from "../../test/helpers/processes.js";
+import { sandboxControlHeaders } from "../chapaSandbox/sandbox.js";
 import { type CheckInput, check, type SandboxTx } from "./checker.js";
 import { UserSocket } from "./clients.js";
 import { baseEnv, Cluster, migrate, type Services, startServices, stopServices, tsxEntry } from "./cluster.js";
@@ -85,7 +86,12 @@ async function main(): Promise<boolean> {
   );
   services = await startServices(join(dir, "data"), pgPort, redisPort);
   say(`PostgreSQL ${services.databaseUrl}, Redis ${services.redisUrl}`);
-  const secrets = { jwt: randomBytes(24).toString("hex"), webhook: randomBytes(16).toString("hex") };
+  // Production refuses every published default (shared/knownDefaults.ts), test keys included: a key of the run's own.
+  const secrets = {
+    jwt: randomBytes(24).toString("hex"),
+    webhook: randomBytes(16).toString("hex"),
+    chapaKey: `CHASECK-chaos-${randomBytes(12).toString("hex")}`,
+  };
   const publicUrl = `http://127.0.0.1:${nginxPort}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   mail = await MailRecorder.start();
@@ -99,6 +105,7 @@ async function main(): Promise<boolean> {
     JWT_SECRET: secrets.jwt,
     PUBLIC_URL: publicUrl,
     CHAPA_BASE_URL: `${sandboxUrl}/v1`,
+    CHAPA_SECRET_KEY: secrets.chapaKey,
     CHAPA_WEBHOOK_SECRET: secrets.webhook,
     CHAPA_TIMEOUT_MS: "4000",
     SMTP_URL: mail.url,
@@ -131,6 +138,7 @@ async function main(): Promise<boolean> {
       ...baseEnv(),
       CHAPA_SANDBOX_PORT: String(sandboxPort),
       CHAPA_WEBHOOK_URL: `${publicUrl}/api/v1/webhooks/chapa`,
+      CHAPA_SECRET_KEY: secrets.chapaKey,
       CHAPA_WEBHOOK_SECRET: secrets.webhook,
       CHAPA_SANDBOX_RETRY_INTERVAL_MS: "2000",
       CHAPA_SANDBOX_MAX_RETRIES: "30",
@@ -143,8 +151,8 @@ async function main(): Promise<boolean> {
   }
   await startNginx(cluster, { dir, port: nginxPort, webPorts, env: baseEnv() }, say);
 
-  const probe = async (url: string) => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+  const probe = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(2000) }).catch(() => null);
     await response?.arrayBuffer().catch(() => {});
     return response?.status === 200;
   };
@@ -159,7 +167,7 @@ async function main(): Promise<boolean> {
         (await probe(`http://127.0.0.1:${port}/readyz`)) ? null : `web-${i + 1} /readyz`,
       ),
       probe(`${publicUrl}/healthz`).then((ok) => (ok ? null : "nginx /healthz")),
-      probe(`${sandboxUrl}/__sandbox/health`).then((ok) => (ok ? null : "sandbox health")),
+      probe(`${sandboxUrl}/__sandbox/health`, sandboxControlHeaders()).then((ok) => (ok ? null : "sandbox health")),
     ]);
     return [...problems, ...checks.filter((c): c is string => c !== null)];
   };
@@ -218,7 +226,8 @@ async function main(): Promise<boolean> {
 
   // --- settle and check --------------------------------------------------------------------------
   const settled = await settle({ db, sockets, notReady, sandboxUrl, timeoutMs: SETTLE_SECONDS * 1000, say });
-  const sandbox = ((await (await fetch(`${sandboxUrl}/__sandbox/transactions`)).json()) as { data: SandboxTx[] }).data;
+  const sandboxResponse = await fetch(`${sandboxUrl}/__sandbox/transactions`, { headers: sandboxControlHeaders() });
+  const sandbox = ((await sandboxResponse.json()) as { data: SandboxTx[] }).data;
   const checkInput: CheckInput = {
     db,
     attempts: load.attempts,

@@ -112,10 +112,15 @@ function readDir(dir: string): Files {
 }
 
 async function buildInMemory(): Promise<Files> {
-  // esbuild is a dev dependency, so the build script is only ever loaded outside production.
-  const { buildClient } = (await import(pathToFileURL(buildScript).href)) as {
-    buildClient(options: { root: string; write: boolean }): Promise<Files>;
-  };
+  // esbuild is a dev dependency, so the build script is only ever loaded outside production. An image
+  // with production dependencies only, run in development mode (docker-compose's sandbox profile),
+  // has no esbuild: it serves what `npm run build` wrote instead.
+  const loaded = await import(pathToFileURL(buildScript).href).catch((err: { code?: string }) => {
+    if (err.code === "ERR_MODULE_NOT_FOUND") return null;
+    throw err;
+  });
+  if (!loaded) return readDir(publicDir);
+  const { buildClient } = loaded as { buildClient(options: { root: string; write: boolean }): Promise<Files> };
   const started = performance.now();
   const files = await buildClient({ root, write: false });
   logger.debug({ ms: Math.round(performance.now() - started) }, "browser client built in memory");
