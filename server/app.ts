@@ -7,6 +7,7 @@ import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
 import { requestContext } from "./middlewares/requestContext.js";
+import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { clientRoutes } from "./routes/client.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
@@ -23,6 +24,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   const api = apiRoutes(deps);
   app.use(requestContext());
   app.use(httpMetrics());
+  app.use(securityHeaders()); // outside errorHandler: error answers get the headers too
   app.use(errorHandler());
   app.use(jsonBody());
   app.use(health.routes());

@@ -66,7 +66,7 @@ const schema = z.object({
   /** Idle keep-alive connections are closed after this long. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Open connections (WebSockets included) one web process accepts; more are dropped at once. */
-  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   /** How long an unpaid booking holds its dates. */
   BOOKING_HOLD_MINUTES: z.coerce
     .number()

@@ -24,17 +24,6 @@ const TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
 };
 
-// Same-origin only: the bundle, its stylesheet, the API and the socket. Nothing from a CDN.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const here = fileURLToPath(new URL(".", import.meta.url));
 // From source (server/routes) the root is two levels up; compiled (dist/server/routes) it is three.
 const root = [join(here, "../.."), join(here, "../../..")].find((dir) => existsSync(join(dir, "package.json")))!;
@@ -80,13 +69,9 @@ export function clientRoutes(): Router {
     const asset = (await load(name === "index.html")).get(name);
     if (!asset) return next();
     ctx.type = asset.type;
+    // nosniff, the Content-Security-Policy and the Referrer-Policy come from securityHeaders.ts.
     ctx.set("Cache-Control", "no-cache");
-    ctx.set("X-Content-Type-Options", "nosniff");
     ctx.etag = asset.etag;
-    if (name === "index.html") {
-      ctx.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      ctx.set("Referrer-Policy", "same-origin");
-    }
     ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
