@@ -86,26 +86,22 @@ async function main(): Promise<boolean> {
   );
   services = await startServices(join(dir, "data"), pgPort, redisPort);
   say(`PostgreSQL ${services.databaseUrl}, Redis ${services.redisUrl}`);
-  // Production refuses every published default (shared/knownDefaults.ts), test keys included: a key of the run's own.
-  const secrets = {
-    jwt: randomBytes(24).toString("hex"),
-    webhook: randomBytes(16).toString("hex"),
-    chapaKey: `CHASECK-chaos-${randomBytes(12).toString("hex")}`,
-  };
+  const secrets = { jwt: randomBytes(24).toString("hex"), webhook: randomBytes(16).toString("hex") };
   const publicUrl = `http://127.0.0.1:${nginxPort}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   mail = await MailRecorder.start();
   mail.logFile = join(dir, "logs", "smtp.log");
   const appEnv: Record<string, string> = {
     ...baseEnv(),
-    NODE_ENV: "production",
+    // Not "production": production refuses the sandbox's test key and address (shared/knownDefaults.ts),
+    // and the sandbox only ever answers in test mode. Otherwise as in production: JSON logs, own secrets.
+    NODE_ENV: "test",
     LOG_LEVEL: "info",
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     JWT_SECRET: secrets.jwt,
     PUBLIC_URL: publicUrl,
     CHAPA_BASE_URL: `${sandboxUrl}/v1`,
-    CHAPA_SECRET_KEY: secrets.chapaKey,
     CHAPA_WEBHOOK_SECRET: secrets.webhook,
     CHAPA_TIMEOUT_MS: "4000",
     SMTP_URL: mail.url,
@@ -138,7 +134,6 @@ async function main(): Promise<boolean> {
       ...baseEnv(),
       CHAPA_SANDBOX_PORT: String(sandboxPort),
       CHAPA_WEBHOOK_URL: `${publicUrl}/api/v1/webhooks/chapa`,
-      CHAPA_SECRET_KEY: secrets.chapaKey,
       CHAPA_WEBHOOK_SECRET: secrets.webhook,
       CHAPA_SANDBOX_RETRY_INTERVAL_MS: "2000",
       CHAPA_SANDBOX_MAX_RETRIES: "30",
