@@ -2,7 +2,7 @@
 // shared EventMap, socket.io-client) into main.js, plus the static files next to it (index.html,
 // styles.css, favicon.svg). `node scripts/buildClient.mjs` writes them to dist/public for production;
 // the web process imports buildClient() in development and tests to build in memory instead.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -42,6 +42,8 @@ export async function buildClient({
     if (STATIC_EXTENSIONS.has(extname(name))) files.set(name, readFileSync(join(clientDir, name)));
   }
   if (write) {
+    // Exactly this build: nothing left over from an earlier one (a source map of an older build included).
+    rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
   }
