@@ -2,7 +2,7 @@
 // shared EventMap, socket.io-client) into main.js, plus the static files next to it (index.html,
 // styles.css, favicon.svg). `node scripts/buildClient.mjs` writes them to dist/public for production;
 // the web process imports buildClient() in development and tests to build in memory instead.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -19,6 +19,7 @@ export async function buildClient({
   root = fileURLToPath(new URL("..", import.meta.url)),
   write = true,
   minify = false,
+  sourcemap = true,
 } = {}) {
   const clientDir = join(root, CLIENT_DIR);
   const outDir = join(root, OUT_DIR);
@@ -30,7 +31,7 @@ export async function buildClient({
     format: "esm",
     target: "es2022",
     minify,
-    sourcemap: "linked",
+    sourcemap: sourcemap ? "linked" : false,
     outdir: outDir,
     write: false,
     logLevel: "warning",
@@ -41,6 +42,8 @@ export async function buildClient({
     if (STATIC_EXTENSIONS.has(extname(name))) files.set(name, readFileSync(join(clientDir, name)));
   }
   if (write) {
+    // Exactly this build: nothing left over from an earlier one (a source map of an older build included).
+    rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
   }
@@ -48,7 +51,8 @@ export async function buildClient({
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // The command line builds what production serves: minified, with a source map next to it.
-  const files = await buildClient({ minify: true });
+  // The command line builds what production serves: minified, and without source maps (they would
+  // publish the client's sources); development builds in memory keep them.
+  const files = await buildClient({ minify: true, sourcemap: false });
   console.log(`client built: ${[...files.keys()].sort().join(", ")} → ${OUT_DIR}`);
 }

@@ -7,6 +7,7 @@ import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
 import { requestContext } from "./middlewares/requestContext.js";
+import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { clientRoutes } from "./routes/client.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
@@ -14,13 +15,16 @@ import { apiRoutes } from "./routes/index.js";
 
 /** The whole HTTP app, without listening: main.ts serves it, tests drive it over real HTTP. */
 export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}): Koa {
-  const app = new Koa({ proxy: config.TRUST_PROXY });
+  // Behind TRUST_PROXY_HOPS proxies of ours, only that many X-Forwarded-For entries from the right are
+  // theirs; anything further left was written by the client and must not become ctx.ip.
+  const app = new Koa({ proxy: config.TRUST_PROXY, maxIpsCount: config.TRUST_PROXY_HOPS });
   app.silent = true;
   app.context.orm = deps.orm; // requireUser re-checks admin tokens against the account (auth.ts)
   const health = healthRoutes(deps);
   const api = apiRoutes(deps);
   app.use(requestContext());
   app.use(httpMetrics());
+  app.use(securityHeaders()); // outside errorHandler: error answers get the headers too
   app.use(errorHandler());
   app.use(jsonBody());
   app.use(health.routes());

@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
 import { setEventPublisher } from "../shared/events/publisher.js";
@@ -9,6 +8,7 @@ import { logger } from "../shared/logger.js";
 import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
 import { buildApp } from "./app.js";
+import { createHttpServer } from "./httpServer.js";
 import { createIo } from "./realtime/io.js";
 
 guardProcess();
@@ -16,7 +16,8 @@ const orm = await initOrm();
 const redis = createRedis("app", config.REDIS_URL, { autoPipelining: true });
 const jobs = await JobProducer.open(processName("web"));
 const app = buildApp({ orm, redis, jobs });
-const httpServer = createServer(app.callback());
+// Timeouts and the connection cap from config (server/httpServer.ts).
+const httpServer = createHttpServer(app.callback());
 const adapterRedis = createRedis("socket.io");
 const io = createIo(httpServer, adapterRedis, { orm });
 // Fast path in global id order; also sends what is left unpublished (Redis was down) when it is back.

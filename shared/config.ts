@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  CHAPA_TEST_KEY_PREFIX,
+  KNOWN_DEFAULTS,
+  MIN_JWT_SECRET_BYTES,
+  PUBLIC_JWT_SECRETS,
+  PUBLIC_WEBHOOK_SECRETS,
+  SANDBOX_HOSTS,
+} from "./knownDefaults.js";
 
 const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -15,7 +23,7 @@ const interval = (def: string) =>
 
 /** Every setting of both processes. Defaults are the embedded development setup. */
 const schema = z.object({
-  /** development | test | production; production refuses the development secrets. */
+  /** development | test | production; production refuses every known default secret (knownDefaults.ts). */
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** HTTP port of the web process. */
   PORT: int(3000),
@@ -42,11 +50,23 @@ const schema = z.object({
     .regex(/^(postgres(ql)?|mongodb(\+srv)?):\/\//, "must be a postgres:// or mongodb:// URL")
     .optional(),
   /** Secret for signing access tokens (HS256). */
-  JWT_SECRET: z.string().min(16).default("dev-only-secret-change-me-please"),
+  JWT_SECRET: z.string().min(16).default(KNOWN_DEFAULTS.jwtSecret),
   /** Access token lifetime in seconds. */
   JWT_TTL_SECONDS: int(3600),
   /** Trust X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: bool.default(false),
+  /** With TRUST_PROXY: proxies of ours in front (Koa's maxIpsCount); the client IP is that many entries from the right. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  /** Bearer token /metrics requires; unset: open in development and test, 404 in production. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Longest wait for a request's headers (slow-loris clients are cut off after it). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /** Longest wait for a whole request, body included (at least HTTP_HEADERS_TIMEOUT_MS). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Idle keep-alive connections are closed after this long. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Open connections (WebSockets included) one web process accepts; more are dropped at once. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   /** How long an unpaid booking holds its dates. */
   BOOKING_HOLD_MINUTES: z.coerce
     .number()
@@ -67,11 +87,11 @@ const schema = z.object({
   /** Seconds a cached search result may live (bookings invalidate it at once). */
   SEARCH_CACHE_TTL_SECONDS: int(60),
   /** Chapa API base URL; the sandbox by default. */
-  CHAPA_BASE_URL: z.string().url().default("http://127.0.0.1:4010/v1"),
+  CHAPA_BASE_URL: z.string().url().default(KNOWN_DEFAULTS.chapaBaseUrl),
   /** Chapa secret key; CHASECK_TEST-… keys are test mode. */
-  CHAPA_SECRET_KEY: z.string().min(1).default("CHASECK_TEST-nexus-sandbox"),
+  CHAPA_SECRET_KEY: z.string().min(1).default(KNOWN_DEFAULTS.chapaSecretKey),
   /** Secret Chapa signs webhooks with. */
-  CHAPA_WEBHOOK_SECRET: z.string().min(8).default("nexus-sandbox-webhook-secret"),
+  CHAPA_WEBHOOK_SECRET: z.string().min(8).default(KNOWN_DEFAULTS.chapaWebhookSecret),
   /** Per-request timeout for Chapa calls. */
   CHAPA_TIMEOUT_MS: int(10_000),
   /** SMTP server URL; without it, emails are written as .eml files to MAIL_DIR. */
@@ -131,6 +151,26 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & { queueUrl: string };
 
+/** Why each variable is unsafe in production (known defaults anyone can read, too short a secret). */
+function unsafeInProduction(c: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (PUBLIC_JWT_SECRETS.includes(c.JWT_SECRET)) problems.push("JWT_SECRET: is a published default; set your own");
+  else if (Buffer.byteLength(c.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
+    problems.push(`JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes in production`);
+  }
+  if (c.CHAPA_SECRET_KEY.startsWith(CHAPA_TEST_KEY_PREFIX)) {
+    problems.push(`CHAPA_SECRET_KEY: a test key (${CHAPA_TEST_KEY_PREFIX}…) in production`);
+  }
+  if (PUBLIC_WEBHOOK_SECRETS.includes(c.CHAPA_WEBHOOK_SECRET)) {
+    problems.push("CHAPA_WEBHOOK_SECRET: is the sandbox's published secret");
+  }
+  const chapa = new URL(c.CHAPA_BASE_URL);
+  if (SANDBOX_HOSTS.includes(chapa.host) || SANDBOX_HOSTS.includes(chapa.hostname)) {
+    problems.push("CHAPA_BASE_URL: points at the Chapa sandbox");
+  }
+  return problems;
+}
+
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
@@ -140,9 +180,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
-  if (c.NODE_ENV === "production" && c.JWT_SECRET === "dev-only-secret-change-me-please") {
-    throw new Error("Invalid configuration:\n  JWT_SECRET: must be set in production");
+  const problems = c.NODE_ENV === "production" ? unsafeInProduction(c) : [];
+  // Node refuses a server whose headers timeout exceeds its request timeout; say which variable.
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
   }
+  if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return { ...c, queueUrl: c.QUEUE_URL ?? c.DATABASE_URL };
 }
 

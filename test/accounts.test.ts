@@ -258,6 +258,63 @@ test("with TRUST_PROXY=true (a real web process), the recorded IP comes from X-F
   );
 });
 
+test("TRUST_PROXY with one hop: the client IP is the rightmost X-Forwarded-For entry (our proxy's), not the client-chosen leftmost", async (t) => {
+  const port = await freePort();
+  const web = spawnEntry("server/main.ts", { PORT: String(port), TRUST_PROXY: "true", RATE_LIMIT_LOGIN_PER_IP: "3" });
+  t.teardown(() => web.stop("SIGKILL"));
+  await web.waitFor(/web listening/, 30_000);
+  const proxied = apiClient(`http://127.0.0.1:${port}`);
+  const user = await createGuest();
+  const viaProxy = (forgedLeft: string, password = PASSWORD) =>
+    proxied.post(
+      "/api/v1/auth/login",
+      { email: user.email, password },
+      { "x-forwarded-for": `${forgedLeft}, 2.2.2.2` },
+    );
+  // Other tests of this file share its Redis prefix: addresses no other test uses.
+  t.is((await viaProxy("1.1.1.1")).status, 200);
+  t.deepEqual(
+    (await loginEventsOf(user.email)).map((e) => e.ip),
+    ["2.2.2.2"],
+  );
+  // A new forged leftmost entry on every attempt does not make a new client: the per-IP limit holds.
+  t.is((await viaProxy("10.0.0.1")).status, 200);
+  t.is((await viaProxy("10.0.0.2")).status, 200);
+  const limited = await viaProxy("10.0.0.3");
+  t.is(limited.status, 429);
+  t.is(limited.body.error.code, "rate_limited");
+  // The limit is 2.2.2.2's: another client behind the same proxy still logs in.
+  const other = await createGuest();
+  const elsewhere = await proxied.post(
+    "/api/v1/auth/login",
+    { email: other.email, password: PASSWORD },
+    { "x-forwarded-for": "2.2.2.2, 3.3.3.3" },
+  );
+  t.is(elsewhere.status, 200);
+  t.deepEqual(
+    (await loginEventsOf(other.email)).map((e) => e.ip),
+    ["3.3.3.3"],
+  );
+});
+
+test("TRUST_PROXY_HOPS=2: the client IP is the second entry from the right", async (t) => {
+  const port = await freePort();
+  const web = spawnEntry("server/main.ts", { PORT: String(port), TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" });
+  t.teardown(() => web.stop("SIGKILL"));
+  await web.waitFor(/web listening/, 30_000);
+  const user = await createGuest();
+  const res = await apiClient(`http://127.0.0.1:${port}`).post(
+    "/api/v1/auth/login",
+    { email: user.email, password: PASSWORD },
+    { "x-forwarded-for": "1.1.1.1, 192.0.2.44, 10.1.1.1" },
+  );
+  t.is(res.status, 200);
+  t.deepEqual(
+    (await loginEventsOf(user.email)).map((e) => e.ip),
+    ["192.0.2.44"],
+  );
+});
+
 test("login events: anonymous 401, guest and host 403, admin 200", async (t) => {
   const path = "/api/v1/admin/login-events";
   const anonymous = await api.get(path);

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import test, { type ExecutionContext } from "ava";
-import { createChapaSandbox } from "../scripts/chapaSandbox/sandbox.js";
+import { createChapaSandbox, sandboxControlHeaders } from "../scripts/chapaSandbox/sandbox.js";
 import {
   type ChapaClientOptions,
   ChapaError,
@@ -85,7 +85,8 @@ async function setup(
     title: "Nexus stay",
     ...overrides,
   });
-  const state = async (txRef: string) => (await fetch(`${url}/__sandbox/transactions/${txRef}`)).json();
+  const state = async (txRef: string) =>
+    (await fetch(`${url}/__sandbox/transactions/${txRef}`, { headers: sandboxControlHeaders() })).json();
   return { sandbox, url, client, receiver, input, state };
 }
 
@@ -352,7 +353,7 @@ test("drop mode: a completed payment sends no webhook until it is re-sent throug
   const drop = (enabled: boolean) =>
     fetch(`${url}/__sandbox/webhooks/drop`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: sandboxControlHeaders(),
       body: JSON.stringify({ enabled }),
     });
   t.is((await drop(true)).status, 200);
@@ -362,7 +363,10 @@ test("drop mode: a completed payment sends no webhook until it is re-sent throug
   t.is(receiver.webhooks().length, 0);
   t.like(await state(payment.txRef), { status: "success", webhooks: [{ event: "charge.success", state: "dropped" }] });
 
-  const resent = await fetch(`${url}/__sandbox/transactions/${payment.txRef}/webhook`, { method: "POST" });
+  const resent = await fetch(`${url}/__sandbox/transactions/${payment.txRef}/webhook`, {
+    method: "POST",
+    headers: sandboxControlHeaders(),
+  });
   t.is(resent.status, 202);
   const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks());
   t.like(JSON.parse(webhook.body), { event: "charge.success", tx_ref: payment.txRef });
@@ -374,7 +378,7 @@ test("faults control: initialize, verify and refund answer the injected status w
   const fault = (body: unknown) =>
     fetch(`${url}/__sandbox/faults`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: sandboxControlHeaders(),
       body: JSON.stringify(body),
     });
   const paid = input();
@@ -382,7 +386,9 @@ test("faults control: initialize, verify and refund answer the injected status w
   await complete(checkoutUrl, "success");
 
   t.is((await fault({ status: 500, seconds: 0.5 })).status, 200);
-  t.like(await (await fetch(`${url}/__sandbox/health`)).json(), { fault: { status: 500 } });
+  t.like(await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders() })).json(), {
+    fault: { status: 500 },
+  });
   const noRetries = createChapaClient({ baseUrl: `${url}/v1`, secretKey: SECRET_KEY, timeoutMs: 2000, maxRetries: 0 });
   for (const call of [
     () => noRetries.initialize(input()),
@@ -400,7 +406,7 @@ test("faults control: initialize, verify and refund answer the injected status w
 
   await sleep(600);
   t.like(await client.verify(paid.txRef), { found: true, status: "success" });
-  t.like(await (await fetch(`${url}/__sandbox/health`)).json(), { fault: null });
+  t.like(await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders() })).json(), { fault: null });
 
   // null ends a fault early; bad values are refused.
   await fault({ status: 503, seconds: 60 });
@@ -414,7 +420,11 @@ test("faults control: initialize, verify and refund answer the injected status w
   t.is((await fault({ status: 200, seconds: 1 })).status, 400);
   t.is((await fault({ status: 500 })).status, 400);
 
-  const { data } = (await (await fetch(`${url}/__sandbox/transactions`)).json()) as { data: { txRef: string }[] };
+  const { data } = (await (
+    await fetch(`${url}/__sandbox/transactions`, { headers: sandboxControlHeaders() })
+  ).json()) as {
+    data: { txRef: string }[];
+  };
   t.true(data.some((tx) => tx.txRef === paid.txRef));
 });
 
@@ -487,4 +497,33 @@ test("the client never retries a 4xx, and gives up on a 5xx after maxRetries wit
   const network = await t.throwsAsync(unreachable.initialize(withoutSandbox()), { instanceOf: ChapaError });
   t.is(network?.status, null);
   t.is(networkRetries, 3);
+});
+
+test("the /__sandbox controls refuse a caller without the control token (401), and take a token of one's own", async (t) => {
+  const sandbox = createChapaSandbox({ webhookUrl: null, controlToken: "our-own-control-token" });
+  const url = await sandbox.listen(0);
+  t.teardown(() => sandbox.close());
+  const drop = (headers: Record<string, string>) =>
+    fetch(`${url}/__sandbox/webhooks/drop`, { method: "POST", headers, body: JSON.stringify({ enabled: true }) });
+  for (const headers of [
+    { "content-type": "application/json" },
+    sandboxControlHeaders(), // the published default is not this sandbox's token
+    sandboxControlHeaders("our-own-control-token-but-longer"),
+  ]) {
+    t.is((await drop(headers)).status, 401);
+    t.is((await fetch(`${url}/__sandbox/health`, { headers })).status, 401);
+  }
+  t.like(
+    await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders("our-own-control-token") })).json(),
+    {
+      dropWebhooks: false,
+    },
+  );
+  t.is((await drop(sandboxControlHeaders("our-own-control-token"))).status, 200);
+  t.like(
+    await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders("our-own-control-token") })).json(),
+    {
+      dropWebhooks: true,
+    },
+  );
 });

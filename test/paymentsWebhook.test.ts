@@ -2,6 +2,7 @@ import "./helpers/env.js";
 import "./helpers/chapa.js";
 
 import test from "ava";
+import { sandboxControlHeaders } from "../scripts/chapaSandbox/sandbox.js";
 import { logger } from "../shared/logger.js";
 import { completeCheckout, PUBLIC_URL, postWebhook, sandboxTransaction, waitFor } from "./helpers/chapa.js";
 import { db } from "./helpers/factories.js";
@@ -88,7 +89,10 @@ test("ten concurrent duplicate deliveries (and sandbox re-sends) → one confirm
   await completeCheckout(payment.checkoutUrl, "success");
   const body = nestedBody(payment);
   const resend = () =>
-    fetch(`${stack().sandboxUrl}/__sandbox/transactions/${payment.txRef}/webhook`, { method: "POST" });
+    fetch(`${stack().sandboxUrl}/__sandbox/transactions/${payment.txRef}/webhook`, {
+      method: "POST",
+      headers: sandboxControlHeaders(),
+    });
   const [ours, resent] = await Promise.all([
     Promise.all(Array.from({ length: 10 }, () => postWebhook(stack().app.url, body))),
     Promise.all(Array.from({ length: 3 }, resend)),

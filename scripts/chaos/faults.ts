@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
+import { sandboxControlHeaders } from "../chapaSandbox/sandbox.js";
 import { type Cluster, restartPostgres, type Services, shutdownRedis, startRedisAgain } from "./cluster.js";
 import type { MailRecorder } from "./smtp.js";
 
@@ -65,7 +66,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, every
 async function sandboxControl(url: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: sandboxControlHeaders(),
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);

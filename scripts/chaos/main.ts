@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { freePort } from "../../test/helpers/processes.js";
+import { sandboxControlHeaders } from "../chapaSandbox/sandbox.js";
 import { type CheckInput, check, type SandboxTx } from "./checker.js";
 import { UserSocket } from "./clients.js";
 import { baseEnv, Cluster, migrate, type Services, startServices, stopServices, tsxEntry } from "./cluster.js";
@@ -92,7 +93,9 @@ async function main(): Promise<boolean> {
   mail.logFile = join(dir, "logs", "smtp.log");
   const appEnv: Record<string, string> = {
     ...baseEnv(),
-    NODE_ENV: "production",
+    // Not "production": production refuses the sandbox's test key and address (shared/knownDefaults.ts),
+    // and the sandbox only ever answers in test mode. Otherwise as in production: JSON logs, own secrets.
+    NODE_ENV: "test",
     LOG_LEVEL: "info",
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
@@ -143,8 +146,8 @@ async function main(): Promise<boolean> {
   }
   await startNginx(cluster, { dir, port: nginxPort, webPorts, env: baseEnv() }, say);
 
-  const probe = async (url: string) => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+  const probe = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(2000) }).catch(() => null);
     await response?.arrayBuffer().catch(() => {});
     return response?.status === 200;
   };
@@ -159,7 +162,7 @@ async function main(): Promise<boolean> {
         (await probe(`http://127.0.0.1:${port}/readyz`)) ? null : `web-${i + 1} /readyz`,
       ),
       probe(`${publicUrl}/healthz`).then((ok) => (ok ? null : "nginx /healthz")),
-      probe(`${sandboxUrl}/__sandbox/health`).then((ok) => (ok ? null : "sandbox health")),
+      probe(`${sandboxUrl}/__sandbox/health`, sandboxControlHeaders()).then((ok) => (ok ? null : "sandbox health")),
     ]);
     return [...problems, ...checks.filter((c): c is string => c !== null)];
   };
@@ -218,7 +221,8 @@ async function main(): Promise<boolean> {
 
   // --- settle and check --------------------------------------------------------------------------
   const settled = await settle({ db, sockets, notReady, sandboxUrl, timeoutMs: SETTLE_SECONDS * 1000, say });
-  const sandbox = ((await (await fetch(`${sandboxUrl}/__sandbox/transactions`)).json()) as { data: SandboxTx[] }).data;
+  const sandboxResponse = await fetch(`${sandboxUrl}/__sandbox/transactions`, { headers: sandboxControlHeaders() });
+  const sandbox = ((await sandboxResponse.json()) as { data: SandboxTx[] }).data;
   const checkInput: CheckInput = {
     db,
     attempts: load.attempts,

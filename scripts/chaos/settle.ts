@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
+import { sandboxControlHeaders } from "../chapaSandbox/sandbox.js";
 import type { UserSocket } from "./clients.js";
 
 export interface SettleInput {
@@ -49,7 +50,10 @@ async function unmetConditions(input: SettleInput): Promise<string[]> {
   const behind = input.sockets.filter((s) => !s.connected || s.lastId < (newestOf.get(s.userId) ?? 0));
   if (behind.length) unmet.push(`${behind.length} clients behind or disconnected`);
 
-  const response = await fetch(`${input.sandboxUrl}/__sandbox/transactions`, { signal: AbortSignal.timeout(2000) });
+  const response = await fetch(`${input.sandboxUrl}/__sandbox/transactions`, {
+    headers: sandboxControlHeaders(),
+    signal: AbortSignal.timeout(2000),
+  });
   const { data } = (await response.json()) as { data: { txRef: string; status: string }[] };
   const settledAtChapa = data.filter((tx) => tx.status !== "pending").map((tx) => tx.txRef);
   const [pending] = await q<{ n: string }>(

@@ -33,10 +33,15 @@ const sandbox = createChapaSandbox({
   maxRetries: integerEnv("CHAPA_SANDBOX_MAX_RETRIES", SANDBOX_DEFAULTS.maxRetries, 0),
   // Resolved after listen() when unset, so port 0 still yields working checkout URLs.
   publicUrl: process.env.CHAPA_SANDBOX_PUBLIC_URL || undefined,
+  controlToken: process.env.CHAPA_SANDBOX_CONTROL_TOKEN || SANDBOX_DEFAULTS.controlToken,
   logger,
 });
 
-const url = await sandbox.listen(port, process.env.CHAPA_SANDBOX_HOST || "127.0.0.1");
+const host = process.env.CHAPA_SANDBOX_HOST || "127.0.0.1";
+if (!process.env.CHAPA_SANDBOX_CONTROL_TOKEN && !/^(127\.|localhost$|::1$)/.test(host)) {
+  logger.warn("the /__sandbox controls use the published default token; set CHAPA_SANDBOX_CONTROL_TOKEN");
+}
+const url = await sandbox.listen(port, host);
 logger.info(
   { url, apiBaseUrl: `${url}/v1`, webhookUrl: process.env.CHAPA_WEBHOOK_URL || SANDBOX_DEFAULTS.webhookUrl },
   "chapa sandbox listening",

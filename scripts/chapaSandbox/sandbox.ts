@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { bodyParser } from "@koa/bodyparser";
 import { Router } from "@koa/router";
 import Koa from "koa";
 import { type Logger, pino } from "pino";
+import { KNOWN_DEFAULTS } from "../../shared/knownDefaults.js";
 import { renderCheckoutPage, renderDonePage, renderNotFoundPage } from "./checkoutPage.js";
 import { createNotifier } from "./notifier.js";
 import {
@@ -34,6 +36,8 @@ export interface ChapaSandboxOptions {
   notifyTimeoutMs?: number;
   /** Defaults to a silent logger, so tests stay quiet. */
   logger?: Logger;
+  /** Bearer token the /__sandbox/* controls require (they change what "Chapa" answers). */
+  controlToken?: string;
 }
 
 export interface ChapaSandbox {
@@ -44,13 +48,19 @@ export interface ChapaSandbox {
 }
 
 export const SANDBOX_DEFAULTS = {
-  secretKey: "CHASECK_TEST-nexus-sandbox",
-  webhookSecret: "nexus-sandbox-webhook-secret",
+  secretKey: KNOWN_DEFAULTS.chapaSecretKey,
+  webhookSecret: KNOWN_DEFAULTS.chapaWebhookSecret,
+  controlToken: KNOWN_DEFAULTS.sandboxControlToken,
   webhookUrl: "http://127.0.0.1:3000/api/v1/webhooks/chapa",
   retryIntervalMs: 600_000,
   maxRetries: 10,
   notifyTimeoutMs: 10_000,
 } as const;
+
+/** The headers a caller of the /__sandbox/* controls sends (tests, scripts/chaos). */
+export function sandboxControlHeaders(token: string = SANDBOX_DEFAULTS.controlToken): Record<string, string> {
+  return { authorization: `Bearer ${token}`, "content-type": "application/json" };
+}
 
 const NOT_FOUND = "Invalid transaction or Transaction not found";
 const FAULT_MESSAGE = "Internal Server Error";
@@ -61,7 +71,8 @@ const FAULT_MESSAGE = "Internal Server Error";
  *   GET /checkout/:id (hosted page with Pay/Fail), POST /checkout/:id/complete {"outcome": "success"|"failed"}.
  * Completing sends the signed webhook (retried every retryIntervalMs, up to maxRetries) and the callback GET.
  *
- * Sandbox-only test controls, which real Chapa does not have, live under /__sandbox/:
+ * Sandbox-only test controls, which real Chapa does not have, live under /__sandbox/ and require
+ * `Authorization: Bearer <controlToken>` (401 otherwise):
  *   GET  /__sandbox/health
  *   GET  /__sandbox/transactions/:tx_ref          full state, with webhook attempts and their HTTP statuses
  *   POST /__sandbox/webhooks/drop {"enabled"}     while enabled, webhooks are recorded as dropped, not sent
@@ -120,6 +131,20 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
     if (match?.[1]?.trim() !== secretKey) throw new ChapaHttpError(401, "Invalid API Key or User doesn't exist");
     await next();
   };
+
+  // Anyone reaching the controls could fake outages or replay webhooks: a token of its own, compared in constant time.
+  const controlToken = createHash("sha256")
+    .update(options.controlToken ?? SANDBOX_DEFAULTS.controlToken)
+    .digest();
+  const requireControlToken: Koa.Middleware = async (ctx, next) => {
+    if (!ctx.path.startsWith("/__sandbox/")) return next();
+    const given = /^Bearer\s+(.+)$/i.exec(ctx.get("authorization"))?.[1]?.trim() ?? "";
+    if (!timingSafeEqual(createHash("sha256").update(given).digest(), controlToken)) {
+      throw new ChapaHttpError(401, "The sandbox controls require Authorization: Bearer <control token>");
+    }
+    await next();
+  };
+  app.use(requireControlToken);
 
   function success(ctx: Koa.Context, message: string, data: unknown) {
     ctx.status = 200;

@@ -24,17 +24,6 @@ const TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
 };
 
-// Same-origin only: the bundle, its stylesheet, the API and the socket. Nothing from a CDN.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const here = fileURLToPath(new URL(".", import.meta.url));
 // From source (server/routes) the root is two levels up; compiled (dist/server/routes) it is three.
 const root = [join(here, "../.."), join(here, "../../..")].find((dir) => existsSync(join(dir, "package.json")))!;
@@ -80,13 +69,9 @@ export function clientRoutes(): Router {
     const asset = (await load(name === "index.html")).get(name);
     if (!asset) return next();
     ctx.type = asset.type;
+    // nosniff, the Content-Security-Policy and the Referrer-Policy come from securityHeaders.ts.
     ctx.set("Cache-Control", "no-cache");
-    ctx.set("X-Content-Type-Options", "nosniff");
     ctx.etag = asset.etag;
-    if (name === "index.html") {
-      ctx.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      ctx.set("Referrer-Policy", "same-origin");
-    }
     ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
@@ -112,10 +97,15 @@ function readDir(dir: string): Files {
 }
 
 async function buildInMemory(): Promise<Files> {
-  // esbuild is a dev dependency, so the build script is only ever loaded outside production.
-  const { buildClient } = (await import(pathToFileURL(buildScript).href)) as {
-    buildClient(options: { root: string; write: boolean }): Promise<Files>;
-  };
+  // esbuild is a dev dependency, so the build script is only ever loaded outside production. An image
+  // with production dependencies only, run in development mode (docker-compose's sandbox profile),
+  // has no esbuild: it serves what `npm run build` wrote instead.
+  const loaded = await import(pathToFileURL(buildScript).href).catch((err: { code?: string }) => {
+    if (err.code === "ERR_MODULE_NOT_FOUND") return null;
+    throw err;
+  });
+  if (!loaded) return readDir(publicDir);
+  const { buildClient } = loaded as { buildClient(options: { root: string; write: boolean }): Promise<Files> };
   const started = performance.now();
   const files = await buildClient({ root, write: false });
   logger.debug({ ms: Math.round(performance.now() - started) }, "browser client built in memory");

@@ -1,4 +1,8 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import Router from "@koa/router";
+import type { Context } from "koa";
+import { config } from "../../shared/config.js";
+import { notFound, unauthenticated } from "../../shared/errors.js";
 import type { AppDeps } from "../deps.js";
 import { registry } from "../metrics.js";
 
@@ -9,6 +13,25 @@ function withTimeout(promise: Promise<unknown>): Promise<unknown> {
     promise,
     new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS).unref()),
   ]);
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * /metrics names routes, error rates and process internals: with METRICS_TOKEN it requires
+ * `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); without it, production answers 404 as for
+ * any unknown path (metrics off), while development and tests keep it open for local scraping.
+ */
+function checkMetricsAccess(ctx: Context): void {
+  if (!config.METRICS_TOKEN) {
+    if (config.NODE_ENV === "production") throw notFound("route");
+    return;
+  }
+  const given = /^Bearer\s+(.+)$/i.exec(ctx.get("authorization"))?.[1]?.trim() ?? "";
+  if (!timingSafeEqual(digest(given), digest(config.METRICS_TOKEN))) {
+    ctx.set("WWW-Authenticate", 'Bearer realm="metrics"');
+    throw unauthenticated("/metrics requires Authorization: Bearer <METRICS_TOKEN>.");
+  }
 }
 
 /** Liveness, readiness (each dependency checked and named) and Prometheus metrics. */
@@ -38,6 +61,7 @@ export function healthRoutes({ orm, redis, jobs }: AppDeps): Router {
     ctx.body = { status: failed.length ? "unavailable" : "ready", failed, checks: Object.fromEntries(results) };
   });
   router.get("/metrics", async (ctx) => {
+    checkMetricsAccess(ctx);
     ctx.type = registry.contentType;
     ctx.body = await registry.metrics();
   });

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type ChapaSandbox, createChapaSandbox } from "../../scripts/chapaSandbox/sandbox.js";
+import { type ChapaSandbox, createChapaSandbox, sandboxControlHeaders } from "../../scripts/chapaSandbox/sandbox.js";
 import { signWebhookBody } from "../../shared/payments/chapa/signature.js";
 import type { RunningApp } from "./app.js";
 
@@ -146,13 +146,14 @@ export interface SandboxTransactionState {
 }
 
 export async function sandboxTransaction(sandboxUrl: string, txRef: string): Promise<SandboxTransactionState> {
-  return (await fetch(`${sandboxUrl}/__sandbox/transactions/${txRef}`)).json() as Promise<SandboxTransactionState>;
+  const res = await fetch(`${sandboxUrl}/__sandbox/transactions/${txRef}`, { headers: sandboxControlHeaders() });
+  return res.json() as Promise<SandboxTransactionState>;
 }
 
 export async function setWebhookDrop(sandboxUrl: string, enabled: boolean): Promise<void> {
   await fetch(`${sandboxUrl}/__sandbox/webhooks/drop`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: sandboxControlHeaders(),
     body: JSON.stringify({ enabled }),
   });
 }
