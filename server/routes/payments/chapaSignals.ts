@@ -30,7 +30,9 @@ export function addChapaSignalRoutes(router: Router, { orm, chapa }: { orm: Orm;
     tags,
     summary: "Chapa's webhook (charge.success, charge.failed, charge.refunded)",
     description:
-      "x-chapa-signature must be the hex HMAC-SHA256 of the raw body with the webhook secret. Every accepted " +
+      "x-chapa-signature is required and must be the hex HMAC-SHA256 of the raw body with the webhook secret; " +
+      "chapa-signature (the same value on every delivery) is ignored, so a delivery carrying only it is refused. " +
+      "Every accepted " +
       "delivery is recorded (deduplicated by the body's sha256; a redelivery is answered 200 without acting " +
       "again), then the transaction is verified with Chapa and settled only if tx_ref, amount, currency and " +
       "mode match the stored payment. An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, " +
@@ -38,7 +40,9 @@ export function addChapaSignalRoutes(router: Router, { orm, chapa }: { orm: Orm;
     requestBody: jsonBody(chapaWebhookBody),
     responses: {
       "200": jsonResponse("Recorded (and processed).", webhookResponse),
-      "401": errorResponse("invalid_signature: nothing was recorded."),
+      "401": errorResponse(
+        "invalid_signature: x-chapa-signature missing or not the body's HMAC; nothing was recorded.",
+      ),
       "502": errorResponse("payment_provider_error: recorded, but Chapa could not verify it; retry."),
     },
   });
