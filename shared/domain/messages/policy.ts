@@ -10,3 +10,21 @@ export function canReadMessages(actor: Actor, booking: BookingParties): boolean 
 export function canPostMessage(actor: Actor, booking: BookingParties): boolean {
   return actor.id === booking.guestId || actor.id === booking.hostId;
 }
+
+/**
+ * When a booking ended, over `bookings b`: a cancelled or expired one when it entered that status
+ * (status_changed_at, kept by a trigger), a completed one at check-out (midnight UTC of the check-out
+ * day, the day completePastStays completes it). Null while it is active (pending_payment, confirmed).
+ */
+export const BOOKING_ENDED_AT_SQL = `(case b.status
+  when 'completed' then b.check_out::timestamp at time zone 'utc'
+  when 'cancelled' then b.status_changed_at
+  when 'expired' then b.status_changed_at
+  end)`;
+
+/**
+ * "Its conversation is open", over `bookings b`: the booking is active, or ended less than `?` days ago
+ * (one parameter: CONVERSATION_OPEN_DAYS_AFTER_END). Throw-away holds thus do not make a channel that
+ * stays open forever, and parties can still settle a stay's loose ends for a while after it.
+ */
+export const CONVERSATION_OPEN_SQL = `(${BOOKING_ENDED_AT_SQL} is null or ${BOOKING_ENDED_AT_SQL} > now() - ?::int * interval '1 day')`;
