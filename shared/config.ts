@@ -13,6 +13,13 @@ const interval = (def: string) =>
     )
     .default(def);
 
+/**
+ * How long Chapa may keep retrying one webhook delivery, as we allow for it (the sandbox retries for under
+ * 2 hours; Chapa does not publish a bound, 3 days is a generous one). A webhook receipt younger than this
+ * is never pruned: it is what makes a retried delivery a duplicate instead of a new signal.
+ */
+export const CHAPA_RETRY_WINDOW_DAYS = 3;
+
 /** Every setting of both processes. Defaults are the embedded development setup. */
 const schema = z.object({
   /** development | test | production; production refuses the development secrets. */
@@ -109,11 +116,8 @@ const schema = z.object({
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
   /** Events older than this are pruned (replay window). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /**
-   * Webhook receipts older than this are pruned. At least 3 days: a receipt deduplicates Chapa's retries of its
-   * delivery, so it must outlive Chapa's retry window (the sandbox retries for under 2 hours).
-   */
-  WEBHOOK_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(3).default(90),
+  /** Webhook receipts older than this are pruned; at least CHAPA_RETRY_WINDOW_DAYS (they deduplicate retries). */
+  WEBHOOK_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(CHAPA_RETRY_WINDOW_DAYS).default(90),
   /** Login events (the audit trail of logins) older than this are pruned. */
   LOGIN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   /** Idempotency keys are remembered this long (a reuse after that is a new request). */
