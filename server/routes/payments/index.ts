@@ -58,7 +58,7 @@ export function paymentRoutes(deps: AppDeps): Router {
   });
 
   // Registered before GET /payments/:txRef, which would otherwise take "return" and "callback" for a txRef.
-  addChapaSignalRoutes(router, { orm, chapa });
+  addChapaSignalRoutes(router, { ...deps, chapa });
 
   router.get("/payments/:txRef", requireUser, async (ctx) => {
     const { txRef } = parse(txRefParams, ctx.params);
