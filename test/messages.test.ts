@@ -159,12 +159,14 @@ test("a burst of 100 messages on a cancelled throw-away hold: only RATE_LIMIT_ME
 test("the conversation closes 14 days after the booking ended: cancelled/expired when they became so, completed at check-out", async (t) => {
   const guest = await createGuest();
   const post = async (id: string) => api.post(path(id), { body: "still there?" }, guest.auth);
+  const utcToday = "(now() at time zone 'utc')::date";
   const ended = async (status: string, daysAgo: number) => {
     const id = await bookingOf(guest);
     if (status === "completed") {
       // Checked out daysAgo days ago (a past stay, so it no longer takes part in the overlap rule).
       await db().query(
-        "update bookings set status = 'completed', check_in = current_date - $2::int - 2, check_out = current_date - $2::int where id = $1",
+        `update bookings set status = 'completed', check_in = ${utcToday} - $2::int - 2, check_out = ${utcToday} - $2::int
+          where id = $1`,
         [id, daysAgo],
       );
     } else {

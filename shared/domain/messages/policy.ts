@@ -1,5 +1,6 @@
 import type { Actor } from "../accounts/tokens.js";
 import { type BookingParties, canSeeBooking } from "../bookings/policy.js";
+import { ACTIVE_STATUSES } from "../bookings/statusMachine.js";
 
 /** The conversation is readable by whoever may see the booking (admins included, for support). */
 export function canReadMessages(actor: Actor, booking: BookingParties): boolean {
@@ -12,14 +13,15 @@ export function canPostMessage(actor: Actor, booking: BookingParties): boolean {
 }
 
 /**
- * When a booking ended, over `bookings b`: a cancelled or expired one when it entered that status
- * (status_changed_at, kept by a trigger), a completed one at check-out (midnight UTC of the check-out
- * day, the day completePastStays completes it). Null while it is active (pending_payment, confirmed).
+ * When a booking ended, over `bookings b`: null while it is active (pending_payment, confirmed); a
+ * completed one at check-out (midnight UTC of the check-out day, the day completePastStays completes
+ * it); any other (cancelled, expired, and any ending status added later) when it entered that status
+ * (status_changed_at, kept by a trigger: a later note or refund moving updated_at does not count).
  */
-export const BOOKING_ENDED_AT_SQL = `(case b.status
-  when 'completed' then b.check_out::timestamp at time zone 'utc'
-  when 'cancelled' then b.status_changed_at
-  when 'expired' then b.status_changed_at
+export const BOOKING_ENDED_AT_SQL = `(case
+  when b.status in (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")}) then null
+  when b.status = 'completed' then b.check_out::timestamp at time zone 'utc'
+  else b.status_changed_at
   end)`;
 
 /**
