@@ -103,3 +103,24 @@ test.serial("a payment still pending at Chapa: repeated returns verify once unti
   t.is(verifies(payment.txRef), 2);
   t.is(back.headers.get("location"), `${PUBLIC_URL}/?payment=succeeded&booking=${booking.id}`);
 });
+
+test.serial(
+  "Chapa failing: a flood of returns and callbacks costs one request to Chapa, then answers from storage",
+  async (t) => {
+    const booking = await heldBooking(api);
+    const payment = await startCheckout(api, booking);
+    await completeCheckout(payment.checkoutUrl, "success");
+    stack().front.failNext(`/v1/transaction/verify/${payment.txRef}`, 10, 503);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api.get(i % 2 ? callbackOf(payment.txRef) : returnOf(payment.txRef))),
+    );
+    t.is(verifies(payment.txRef), 1, "no retries for unsigned signals, and one verify for all");
+    for (const [i, answer] of answers.entries()) {
+      // A callback that shared the failed verify says Chapa could not be asked; one after it, within the
+      // dedupe window, is answered from storage.
+      if (i % 2) t.true([502, 200].includes(answer.status), String(answer.status));
+      else t.is(answer.headers.get("location"), `${PUBLIC_URL}/?payment=pending&booking=${booking.id}`);
+    }
+    stack().front.heal();
+  },
+);

@@ -19,8 +19,16 @@ const tags = ["payments"];
  * command, which settles a payment once however many arrive together. The unsigned two (return,
  * callback) are limited per IP and share one Chapa verify per tx_ref (verifyOnce.ts).
  */
-export function addChapaSignalRoutes(router: Router, deps: AppDeps & { chapa: ChapaClient }): void {
+export function addChapaSignalRoutes(
+  router: Router,
+  deps: AppDeps & {
+    chapa: ChapaClient;
+    /** For return and callback: no retries, so one signal is at most one request to Chapa. */
+    signalChapa: ChapaClient;
+  },
+): void {
   const { orm, chapa } = deps;
+  const signalDeps = { ...deps, chapa: deps.signalChapa };
   const returnPerIp = rateLimit(deps, {
     name: "payment-return-ip",
     points: config.RATE_LIMIT_PAYMENT_RETURN_PER_IP,
@@ -35,7 +43,8 @@ export function addChapaSignalRoutes(router: Router, deps: AppDeps & { chapa: Ch
   });
   const verifyOnceNote =
     `One Chapa verify per tx_ref answers every return and callback of it arriving while it runs or within ` +
-    `${config.CHAPA_VERIFY_DEDUPE_SECONDS} s after it (across web instances); those answer from the stored payment.`;
+    `${config.CHAPA_VERIFY_DEDUPE_SECONDS} s after it (across web instances); those answer from the stored payment. ` +
+    "That verify is one request to Chapa, not retried (the webhook and reconciliation settle what it could not).";
   router.post("/webhooks/chapa", async (ctx) => {
     const result = await receiveChapaWebhook(orm, chapa, {
       rawBody: (ctx.request as { rawBody?: string }).rawBody,
@@ -67,7 +76,7 @@ export function addChapaSignalRoutes(router: Router, deps: AppDeps & { chapa: Ch
 
   router.get("/payments/return", returnPerIp, async (ctx) => {
     const { tx_ref: txRef } = parse(returnQuery, ctx.query);
-    const { status, bookingId } = await checkoutResult(deps, txRef);
+    const { status, bookingId } = await checkoutResult(signalDeps, txRef);
     const target = new URL(`${config.PUBLIC_URL.replace(/\/+$/, "")}/`);
     target.searchParams.set("payment", status);
     if (bookingId) target.searchParams.set("booking", bookingId);
@@ -93,7 +102,7 @@ export function addChapaSignalRoutes(router: Router, deps: AppDeps & { chapa: Ch
   router.get("/payments/callback", callbackPerIp, async (ctx) => {
     const query = parse(callbackQuery, ctx.query);
     try {
-      await verifyAndSettleOnce(deps, (query.trx_ref ?? query.tx_ref)!);
+      await verifyAndSettleOnce(signalDeps, (query.trx_ref ?? query.tx_ref)!);
     } catch (err) {
       if (!(err instanceof ChapaError)) throw err;
       throw new AppError("payment_provider_error", 502, "The payment could not be verified with Chapa.");
