@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { config } from "../../../shared/config.js";
 import { checkoutResult } from "../../../shared/domain/payments/readPayment.js";
 import { receiveChapaWebhook } from "../../../shared/domain/payments/receiveChapaWebhook.js";
-import { verifyAndSettleOnce } from "../../../shared/domain/payments/verifyOnce.js";
+import { createSignalVerifier } from "../../../shared/domain/payments/verifyOnce.js";
 import { AppError } from "../../../shared/errors.js";
 import { type ChapaClient, ChapaError } from "../../../shared/payments/chapa/client.js";
 import type { AppDeps } from "../../deps.js";
@@ -28,7 +28,7 @@ export function addChapaSignalRoutes(
   },
 ): void {
   const { orm, chapa } = deps;
-  const signalDeps = { ...deps, chapa: deps.signalChapa };
+  const verifyOnce = createSignalVerifier({ orm, redis: deps.redis, chapa: deps.signalChapa });
   const returnPerIp = rateLimit(deps, {
     name: "payment-return-ip",
     points: config.RATE_LIMIT_PAYMENT_RETURN_PER_IP,
@@ -76,7 +76,7 @@ export function addChapaSignalRoutes(
 
   router.get("/payments/return", returnPerIp, async (ctx) => {
     const { tx_ref: txRef } = parse(returnQuery, ctx.query);
-    const { status, bookingId } = await checkoutResult(signalDeps, txRef);
+    const { status, bookingId } = await checkoutResult(orm, verifyOnce, txRef);
     const target = new URL(`${config.PUBLIC_URL.replace(/\/+$/, "")}/`);
     target.searchParams.set("payment", status);
     if (bookingId) target.searchParams.set("booking", bookingId);
@@ -102,7 +102,7 @@ export function addChapaSignalRoutes(
   router.get("/payments/callback", callbackPerIp, async (ctx) => {
     const query = parse(callbackQuery, ctx.query);
     try {
-      await verifyAndSettleOnce(signalDeps, (query.trx_ref ?? query.tx_ref)!);
+      await verifyOnce((query.trx_ref ?? query.tx_ref)!);
     } catch (err) {
       if (!(err instanceof ChapaError)) throw err;
       throw new AppError("payment_provider_error", 502, "The payment could not be verified with Chapa.");

@@ -1,13 +1,12 @@
-import type { Redis } from "ioredis";
 import type { Orm } from "../../db/orm.js";
 import { notFound } from "../../errors.js";
 import type { PaymentStatus, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
-import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import { ChapaError } from "../../payments/chapa/client.js";
 import type { Actor } from "../accounts/tokens.js";
 import { canSeePayment } from "./policy.js";
 import { findPayment, toPaymentView } from "./store.js";
-import { verifyAndSettleOnce } from "./verifyOnce.js";
+import type { SignalVerifier } from "./verifyOnce.js";
 
 /** A payment by tx_ref for its payer, the listing's host or an admin; 404 for anyone else. */
 export async function readPayment(orm: Orm, actor: Actor, txRef: string): Promise<PaymentView> {
@@ -30,13 +29,9 @@ export interface CheckoutResult {
  * (pending; the webhook or reconciliation settles it later). One verify answers every return and
  * callback of a tx_ref in flight or within a few seconds (verifyOnce.ts).
  */
-export async function checkoutResult(
-  deps: { orm: Orm; chapa: ChapaClient; redis: Redis },
-  txRef: string,
-): Promise<CheckoutResult> {
-  const { orm } = deps;
+export async function checkoutResult(orm: Orm, verifyOnce: SignalVerifier, txRef: string): Promise<CheckoutResult> {
   try {
-    const { payment } = await verifyAndSettleOnce(deps, txRef);
+    const { payment } = await verifyOnce(txRef);
     return { status: payment?.status ?? "unknown", bookingId: payment?.bookingId ?? null };
   } catch (err) {
     if (!(err instanceof ChapaError)) throw err;

@@ -14,28 +14,28 @@ export interface SignalAnswer {
   verified: boolean;
 }
 
-// Per process: concurrent signals for one tx_ref wait for the same verify.
-const inFlight = new Map<string, Promise<SignalAnswer>>();
+export type SignalVerifier = (txRef: string) => Promise<SignalAnswer>;
 
 /**
  * verifyAndSettle for the unsigned signals anyone can send (the browser's return, the callback GET):
  * at most one Chapa verify per tx_ref at a time and per CHAPA_VERIFY_DEDUPE_SECONDS, however many
  * arrive, so a flood of them cannot turn into a flood of calls to Chapa (each verify may retry 3 times).
- *  - In this process, concurrent calls share one promise (single-flight): they all get its result.
+ *  - In this instance, concurrent calls share one promise (single-flight): they all get its result.
  *  - Across web instances, a Redis key (SET NX with that TTL) elects one verifier; the others, and
  *    every call until the key expires, answer from the stored payment (which the verify settles).
  * Unknown and settled payments cost neither a key nor a call. Without Redis, the in-process flight
  * alone applies (degraded, never refused). Throws ChapaError like verifyAndSettle when it verified.
  */
-export function verifyAndSettleOnce(
-  deps: { orm: Orm; chapa: ChapaClient; redis: Redis },
-  txRef: string,
-): Promise<SignalAnswer> {
-  const running = inFlight.get(txRef);
-  if (running) return running;
-  const flight = verifyUnlessRecent(deps, txRef).finally(() => inFlight.delete(txRef));
-  inFlight.set(txRef, flight);
-  return flight;
+export function createSignalVerifier(deps: { orm: Orm; chapa: ChapaClient; redis: Redis }): SignalVerifier {
+  // Per web instance (one per app, so two apps in one test process are two instances).
+  const inFlight = new Map<string, Promise<SignalAnswer>>();
+  return (txRef) => {
+    const running = inFlight.get(txRef);
+    if (running) return running;
+    const flight = verifyUnlessRecent(deps, txRef).finally(() => inFlight.delete(txRef));
+    inFlight.set(txRef, flight);
+    return flight;
+  };
 }
 
 async function verifyUnlessRecent(
