@@ -1,5 +1,7 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { config } from "./config.js";
 import { isUuid } from "./ids.js";
 
 /** API.md's list convention: `?limit=` defaults to 20, at most 100. One definition for every list. */
@@ -23,20 +25,35 @@ export const pageLimit = z.coerce
  * place the page at that row). Microseconds, not a JS Date's milliseconds: rows created in the same
  * millisecond would otherwise be skipped or repeated.
  *
- * Cursors are "v2:" + the key's parts joined by "|", in base64url. Anything else (a v1 cursor, which
- * named a row id, or bytes that are not ours) is 400 validation_failed: the client starts from page one.
+ * A cursor is "v2:" + the key's parts joined by "|", in base64url, then "." and a MAC of it (HMAC-SHA256
+ * keyed from JWT_SECRET, so every web instance accepts every other's): only cursors this API handed out
+ * pass. Anything else (a forged key, a v1 cursor, which named a row id, bytes that are not ours) is 400
+ * validation_failed, and the client starts from page one.
  */
 
 const VERSION = "v2:";
 const SEPARATOR = "|";
+const MAC_BYTES = 16;
+
+let macKey: Buffer | null = null;
+function mac(payload: string): Buffer {
+  macKey ??= createHmac("sha256", config.JWT_SECRET).update("nexus pagination cursors").digest();
+  return createHmac("sha256", macKey).update(payload).digest().subarray(0, MAC_BYTES);
+}
 
 function encodeCursor(parts: string[]): string {
-  return Buffer.from(VERSION + parts.join(SEPARATOR)).toString("base64url");
+  const payload = VERSION + parts.join(SEPARATOR);
+  return `${Buffer.from(payload).toString("base64url")}.${mac(payload).toString("base64url")}`;
 }
 
 function decodeCursor(cursor: string): string[] | null {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  return decoded.startsWith(VERSION) ? decoded.slice(VERSION.length).split(SEPARATOR) : null;
+  const [body, signature, ...rest] = cursor.split(".");
+  if (!body || !signature || rest.length) return null;
+  const payload = Buffer.from(body, "base64url").toString("utf8");
+  const given = Buffer.from(signature, "base64url");
+  const expected = mac(payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return payload.startsWith(VERSION) ? payload.slice(VERSION.length).split(SEPARATOR) : null;
 }
 
 /** Where a (created_at, id) page ended: its last row's created_at (ISO, microseconds, UTC) and id. */

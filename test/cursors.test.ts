@@ -1,5 +1,7 @@
 import "./helpers/env.js";
+import { createHmac } from "node:crypto";
 import test from "ava";
+import { config } from "../shared/config.js";
 import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import type { ApiResponse } from "./helpers/http.js";
 import { useApp } from "./helpers/useApp.js";
@@ -32,7 +34,15 @@ async function book(guest: TestUser): Promise<string> {
 
 /** What the old API handed out as a cursor: a row id, base64url. */
 const idCursor = (id: string) => Buffer.from(`v1:${id}`).toString("base64url");
-const v2 = (text: string) => Buffer.from(`v2:${text}`).toString("base64url");
+/** A cursor of the current shape, signed as the API signs them (pagination.ts), to reach the key's own checks. */
+function signed(key: string): string {
+  const payload = `v2:${key}`;
+  const macKey = createHmac("sha256", config.JWT_SECRET).update("nexus pagination cursors").digest();
+  const mac = createHmac("sha256", macKey).update(payload).digest().subarray(0, 16);
+  return `${Buffer.from(payload).toString("base64url")}.${mac.toString("base64url")}`;
+}
+/** The same without a valid MAC: a key the client made up. */
+const forged = (key: string) => `${Buffer.from(`v2:${key}`).toString("base64url")}.${"A".repeat(22)}`;
 
 test("another user's booking as a cursor on my GET /bookings is 400, exactly as an unknown cursor; my own cursors page", async (t) => {
   const alice = await createGuest();
@@ -58,6 +68,13 @@ test("another user's booking as a cursor on my GET /bookings is 400, exactly as 
     t.is(res.body.error.code, "validation_failed");
     t.is(res.body.error.details[0].path, "cursor");
   }
+  // Nor does a cursor made up from Bob's booking's exact key: it is not one the API signed.
+  const { rows } = await db().query(
+    `select to_char(created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from bookings where id = $1`,
+    [bobs[1]],
+  );
+  const madeUp = await api.get(`/api/v1/bookings?cursor=${forged(`${rows[0].at}|${bobs[1]}`)}`, alice.auth);
+  t.deepEqual(madeUp.body, unknown.body);
   // As host too: Bob's booking id positions nothing among the host's bookings.
   t.is((await api.get(`/api/v1/bookings?as=host&cursor=${idCursor(bobs[1])}`, host.auth)).status, 400);
 
@@ -96,13 +113,15 @@ test("messages, reviews, listings and login events refuse a row-id cursor and ma
   const malformed = [
     idCursor(bobMessage),
     "not-a-cursor",
-    v2(`${now}`), // no id
-    v2(`${now}|not-a-uuid`),
-    v2(`2026-02-30T00:00:00.000000Z|${bobMessage}`), // no such day
-    v2(`0000-01-01T00:00:00.000000Z|${bobMessage}`), // PostgreSQL has no year 0
-    v2(`2026-01-01T00:00:00.000Z|${bobMessage}`), // milliseconds: not a cursor we make
-    v2(`${now}|${bobMessage}|extra`),
-    v2("1"), // a login-event cursor on a (created_at, id) list
+    signed(`${now}`), // no id
+    signed(`${now}|not-a-uuid`),
+    signed(`2026-02-30T00:00:00.000000Z|${bobMessage}`), // no such day
+    signed(`0000-01-01T00:00:00.000000Z|${bobMessage}`), // PostgreSQL has no year 0
+    signed(`2026-01-01T00:00:00.000Z|${bobMessage}`), // milliseconds: not a cursor we make
+    signed(`${now}|${bobMessage}|extra`),
+    signed("1"), // a login-event cursor on a (created_at, id) list
+    forged(`${now}|${bobMessage}`), // the right shape, not made by us
+    `${signed(`${now}|${bobMessage}`)}x`, // one of ours, tampered with
   ];
   const lists = [
     `/api/v1/bookings/${aliceBooking}/messages`,
@@ -119,10 +138,10 @@ test("messages, reviews, listings and login events refuse a row-id cursor and ma
   }
   // Login events are ordered by their id alone: the cursor carries that id (v2), nothing else passes.
   const admin = await createAdmin();
-  for (const cursor of [idCursor("5"), v2("0"), v2("-5"), v2(`${now}|${bobMessage}`), "x"]) {
+  for (const cursor of [idCursor("5"), signed("0"), signed("-5"), signed(`${now}|${bobMessage}`), forged("5"), "x"]) {
     const res = await api.get(`/api/v1/admin/login-events?cursor=${cursor}`, admin.auth);
     t.is(res.status, 400, Buffer.from(cursor, "base64url").toString());
     t.is(res.body.error.code, "validation_failed");
   }
-  t.is((await api.get(`/api/v1/admin/login-events?cursor=${v2("5")}`, admin.auth)).status, 200);
+  t.is((await api.get(`/api/v1/admin/login-events?cursor=${signed("5")}`, admin.auth)).status, 200);
 });
