@@ -85,7 +85,11 @@ function cursorSchema<T>(read: (parts: string[]) => T | null) {
       }
       return key;
     })
-    .meta({ description: "The nextCursor of the previous page (opaque). Anything else is 400 validation_failed." });
+    .meta({
+      description:
+        "The nextCursor of the previous page (opaque, signed). A cursor this API did not hand out (made up, " +
+        "altered, or of the old format) is 400 validation_failed: start again from the first page.",
+    });
 }
 
 /** `?cursor=` of the (created_at, id) lists: the key it carries (400 when it is not one of ours). */
