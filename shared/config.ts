@@ -21,6 +21,13 @@ const interval = (def: string) =>
     )
     .default(def);
 
+/**
+ * How long Chapa may keep retrying one webhook delivery, as we allow for it (the sandbox retries for under
+ * 2 hours; Chapa does not publish a bound, 3 days is a generous one). A webhook receipt younger than this
+ * is never pruned: it is what makes a retried delivery a duplicate instead of a new signal.
+ */
+export const CHAPA_RETRY_WINDOW_DAYS = 3;
+
 /** Every setting of both processes. Defaults are the embedded development setup. */
 const schema = z.object({
   /** development | test | production; production refuses every known default secret (knownDefaults.ts). */
@@ -84,6 +91,16 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_PER_IP: int(20),
   /** Bookings created per user per minute. */
   RATE_LIMIT_BOOKINGS_PER_USER: int(30),
+  /** Messages one user may post per minute, all bookings together. */
+  RATE_LIMIT_MESSAGES_PER_USER: int(30),
+  /** GET /payments/return per IP per minute (a browser comes back once per checkout). */
+  RATE_LIMIT_PAYMENT_RETURN_PER_IP: int(30),
+  /** GET /payments/callback per IP per minute (Chapa calls from few IPs, once per checkout). */
+  RATE_LIMIT_PAYMENT_CALLBACK_PER_IP: int(300),
+  /** A booking's conversation stays open this many days after the booking ended (cancelled, expired, completed). */
+  CONVERSATION_OPEN_DAYS_AFTER_END: z.coerce.number().int().min(0).default(14),
+  /** Seconds one Chapa verify of a tx_ref answers for every return/callback of it (across web instances). */
+  CHAPA_VERIFY_DEDUPE_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   /** Seconds a cached search result may live (bookings invalidate it at once). */
   SEARCH_CACHE_TTL_SECONDS: int(60),
   /** Chapa API base URL; the sandbox by default. */
@@ -119,6 +136,10 @@ const schema = z.object({
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
   /** Events older than this are pruned (replay window). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Webhook receipts older than this are pruned; at least CHAPA_RETRY_WINDOW_DAYS (they deduplicate retries). */
+  WEBHOOK_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(CHAPA_RETRY_WINDOW_DAYS).default(90),
+  /** Login events (the audit trail of logins) older than this are pruned. */
+  LOGIN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   /** Idempotency keys are remembered this long (a reuse after that is a new request). */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   /** Booking and listing subscriptions one socket may hold. */
@@ -145,6 +166,8 @@ const schema = z.object({
   CRON_RECONCILE_PAYMENTS_EVERY: interval("5 minutes"),
   CRON_PRUNE_EVENTS_EVERY: interval("1 day"),
   CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY: interval("1 hour"),
+  CRON_PRUNE_WEBHOOK_RECEIPTS_EVERY: interval("1 day"),
+  CRON_PRUNE_LOGIN_EVENTS_EVERY: interval("1 day"),
   /** Pending payments younger than this still expect their webhook; reconciliation leaves them alone. */
   RECONCILE_PAYMENTS_OLDER_THAN_MINUTES: z.coerce.number().min(0).default(10),
 });

@@ -1,4 +1,7 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { config } from "./config.js";
 import { isUuid } from "./ids.js";
 
 /** API.md's list convention: `?limit=` defaults to 20, at most 100. One definition for every list. */
@@ -14,51 +17,103 @@ export const pageLimit = z.coerce
   .meta({ description: `Page size, 1–${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})` });
 
 /*
- * Every list is a keyset page in (created_at, id) order, newest or oldest first (login events: id
- * order, their ids being a sequence). Its opaque cursor names the last row of the page, and the next
- * page compares against that row's own columns in SQL,
- * so timestamps keep their microseconds (a JS Date has milliseconds: rows created in the same
- * millisecond would be skipped or repeated). Paged tables never delete rows (listings are archived,
- * bookings cancelled), so the row a cursor names is still there; a forged one gives an empty page.
+ * Every list is a keyset page: in (created_at, id) order, newest or oldest first (login events: id
+ * order, their ids being a sequence). Its opaque cursor CARRIES the sort key of the page's last row
+ * (created_at to the microsecond, and the id), and the next page compares rows' keys with it in SQL.
+ * Nothing is looked up by the cursor, so a cursor can only position a list among the caller's own
+ * rows: whoever forges one naming another user's row learns nothing (issue 12: a lookup by id used to
+ * place the page at that row). Microseconds, not a JS Date's milliseconds: rows created in the same
+ * millisecond would otherwise be skipped or repeated.
+ *
+ * A cursor is "v2:" + the key's parts joined by "|", in base64url, then "." and a MAC of it (HMAC-SHA256
+ * keyed from JWT_SECRET, so every web instance accepts every other's): only cursors this API handed out
+ * pass. Anything else (a forged key, a v1 cursor, which named a row id, bytes that are not ours) is 400
+ * validation_failed, and the client starts from page one.
  */
 
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(`v1:${lastId}`).toString("base64url");
+const VERSION = "v2:";
+const SEPARATOR = "|";
+const MAC_BYTES = 16;
+
+let macKey: Buffer | null = null;
+function mac(payload: string): Buffer {
+  macKey ??= createHmac("sha256", config.JWT_SECRET).update("nexus pagination cursors").digest();
+  return createHmac("sha256", macKey).update(payload).digest().subarray(0, MAC_BYTES);
 }
 
-/** The row id a cursor names, or null when it is not one of ours (`isId` says what an id looks like). */
-export function decodeCursor(cursor: string, isId: (id: string) => boolean = isUuid): string | null {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  const id = decoded.startsWith("v1:") ? decoded.slice(3) : "";
-  return isId(id) ? id : null;
+function encodeCursor(parts: string[]): string {
+  const payload = VERSION + parts.join(SEPARATOR);
+  return `${Buffer.from(payload).toString("base64url")}.${mac(payload).toString("base64url")}`;
 }
 
-/** `?cursor=`: the nextCursor of the previous page, parsed to the row id it names (400 otherwise). */
-export function pageCursorOf(isId: (id: string) => boolean) {
+function decodeCursor(cursor: string): string[] | null {
+  const [body, signature, ...rest] = cursor.split(".");
+  if (!body || !signature || rest.length) return null;
+  const payload = Buffer.from(body, "base64url").toString("utf8");
+  const given = Buffer.from(signature, "base64url");
+  const expected = mac(payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return payload.startsWith(VERSION) ? payload.slice(VERSION.length).split(SEPARATOR) : null;
+}
+
+/** Where a (created_at, id) page ended: its last row's created_at (ISO, microseconds, UTC) and id. */
+export interface CursorKey {
+  at: string;
+  id: string;
+}
+
+const MICROSECOND_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
+
+/** A real instant (no 2026-02-30, no year 0, which PostgreSQL refuses): it survives a round trip through Date. */
+function isInstant(at: string): boolean {
+  const millis = MICROSECOND_ISO.exec(at)?.[1];
+  if (!millis) return false;
+  const date = new Date(`${millis}Z`);
+  return !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.toISOString().startsWith(millis);
+}
+
+function cursorSchema<T>(read: (parts: string[]) => T | null) {
   return z
     .string()
     .max(200)
     .transform((raw, ctx) => {
-      const id = decodeCursor(raw, isId);
-      if (!id) {
+      const parts = decodeCursor(raw);
+      const key = parts ? read(parts) : null;
+      if (key === null) {
         ctx.issues.push({ code: "custom", message: "is not a cursor returned by this API", input: raw });
         return z.NEVER;
       }
-      return id;
+      return key;
     })
-    .meta({ description: "The nextCursor of the previous page." });
+    .meta({
+      description:
+        "The nextCursor of the previous page (opaque, signed). A cursor this API did not hand out (made up, " +
+        "altered, or of the old format) is 400 validation_failed: start again from the first page.",
+    });
 }
 
-/** The cursor of lists whose rows have UUIDs (all but login events). */
-export const pageCursor = pageCursorOf(isUuid);
+/** `?cursor=` of the (created_at, id) lists: the key it carries (400 when it is not one of ours). */
+export const pageCursor = cursorSchema<CursorKey>((parts) => {
+  const [at, id, ...rest] = parts;
+  return rest.length === 0 && at !== undefined && id !== undefined && isInstant(at) && isUuid(id) ? { at, id } : null;
+});
+
+/** `?cursor=` of the lists ordered by a numeric id alone (login events): that id, their whole sort key. */
+export const idPageCursor = cursorSchema<string>((parts) =>
+  parts.length === 1 && /^[1-9]\d{0,15}$/.test(parts[0]) ? parts[0] : null,
+);
 
 /**
- * SQL condition "this row comes after the cursor's row" for rows of `table` aliased `alias`, in
- * (created_at, id) order newest or oldest first; one parameter: the cursor's row id.
+ * "This row comes after the cursor" over `alias`, in (created_at, id) order newest or oldest first:
+ * a comparison with the cursor's own key, never a lookup of the row it came from.
  */
-export function afterCursorSql(table: string, alias: string, order: "newest" | "oldest"): string {
+export function afterCursor(
+  alias: string,
+  order: "newest" | "oldest",
+  cursor: CursorKey,
+): { sql: string; params: unknown[] } {
   const op = order === "newest" ? "<" : ">";
-  return `(${alias}.created_at, ${alias}.id) ${op} (select c.created_at, c.id from ${table} c where c.id = ?)`;
+  return { sql: `(${alias}.created_at, ${alias}.id) ${op} (?::timestamptz, ?::uuid)`, params: [cursor.at, cursor.id] };
 }
 
 export interface Page<T> {
@@ -66,8 +121,36 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Turns `limit + 1` fetched rows into a page: the extra row only says that there is a next page. */
-export function toPage<T extends { id: string | number }>(rows: T[], limit: number): Page<T> {
+/**
+ * Turns `limit + 1` fetched rows of `table` (a (created_at, id) list) into a page: the extra row only says
+ * that there is a next page, whose cursor carries the last row's key. Views carry created_at to the
+ * millisecond, so the exact value is read back by id: one row the caller has just been shown.
+ */
+export async function toKeysetPage<T extends { id: string; createdAt: string }>(
+  em: EntityManager,
+  table: string,
+  rows: T[],
+  limit: number,
+): Promise<Page<T>> {
   const data = rows.slice(0, limit);
-  return { data, nextCursor: rows.length > limit ? encodeCursor(String(data[data.length - 1].id)) : null };
+  if (rows.length <= limit) return { data, nextCursor: null };
+  const last = data[data.length - 1];
+  const [found] = await em
+    .getConnection()
+    .execute<{ at: string }[]>(
+      `select to_char(c.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from ${table} c where c.id = ?`,
+      [last.id],
+      "all",
+      em.getTransactionContext(),
+    );
+  // Paged rows are never deleted (listings are archived, bookings cancelled); should one vanish meanwhile,
+  // its millisecond value still positions the next page, at worst repeating rows of that millisecond.
+  const at = found?.at ?? last.createdAt.replace("Z", "000Z");
+  return { data, nextCursor: encodeCursor([at, last.id]) };
+}
+
+/** The same for lists ordered by a numeric id alone (login events), whose id is the whole key. */
+export function toIdPage<T extends { id: string | number }>(rows: T[], limit: number): Page<T> {
+  const data = rows.slice(0, limit);
+  return { data, nextCursor: rows.length > limit ? encodeCursor([String(data[data.length - 1].id)]) : null };
 }

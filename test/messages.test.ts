@@ -134,3 +134,74 @@ test("authorization matrix: read and write a booking's messages", async (t) => {
     t.is((await api.post(path(missing), { body: "hi" }, owner.auth)).status, 404);
   }
 });
+
+test("a burst of 100 messages on a cancelled throw-away hold: only RATE_LIMIT_MESSAGES_PER_USER get through, the rest 429", async (t) => {
+  const guest = await createGuest();
+  const id = await bookingOf(guest);
+  t.is((await api.post(`/api/v1/bookings/${id}/cancel`, {}, guest.auth)).status, 200);
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => api.post(path(id), { body: `spam ${i}` }, guest.auth)),
+  );
+  const created = answers.filter((a) => a.status === 201).length;
+  const limited = answers.filter((a) => a.status === 429);
+  t.is(created, 30, "the per-user limit (30 a minute by default); a recently cancelled booking's conversation is open");
+  t.is(limited.length, 70);
+  for (const a of limited) {
+    t.is(a.body.error.code, "rate_limited");
+    t.true(Number(a.headers.get("retry-after")) >= 1);
+  }
+  const { rows } = await db().query("select count(*)::int as n from messages where booking_id = $1", [id]);
+  t.is(rows[0].n, 30);
+  // Per user: the host of the same booking is not limited by the guest's flood.
+  t.is((await api.post(path(id), { body: "Stop, please." }, host.auth)).status, 201);
+});
+
+test("the conversation closes 14 days after the booking ended: cancelled/expired when they became so, completed at check-out", async (t) => {
+  const guest = await createGuest();
+  const post = async (id: string) => api.post(path(id), { body: "still there?" }, guest.auth);
+  const utcToday = "(now() at time zone 'utc')::date";
+  const ended = async (status: string, daysAgo: number) => {
+    const id = await bookingOf(guest);
+    if (status === "completed") {
+      // Checked out daysAgo days ago (a past stay, so it no longer takes part in the overlap rule).
+      await db().query(
+        `update bookings set status = 'completed', check_in = ${utcToday} - $2::int - 2, check_out = ${utcToday} - $2::int
+          where id = $1`,
+        [id, daysAgo],
+      );
+    } else {
+      await db().query("update bookings set status = $2 where id = $1", [id, status]);
+      await db().query("update bookings set status_changed_at = now() - $2::int * interval '1 day' where id = $1", [
+        id,
+        daysAgo,
+      ]);
+    }
+    return id;
+  };
+  for (const status of ["cancelled", "expired", "completed"]) {
+    const recent = await ended(status, 13);
+    t.is((await post(recent)).status, 201, `${status} 13 days ago: open`);
+    const old = await ended(status, 15);
+    const refused = await post(old);
+    t.is(refused.status, 409, `${status} 15 days ago: closed`);
+    t.is(refused.body.error.code, "conversation_closed");
+    t.is((await api.post(path(old), { body: "from the host" }, host.auth)).status, 409);
+    const read = await api.get(path(old), guest.auth);
+    t.is(read.status, 200, "a closed conversation stays readable");
+  }
+  // A later write to the booking (a note, updated_at) does not reopen it: the end is the status change.
+  const cancelled = await ended("cancelled", 15);
+  await db().query("update bookings set note = 'refunded late', updated_at = now() where id = $1", [cancelled]);
+  t.is((await post(cancelled)).status, 409);
+  // The trigger records the status change itself.
+  const fresh = await bookingOf(guest);
+  await db().query("update bookings set status_changed_at = now() - interval '30 days' where id = $1", [fresh]);
+  t.is((await post(fresh)).status, 201, "an active booking's conversation is open whenever it began");
+  await db().query("update bookings set status = 'cancelled' where id = $1", [fresh]);
+  const { rows } = await db().query(
+    "select status_changed_at > now() - interval '1 minute' as now from bookings where id = $1",
+    [fresh],
+  );
+  t.true(rows[0].now, "status_changed_at moved with the status");
+  t.is((await post(fresh)).status, 201);
+});

@@ -64,6 +64,38 @@ test("a forged signature → 401 invalid_signature and nothing recorded", async 
   t.deepEqual(await receiptsFor(payment.txRef), []);
 });
 
+test("chapa-signature alone (the HMAC of the secret, the same on every delivery) → 401 invalid_signature", async (t) => {
+  const booking = await heldBooking(api);
+  const payment = await startCheckout(api, booking);
+  await completeCheckout(payment.checkoutUrl, "success");
+  await allDelivered(payment.txRef);
+  await db().query("delete from webhook_receipts where tx_ref = $1", [payment.txRef]);
+  const { chapaSignature, signWebhookBody } = await import("../shared/payments/chapa/signature.js");
+  const secret = "nexus-payment-tests-webhook-secret";
+  const body = nestedBody(payment);
+  const send = (headers: Record<string, string>) =>
+    fetch(`${stack().app.url}/api/v1/webhooks/chapa`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+
+  const onlySecret = await send({ "chapa-signature": chapaSignature(secret) });
+  t.is(onlySecret.status, 401);
+  t.is(((await onlySecret.json()) as any).error.code, "invalid_signature");
+  // A valid chapa-signature does not rescue a body signature that fails either.
+  const badBody = await send({ "chapa-signature": chapaSignature(secret), "x-chapa-signature": "00".repeat(32) });
+  t.is(badBody.status, 401);
+  t.deepEqual(await receiptsFor(payment.txRef), []);
+  // Both headers, as Chapa (and the sandbox) send them: accepted on the body's signature.
+  const both = await send({
+    "chapa-signature": chapaSignature(secret),
+    "x-chapa-signature": signWebhookBody(body, secret),
+  });
+  t.is(both.status, 200);
+  t.is((await receiptsFor(payment.txRef)).length, 1);
+});
+
 test("a webhook for an unknown tx_ref → 200, recorded, nothing else changes", async (t) => {
   const { rows: before } = await db().query("select count(*)::int as n from payments");
   const res = await postWebhook(

@@ -106,6 +106,17 @@ test.serial("register per IP: past the limit, 429 even for a valid registration"
   assertRateLimited(t, await register(), 60 * 60);
 });
 
+test.serial("payment return and callback per IP: past their limits, 429, each counted on its own", async (t) => {
+  for (let i = 0; i < TIGHT.paymentReturnPerIp; i++) {
+    t.is((await api.get(`/api/v1/payments/return?tx_ref=nx-unknown-${i}`)).status, 302, `return ${i + 1}`);
+  }
+  assertRateLimited(t, await api.get("/api/v1/payments/return?tx_ref=nx-unknown"), 60);
+  for (let i = 0; i < TIGHT.paymentCallbackPerIp; i++) {
+    t.is((await api.get(`/api/v1/payments/callback?trx_ref=nx-unknown-${i}`)).status, 200, `callback ${i + 1}`);
+  }
+  assertRateLimited(t, await api.get("/api/v1/payments/callback?trx_ref=nx-unknown"), 60);
+});
+
 test.serial("the factory counts each key separately and lets keyless requests through", async (t) => {
   const probeWith = (key?: string) => api.get("/__test/probe", key ? { "x-probe-key": key } : {});
   t.is((await probeWith("a")).status, 200);

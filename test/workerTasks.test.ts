@@ -3,9 +3,11 @@ import "./helpers/env.js";
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
 import { runCommand } from "../shared/db/runCommand.js";
+import { pruneLoginEvents } from "../shared/domain/accounts/pruneLoginEvents.js";
 import { completePastStays } from "../shared/domain/bookings/completePastStays.js";
 import { pruneEvents } from "../shared/domain/events/pruneEvents.js";
 import { pruneIdempotencyKeys } from "../shared/domain/idempotency/pruneKeys.js";
+import { pruneWebhookReceipts } from "../shared/domain/payments/pruneWebhookReceipts.js";
 import { JOB_NAMES } from "../shared/jobs/jobMap.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { relaySideEffects } from "../shared/sideEffects/relay.js";
@@ -171,6 +173,53 @@ test.serial(
     t.is(await pruneIdempotencyKeys(orm, { olderThanHours: 24, batchSize: 5 }), 12);
     const { rows } = await db().query("select key from idempotency_keys where user_id = $1", [guest.id]);
     t.deepEqual(rows, [{ key: "recent" }]);
+  },
+);
+
+test.serial(
+  "pruneWebhookReceipts deletes receipts past the retention and keeps recent ones, processed or not, within Chapa's retry window",
+  async (t) => {
+    const receipt = (key: string, age: string, processed: boolean) =>
+      db().query(
+        `insert into webhook_receipts (provider, dedupe_key, event, tx_ref, body, outcome, received_at, processed_at)
+         values ('chapa', $1, 'charge.success', 'nx-prune', '{}'::jsonb, $3, now() - $2::interval, $4)`,
+        [key, age, processed ? "confirmed" : null, processed ? new Date() : null],
+      );
+    for (let n = 0; n < 7; n++) await receipt(`old-${n}`, "91 days", n % 2 === 0);
+    await receipt("recent-processed", "89 days", true);
+    await receipt("retrying", "2 days", true);
+    await receipt("fresh-unprocessed", "1 minute", false);
+    const keys = async () =>
+      (
+        await db().query("select dedupe_key from webhook_receipts where tx_ref = 'nx-prune' order by dedupe_key")
+      ).rows.map((r) => r.dedupe_key);
+    t.is(await pruneWebhookReceipts(orm, { olderThanDays: 90, batchSize: 3 }), 7);
+    t.deepEqual(await keys(), ["fresh-unprocessed", "recent-processed", "retrying"]);
+    // Asked for less than Chapa's retry window, it still keeps what a retry could match.
+    t.is(await pruneWebhookReceipts(orm, { olderThanDays: 1 }), 1);
+    t.deepEqual(await keys(), ["fresh-unprocessed", "retrying"]);
+  },
+);
+
+test.serial(
+  "pruneLoginEvents deletes login events older than the retention, in batches, and keeps the rest",
+  async (t) => {
+    const guest = await createGuest();
+    const insert = (age: string, count: number) =>
+      db().query(
+        `insert into login_events (user_id, email, ip, success, created_at)
+       select $1, $2, '127.0.0.1', true, now() - $3::interval from generate_series(1, $4::int)`,
+        [guest.id, guest.email, age, count],
+      );
+    await insert("181 days", 9);
+    await insert("179 days", 2);
+    await insert("1 minute", 1);
+    t.is(await pruneLoginEvents(orm, { olderThanDays: 180, batchSize: 4 }), 9);
+    const { rows } = await db().query(
+      "select count(*)::int as n, min(created_at) > now() - interval '180 days' as recent from login_events where user_id = $1",
+      [guest.id],
+    );
+    t.deepEqual(rows[0], { n: 3, recent: true });
   },
 );
 

@@ -20,6 +20,8 @@ export const SCHEDULES: { name: JobName; every: string }[] = [
   { name: "reconcilePayments", every: config.CRON_RECONCILE_PAYMENTS_EVERY },
   { name: "pruneEvents", every: config.CRON_PRUNE_EVENTS_EVERY },
   { name: "pruneIdempotencyKeys", every: config.CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY },
+  { name: "pruneWebhookReceipts", every: config.CRON_PRUNE_WEBHOOK_RECEIPTS_EVERY },
+  { name: "pruneLoginEvents", every: config.CRON_PRUNE_LOGIN_EVENTS_EVERY },
 ];
 
 /** Schedules every task whose job this worker defines. Idempotent: safe at every worker start. */

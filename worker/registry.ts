@@ -10,6 +10,8 @@ import expireUnpaidHolds from "./jobs/expireUnpaidHolds.js";
 import ping from "./jobs/ping.js";
 import pruneEvents from "./jobs/pruneEvents.js";
 import pruneIdempotencyKeys from "./jobs/pruneIdempotencyKeys.js";
+import pruneLoginEvents from "./jobs/pruneLoginEvents.js";
+import pruneWebhookReceipts from "./jobs/pruneWebhookReceipts.js";
 import publishEvents from "./jobs/publishEvents.js";
 import reconcilePayments from "./jobs/reconcilePayments.js";
 import refundPayment from "./jobs/refundPayment.js";
@@ -28,6 +30,8 @@ export const allJobs: JobDefinition<any>[] = [
   reconcilePayments,
   pruneEvents,
   pruneIdempotencyKeys,
+  pruneWebhookReceipts,
+  pruneLoginEvents,
 ];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {

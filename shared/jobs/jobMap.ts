@@ -23,6 +23,10 @@ export interface JobMap {
   pruneEvents: Record<string, never>;
   /** Scheduled (hourly): idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS are deleted. */
   pruneIdempotencyKeys: Record<string, never>;
+  /** Scheduled (daily): webhook receipts older than WEBHOOK_RECEIPT_RETENTION_DAYS are deleted. */
+  pruneWebhookReceipts: Record<string, never>;
+  /** Scheduled (daily): login events older than LOGIN_EVENT_RETENTION_DAYS are deleted. */
+  pruneLoginEvents: Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
@@ -37,4 +41,6 @@ export const JOB_NAMES: readonly JobName[] = [
   "reconcilePayments",
   "pruneEvents",
   "pruneIdempotencyKeys",
+  "pruneWebhookReceipts",
+  "pruneLoginEvents",
 ];

@@ -43,12 +43,16 @@ export interface ChapaFront {
   failNext(pathPrefix: string, times: number, status?: number): void;
   /** Forget every pending failure. */
   heal(): void;
+  /** How many requests reached the front (failed on purpose or forwarded) whose path starts with `pathPrefix`. */
+  requests(pathPrefix: string): number;
   close(): Promise<void>;
 }
 
 async function startFront(sandboxUrl: string): Promise<ChapaFront> {
   const faults: { prefix: string; remaining: number; status: number }[] = [];
+  const seen: string[] = [];
   const server = createServer(async (req, res) => {
+    seen.push(req.url ?? "");
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const fault = faults.find((f) => f.remaining > 0 && (req.url ?? "").startsWith(f.prefix));
@@ -83,6 +87,9 @@ async function startFront(sandboxUrl: string): Promise<ChapaFront> {
     },
     heal() {
       faults.length = 0;
+    },
+    requests(prefix) {
+      return seen.filter((url) => url.startsWith(prefix)).length;
     },
     async close() {
       server.closeAllConnections();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { emailField, nameField, PASSWORD_MAX, passwordField } from "../../../shared/domain/accounts/fields.js";
-import { pageCursorOf, pageLimit } from "../../../shared/pagination.js";
+import { idPageCursor, pageLimit } from "../../../shared/pagination.js";
 import { userSchema } from "../../presenters/user.js";
 
 /** Request and response schemas of the account routes: they validate input and describe the API. */
@@ -33,6 +33,6 @@ export const meSchema = z.object({ user: userSchema });
 export const loginEventsQuery = z.object({
   userId: z.uuid("Not a user id.").optional(),
   limit: pageLimit,
-  // Login events are numbered by a sequence, not UUIDs.
-  cursor: pageCursorOf((id) => /^[1-9]\d{0,15}$/.test(id)).optional(),
+  // Login events are ordered by their sequence id alone: the cursor carries that id.
+  cursor: idPageCursor.optional(),
 });

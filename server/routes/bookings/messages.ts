@@ -1,10 +1,12 @@
 import type Router from "@koa/router";
+import { config } from "../../../shared/config.js";
 import { runCommand } from "../../../shared/db/runCommand.js";
 import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { listMessages } from "../../../shared/domain/messages/listMessages.js";
 import { MAX_MESSAGE_LENGTH, postMessage, postMessageInput } from "../../../shared/domain/messages/postMessage.js";
 import type { AppDeps } from "../../deps.js";
 import { requireUser } from "../../middlewares/auth.js";
+import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentMessage } from "../../presenters/message.js";
 import { parse } from "../../validate.js";
@@ -15,7 +17,15 @@ const tags = ["messages"];
 const security = [{ bearer: [] }];
 
 /** GET/POST /bookings/:id/messages: the conversation between a booking's guest and host. */
-export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
+export function addMessageRoutes(router: Router, deps: AppDeps): void {
+  const { orm } = deps;
+  // Per user, not per booking: one account cannot flood by spreading messages over many holds.
+  const perUser = rateLimit(deps, {
+    name: "messages-user",
+    points: config.RATE_LIMIT_MESSAGES_PER_USER,
+    durationSeconds: 60,
+    key: byUser,
+  });
   router.get("/bookings/:id/messages", requireUser, async (ctx) => {
     const bookingId = idParam(ctx, "booking");
     const query = parse(pageQuery, ctx.query);
@@ -35,7 +45,7 @@ export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
     },
   });
 
-  router.post("/bookings/:id/messages", requireUser, async (ctx) => {
+  router.post("/bookings/:id/messages", requireUser, perUser, async (ctx) => {
     const bookingId = idParam(ctx, "booking");
     const input = parse(postMessageInput, ctx.request.body);
     const message = await runCommand(orm, (tx) =>
@@ -48,7 +58,13 @@ export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
     tags,
     security,
     summary: "Write to the other party of a booking (guest or host)",
-    description: `The body is trimmed and must be 1 to ${MAX_MESSAGE_LENGTH} characters. Both parties receive message.created.`,
+    description:
+      `The body is trimmed and must be 1 to ${MAX_MESSAGE_LENGTH} characters. Both parties receive message.created. ` +
+      `Each user may post ${config.RATE_LIMIT_MESSAGES_PER_USER} messages per minute (all bookings together). ` +
+      "The conversation is open while the booking is pending_payment or confirmed, and for " +
+      `${config.CONVERSATION_OPEN_DAYS_AFTER_END} days after it ended: a cancelled or expired booking ends when it ` +
+      "became cancelled or expired, a completed one at check-out (00:00 UTC of the check-out day). After that " +
+      "posting is 409 conversation_closed; the conversation stays readable.",
     requestParams: { path: bookingIdParams },
     requestBody: jsonBody(postMessageInput),
     responses: {
@@ -57,6 +73,8 @@ export function addMessageRoutes(router: Router, { orm }: AppDeps): void {
       "401": errorResponse("unauthenticated"),
       "403": errorResponse("forbidden: an admin may read the conversation but not write in it."),
       "404": errorResponse("not_found: no such booking, or not yours to see."),
+      "409": errorResponse("conversation_closed: the booking ended too long ago to write in its conversation."),
+      "429": rateLimitedResponse,
     },
   });
 }

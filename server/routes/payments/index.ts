@@ -3,7 +3,7 @@ import { config } from "../../../shared/config.js";
 import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { readPayment } from "../../../shared/domain/payments/readPayment.js";
 import { startPayment } from "../../../shared/domain/payments/startPayment.js";
-import { chapaFromConfig } from "../../../shared/payments/chapa/fromConfig.js";
+import { chapaForSignalsFromConfig, chapaFromConfig } from "../../../shared/payments/chapa/fromConfig.js";
 import type { AppDeps } from "../../deps.js";
 import { requireUser } from "../../middlewares/auth.js";
 import { IDEMPOTENCY_HEADER, idempotent } from "../../middlewares/idempotency.js";
@@ -58,7 +58,7 @@ export function paymentRoutes(deps: AppDeps): Router {
   });
 
   // Registered before GET /payments/:txRef, which would otherwise take "return" and "callback" for a txRef.
-  addChapaSignalRoutes(router, { orm, chapa });
+  addChapaSignalRoutes(router, { ...deps, chapa, signalChapa: chapaForSignalsFromConfig() });
 
   router.get("/payments/:txRef", requireUser, async (ctx) => {
     const { txRef } = parse(txRefParams, ctx.params);

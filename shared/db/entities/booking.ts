@@ -45,6 +45,9 @@ export const Booking = defineEntity({
       .defaultRaw("now()")
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
+    // When the booking entered its current status: a trigger (migration abuseLimits) sets it on every
+    // status change, so no writer can forget it. Messages use it to tell when a booking ended.
+    statusChangedAt: p.datetime().defaultRaw("now()"),
   },
 });
 export type IBooking = InferEntity<typeof Booking>;

@@ -3,7 +3,11 @@ import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 export const LoginEvent = defineEntity({
   name: "LoginEvent",
   tableName: "login_events",
-  indexes: [{ name: "login_events_user_idx", properties: ["userId", "createdAt"] }],
+  indexes: [
+    { name: "login_events_user_idx", properties: ["userId", "createdAt"] },
+    // Pruning by age (LOGIN_EVENT_RETENTION_DAYS).
+    { name: "login_events_created_at_idx", properties: ["createdAt"] },
+  ],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
     // Null when the email matched no account.

@@ -4,7 +4,11 @@ import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 export const WebhookReceipt = defineEntity({
   name: "WebhookReceipt",
   tableName: "webhook_receipts",
-  indexes: [{ name: "webhook_receipts_tx_ref_idx", properties: ["txRef"] }],
+  indexes: [
+    { name: "webhook_receipts_tx_ref_idx", properties: ["txRef"] },
+    // Pruning by age (WEBHOOK_RECEIPT_RETENTION_DAYS).
+    { name: "webhook_receipts_received_at_idx", properties: ["receivedAt"] },
+  ],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
     provider: p.string().length(40),

@@ -1,11 +1,11 @@
 import { type ILoginEvent, LoginEvent } from "../../db/entities/loginEvent.js";
 import type { Orm } from "../../db/orm.js";
-import { type Page, toPage } from "../../pagination.js";
+import { type Page, toIdPage } from "../../pagination.js";
 
 export interface LoginEventQuery {
   userId?: string;
   limit: number;
-  /** The row id the previous page's cursor names (pageCursorOf). */
+  /** The id the previous page's cursor carries (idPageCursor): the sort key itself, compared, never looked up. */
   cursor?: string;
 }
 
@@ -22,5 +22,5 @@ export async function listLoginEvents(orm: Orm, query: LoginEventQuery): Promise
     },
     { orderBy: { id: "desc" }, limit: query.limit + 1 },
   );
-  return toPage(rows, query.limit);
+  return toIdPage(rows, query.limit);
 }

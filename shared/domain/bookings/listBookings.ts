@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { BookingStatus, BookingView } from "../../events/eventMap.js";
-import { afterCursorSql, type Page, toPage } from "../../pagination.js";
+import { afterCursor, type CursorKey, type Page, toKeysetPage } from "../../pagination.js";
 import type { Actor } from "../accounts/tokens.js";
 import { queryBookingViews } from "./view.js";
 
@@ -9,8 +9,8 @@ export interface ListBookingsQuery {
   as: "guest" | "host";
   status?: BookingStatus;
   limit: number;
-  /** The row id the previous page's cursor names (pageCursor). */
-  cursor?: string;
+  /** The key the previous page's cursor carries (pageCursor). */
+  cursor?: CursorKey;
 }
 
 /** A user's bookings, newest first, one keyset page at a time. */
@@ -26,8 +26,9 @@ export async function listBookings(
     params.push(query.status);
   }
   if (query.cursor) {
-    where.push(afterCursorSql("bookings", "b", "newest"));
-    params.push(query.cursor);
+    const after = afterCursor("b", "newest", query.cursor);
+    where.push(after.sql);
+    params.push(...after.params);
   }
   const rows = await queryBookingViews(
     em,
@@ -35,5 +36,5 @@ export async function listBookings(
     [...params, query.limit + 1],
     "order by b.created_at desc, b.id desc limit ?",
   );
-  return toPage(rows, query.limit);
+  return toKeysetPage(em, "bookings", rows, query.limit);
 }

@@ -1,7 +1,7 @@
 import { IsolationLevel } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ListingView } from "../../events/eventMap.js";
-import { afterCursorSql, toPage } from "../../pagination.js";
+import { afterCursor, toKeysetPage } from "../../pagination.js";
 import { BLOCKING_BOOKING_SQL } from "../bookings/availability.js";
 import type { SearchFilters } from "./schemas.js";
 import { queryListings } from "./view.js";
@@ -51,8 +51,9 @@ async function findPage(em: EntityManager, f: SearchFilters) {
     params.push(f.checkIn, f.checkOut);
   }
   if (f.cursor) {
-    sql.push(afterCursorSql("listings", "l", "newest"));
-    params.push(f.cursor);
+    const after = afterCursor("l", "newest", f.cursor);
+    sql.push(after.sql);
+    params.push(...after.params);
   }
   const rows = await queryListings(
     em,
@@ -60,7 +61,7 @@ async function findPage(em: EntityManager, f: SearchFilters) {
     [...params, f.limit + 1],
     "order by l.created_at desc, l.id desc limit ?",
   );
-  return toPage(rows, f.limit);
+  return toKeysetPage(em, "listings", rows, f.limit);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { notFound } from "../../errors.js";
 import type { MessageView } from "../../events/eventMap.js";
-import { afterCursorSql, type Page, toPage } from "../../pagination.js";
+import { afterCursor, type CursorKey, type Page, toKeysetPage } from "../../pagination.js";
 import type { Actor } from "../accounts/tokens.js";
 import { loadBookingView } from "../bookings/view.js";
 import { canReadMessages } from "./policy.js";
@@ -12,15 +12,16 @@ export async function listMessages(
   em: EntityManager,
   actor: Actor,
   bookingId: string,
-  query: { limit: number /** row id, from pageCursor */; cursor?: string },
+  query: { limit: number /** the key from pageCursor */; cursor?: CursorKey },
 ): Promise<Page<MessageView>> {
   const booking = await loadBookingView(em, bookingId);
   if (!booking || !canReadMessages(actor, booking)) throw notFound("booking");
   const where = ["m.booking_id = ?"];
   const params: unknown[] = [bookingId];
   if (query.cursor) {
-    where.push(afterCursorSql("messages", "m", "oldest"));
-    params.push(query.cursor);
+    const after = afterCursor("m", "oldest", query.cursor);
+    where.push(after.sql);
+    params.push(...after.params);
   }
   const rows = await queryMessageViews(
     em,
@@ -28,5 +29,5 @@ export async function listMessages(
     [...params, query.limit + 1],
     "order by m.created_at, m.id limit ?",
   );
-  return toPage(rows, query.limit);
+  return toKeysetPage(em, "messages", rows, query.limit);
 }

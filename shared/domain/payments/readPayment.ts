@@ -2,11 +2,11 @@ import type { Orm } from "../../db/orm.js";
 import { notFound } from "../../errors.js";
 import type { PaymentStatus, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
-import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import { ChapaError } from "../../payments/chapa/client.js";
 import type { Actor } from "../accounts/tokens.js";
 import { canSeePayment } from "./policy.js";
-import { verifyAndSettle } from "./settlePayment.js";
 import { findPayment, toPaymentView } from "./store.js";
+import type { SignalVerifier } from "./verifyOnce.js";
 
 /** A payment by tx_ref for its payer, the listing's host or an admin; 404 for anyone else. */
 export async function readPayment(orm: Orm, actor: Actor, txRef: string): Promise<PaymentView> {
@@ -26,11 +26,12 @@ export interface CheckoutResult {
  * What the browser coming back from Chapa's checkout is told: the payment is verified and settled
  * first (so a guest who paid lands on a confirmed booking even if the webhook is late). It never
  * fails: an unknown tx_ref is `unknown`, and if Chapa cannot be asked the stored status is told
- * (pending; the webhook or reconciliation settles it later).
+ * (pending; the webhook or reconciliation settles it later). One verify answers every return and
+ * callback of a tx_ref in flight or within a few seconds (verifyOnce.ts).
  */
-export async function checkoutResult(orm: Orm, chapa: ChapaClient, txRef: string): Promise<CheckoutResult> {
+export async function checkoutResult(orm: Orm, verifyOnce: SignalVerifier, txRef: string): Promise<CheckoutResult> {
   try {
-    const { payment } = await verifyAndSettle(orm, chapa, txRef);
+    const { payment } = await verifyOnce(txRef);
     return { status: payment?.status ?? "unknown", bookingId: payment?.bookingId ?? null };
   } catch (err) {
     if (!(err instanceof ChapaError)) throw err;

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { afterCursorSql, toPage } from "../../pagination.js";
+import { afterCursor, type CursorKey, toKeysetPage } from "../../pagination.js";
 import { assertListingExists } from "../listings/view.js";
 import { queryReviews, type ReviewView } from "./view.js";
 
@@ -7,14 +7,15 @@ import { queryReviews, type ReviewView } from "./view.js";
 export async function listReviews(
   em: EntityManager,
   listingId: string,
-  page: { limit: number /** row id, from pageCursor */; cursor?: string },
+  page: { limit: number /** the key from pageCursor */; cursor?: CursorKey },
 ): Promise<{ reviews: ReviewView[]; nextCursor: string | null }> {
   await assertListingExists(em, listingId);
   const where = ["r.listing_id = ?"];
   const params: unknown[] = [listingId];
   if (page.cursor) {
-    where.push(afterCursorSql("reviews", "r", "newest"));
-    params.push(page.cursor);
+    const after = afterCursor("r", "newest", page.cursor);
+    where.push(after.sql);
+    params.push(...after.params);
   }
   const rows = await queryReviews(
     em,
@@ -22,6 +23,6 @@ export async function listReviews(
     [...params, page.limit + 1],
     "order by r.created_at desc, r.id desc limit ?",
   );
-  const { data, nextCursor } = toPage(rows, page.limit);
+  const { data, nextCursor } = await toKeysetPage(em, "reviews", rows, page.limit);
   return { reviews: data, nextCursor };
 }

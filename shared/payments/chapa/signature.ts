@@ -8,27 +8,26 @@ export function signWebhookBody(rawBody: string | Buffer, secret: string): strin
   return createHmac("sha256", secret).update(rawBody).digest("hex");
 }
 
-/** Hex HMAC-SHA256 of the secret keyed with itself: Chapa's `chapa-signature`. */
+/**
+ * Hex HMAC-SHA256 of the secret keyed with itself: Chapa's `chapa-signature`. Only the sandbox uses it (to send
+ * what Chapa sends); we never accept it as proof of anything (see verifyWebhookSignature).
+ */
 export function chapaSignature(secret: string): string {
   return createHmac("sha256", secret).update(secret).digest("hex");
 }
 
 /**
- * True when the delivery carries a valid Chapa signature.
+ * True when the delivery carries a valid `x-chapa-signature`: the HMAC of its exact body bytes.
  *
- * `x-chapa-signature` covers the body, so when it is present it alone decides: a valid `chapa-signature` must
- * not rescue a body whose own signature fails, because `chapa-signature` is the same value on every delivery
- * and anyone who saw one webhook could replay it over a forged body. Only a delivery without
- * `x-chapa-signature` falls back to `chapa-signature`. Even a valid signature is a signal, not proof of
- * payment: callers still verify the transaction with Chapa before acting.
+ * `chapa-signature` (the HMAC of the secret itself) is ignored, with or without `x-chapa-signature`: it is the
+ * same value on every delivery, so anyone who saw one webhook could replay it over a forged body; it proves
+ * nothing about the body. Chapa sends both headers, so requiring the body's own signature loses no delivery.
+ * Even a valid signature is a signal, not proof of payment: callers still verify the transaction with Chapa.
  */
 export function verifyWebhookSignature(rawBody: string | Buffer, headers: WebhookHeaders, secret: string): boolean {
   if (!secret) return false;
   const bodySignature = readHeader(headers, "x-chapa-signature");
-  if (bodySignature !== undefined) return safeEqualHex(bodySignature, signWebhookBody(rawBody, secret));
-  const secretSignature = readHeader(headers, "chapa-signature");
-  if (secretSignature !== undefined) return safeEqualHex(secretSignature, chapaSignature(secret));
-  return false;
+  return bodySignature !== undefined && safeEqualHex(bodySignature, signWebhookBody(rawBody, secret));
 }
 
 function readHeader(headers: WebhookHeaders, name: string): string | undefined {
