@@ -79,49 +79,52 @@ test("Redis stopped: the REST API keeps working, events stay unpublished, and on
 });
 
 // Serial (run alone, first): the other test's web process would publish this file's pending events.
-test.serial("an event Redis took but lost in a restart, before this instance read it, still reaches the open socket", async (t) => {
-  const redis = await PrivateRedis.start();
-  const port = await freePort();
-  // No sweeps: only the stream-gap resync can deliver an event already marked published.
-  const webProcess = spawnEntry("server/main.ts", {
-    PORT: String(port),
-    REDIS_URL: redis.url,
-    EVENTS_RELAY_INTERVAL_MS: "0",
-  });
-  t.teardown(async () => {
-    await webProcess.stop("SIGKILL");
-    await redis.stop();
-    await closeFactories();
-  });
-  await webProcess.waitFor(/web listening/, 30_000);
-  const url = `http://127.0.0.1:${port}`;
-  const host = await createHost();
-  const guest = await createGuest();
-  const listing = await createListing(host);
-  const hostSocket = await connectSocket(url, host.token); // no lastEventId: a fresh page
-  t.teardown(hostSocket.close);
-  const booked = await apiClient(url).post(
-    "/api/v1/bookings",
-    { listingId: listing.id, checkIn: day(4), checkOut: day(6), guests: 1 },
-    guest.auth,
-  );
-  t.is(booked.status, 201);
-  await hostSocket.waitForEvents(1);
+test.serial(
+  "an event Redis took but lost in a restart, before this instance read it, still reaches the open socket",
+  async (t) => {
+    const redis = await PrivateRedis.start();
+    const port = await freePort();
+    // No sweeps: only the stream-gap resync can deliver an event already marked published.
+    const webProcess = spawnEntry("server/main.ts", {
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      EVENTS_RELAY_INTERVAL_MS: "0",
+    });
+    t.teardown(async () => {
+      await webProcess.stop("SIGKILL");
+      await redis.stop();
+      await closeFactories();
+    });
+    await webProcess.waitFor(/web listening/, 30_000);
+    const url = `http://127.0.0.1:${port}`;
+    const host = await createHost();
+    const guest = await createGuest();
+    const listing = await createListing(host);
+    const hostSocket = await connectSocket(url, host.token); // no lastEventId: a fresh page
+    t.teardown(hostSocket.close);
+    const booked = await apiClient(url).post(
+      "/api/v1/bookings",
+      { listingId: listing.id, checkIn: day(4), checkOut: day(6), guests: 1 },
+      guest.auth,
+    );
+    t.is(booked.status, 201);
+    await hostSocket.waitForEvents(1);
 
-  await redis.stop();
-  // What a publisher's XADD that Redis acknowledged, then lost in its restart, leaves behind: the event
-  // committed and marked published, yet in no stream any instance will read.
-  const { rows } = await db().query(
-    `insert into events (type, user_ids, data, published_at)
+    await redis.stop();
+    // What a publisher's XADD that Redis acknowledged, then lost in its restart, leaves behind: the event
+    // committed and marked published, yet in no stream any instance will read.
+    const { rows } = await db().query(
+      `insert into events (type, user_ids, data, published_at)
      values ('message.created', array[$1]::uuid[], $2::jsonb, now()) returning id`,
-    [host.id, JSON.stringify({ id: "lost-in-redis", bookingId: booked.body.booking.id, body: "lost?" })],
-  );
-  const lostId = Number(rows[0].id);
-  await redis.start();
-  await hostSocket.waitForId(lostId, 10_000);
-  await webProcess.waitFor(/Socket.IO stream gap: sockets replayed from PostgreSQL/);
-  t.true(hostSocket.socket.connected, "the socket never had to reconnect");
-  t.deepEqual(hostSocket.ids().slice(1), [lostId], "delivered once, after what the socket had");
-  await settle();
-  t.is(hostSocket.events.length, 2, "and nothing twice");
-});
+      [host.id, JSON.stringify({ id: "lost-in-redis", bookingId: booked.body.booking.id, body: "lost?" })],
+    );
+    const lostId = Number(rows[0].id);
+    await redis.start();
+    await hostSocket.waitForId(lostId, 10_000);
+    await webProcess.waitFor(/Socket.IO stream gap: sockets replayed from PostgreSQL/);
+    t.true(hostSocket.socket.connected, "the socket never had to reconnect");
+    t.deepEqual(hostSocket.ids().slice(1), [lostId], "delivered once, after what the socket had");
+    await settle();
+    t.is(hostSocket.events.length, 2, "and nothing twice");
+  },
+);
