@@ -124,7 +124,9 @@ async function main(): Promise<boolean> {
   const webSpec = (i: number) => ({
     name: `web-${i + 1}`,
     ...tsxEntry("server/main.ts"),
-    env: { ...appEnv, PORT: String(webPorts[i]), TRUST_PROXY: "true" },
+    // Two trusted hops: the load generator stands for the load balancer in front of nginx, giving each
+    // virtual user its own X-Forwarded-For address (per-IP limits then apply per user, as in production).
+    env: { ...appEnv, PORT: String(webPorts[i]), TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" },
     ready: /web listening/,
   });
   cluster.add({
