@@ -62,7 +62,11 @@ export class Managed {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Set when the run ends: a fault's delayed restart must not start a process after cleanup. */
+  closed = false;
+
   start(): void {
+    if (this.closed) return;
     this.expectExit = false;
     this.isReady = false;
     const child = spawn(this.spec.command, this.spec.args, {
@@ -176,6 +180,7 @@ export class Cluster {
 
   async stopAll(): Promise<void> {
     this.closing = true;
+    for (const m of this.procs.values()) m.closed = true;
     await Promise.all([...this.procs.values()].map((m) => m.stop("SIGTERM", 8000)));
     for (const m of this.procs.values()) m.close();
   }

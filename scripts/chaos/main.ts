@@ -70,10 +70,13 @@ async function main(): Promise<boolean> {
   let db: pg.Pool | null = null;
   const sockets: UserSocket[] = [];
   let load: Load | null = null;
+  // The fault being injected: an abort waits for it, or it could start Redis/PostgreSQL after the stop.
+  let currentFault: Promise<unknown> = Promise.resolve();
   cleanup = async (ok) => {
     load?.stop();
     for (const s of sockets) s.close();
     await cluster.stopAll().catch(() => {});
+    await Promise.race([currentFault.catch(() => {}), sleep(20_000)]);
     await db?.end().catch(() => {});
     await mail?.close().catch(() => {});
     if (services) await stopServices(services);
@@ -208,7 +211,9 @@ async function main(): Promise<boolean> {
     const wait = phaseStart + step.atMs - Date.now();
     if (wait > 0) await sleep(wait);
     say(`fault: ${step.kind}`);
-    const record = await inject(step.kind as FaultKind, faultDeps, SECONDS);
+    const injecting = inject(step.kind as FaultKind, faultDeps, SECONDS);
+    currentFault = injecting;
+    const record = await injecting;
     faults.push(record);
     say(
       `  ${record.detail}; ${record.readyAfterMs === null ? "NOT ready in time" : `ready after ${record.readyAfterMs} ms`}`,
