@@ -45,6 +45,8 @@ const schema = z.object({
   JWT_SECRET: z.string().min(16).default("dev-only-secret-change-me-please"),
   /** Access token lifetime in seconds. */
   JWT_TTL_SECONDS: int(3600),
+  /** scrypt cost as log2(N) (r=8, p=1); below 17 only with NODE_ENV=test (the suite hashes fast). */
+  PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
   /** Trust X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: bool.default(false),
   /** How long an unpaid booking holds its dates. */
@@ -142,6 +144,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const c = parsed.data;
   if (c.NODE_ENV === "production" && c.JWT_SECRET === "dev-only-secret-change-me-please") {
     throw new Error("Invalid configuration:\n  JWT_SECRET: must be set in production");
+  }
+  if (c.NODE_ENV !== "test" && c.PASSWORD_SCRYPT_LOG2_N < 17) {
+    throw new Error("Invalid configuration:\n  PASSWORD_SCRYPT_LOG2_N: below 17 only with NODE_ENV=test");
   }
   return { ...c, queueUrl: c.QUEUE_URL ?? c.DATABASE_URL };
 }
