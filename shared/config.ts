@@ -45,6 +45,12 @@ const schema = z.object({
   JWT_SECRET: z.string().min(16).default("dev-only-secret-change-me-please"),
   /** Access token lifetime in seconds. */
   JWT_TTL_SECONDS: int(3600),
+  /** `iss` of every access token, required on verify. */
+  JWT_ISSUER: z.string().min(1).default("nexus"),
+  /** `aud` of every access token, required on verify (a token minted for another service is refused). */
+  JWT_AUDIENCE: z.string().min(1).default("nexus-api"),
+  /** How long Redis caches an account's token version; bounds how late a change made straight in SQL is seen. */
+  TOKEN_VERSION_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   /** scrypt cost as log2(N) (r=8, p=1); below 17 only with NODE_ENV=test (the suite hashes fast). */
   PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
   /** Trust X-Forwarded-For (only behind a proxy you control). */
@@ -107,6 +113,8 @@ const schema = z.object({
   SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
   /** Messages one socket may send per second (token bucket, bursts up to the same number). */
   SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
+  /** How often each web instance checks its sockets' token versions (revoked or deleted: disconnected). */
+  SOCKET_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(500),
   /** How often the web process sends events still unpublished (0: leave it to the worker's relay). */
   EVENTS_RELAY_INTERVAL_MS: int(2000),
   /** Cap on one retry delay of the exponential backoff. */

@@ -18,7 +18,6 @@ export interface Received {
 export class UserSocket {
   readonly received: Received[] = [];
   connects = 0;
-  recovered = 0;
   disconnects = 0;
   connectErrors = 0;
   reloads = 0;
@@ -54,7 +53,6 @@ export class UserSocket {
     });
     socket.on("connect", () => {
       this.connects++;
-      if (socket.recovered) this.recovered++;
     });
     socket.on("disconnect", () => this.disconnects++);
     socket.on("connect_error", () => this.connectErrors++);

@@ -3,10 +3,16 @@ import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { config } from "../../shared/config.js";
 import type { Orm } from "../../shared/db/orm.js";
-import { registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from "../../shared/events/protocol.js";
+import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import { authenticateSocket } from "./auth.js";
-import { disconnectOnExpiry } from "./expiry.js";
+import { disconnectOnExpiry, disconnectRevoked } from "./expiry.js";
 import { installLiveGate } from "./liveGate.js";
 import { joinAndReplay } from "./resume.js";
 import { errorAck, handleSubscriptions } from "./subscriptions.js";
@@ -17,16 +23,24 @@ export interface RealtimeOptions {
   orm?: Orm;
   maxSubscriptions?: number;
   eventsPerSecond?: number;
+  /** How often sockets' tokens are checked for revocation (default SOCKET_REVOCATION_CHECK_MS). */
+  revocationCheckMs?: number;
 }
 
 /**
- * Socket.IO on the web process's HTTP server. Instances meet through the Redis *streams* adapter,
- * the one that supports connection state recovery (the classic pub/sub adapter cannot). Sockets
- * authenticate in the handshake, join their user's room (after replaying what they missed), may
- * subscribe to bookings and listings, and are disconnected when their token expires.
+ * Socket.IO on the web process's HTTP server. Instances meet through the Redis streams adapter.
+ * Sockets authenticate in the handshake, join their user's room
+ * (after replaying what they missed since `lastEventId`), may subscribe to bookings and listings,
+ * and are disconnected when their token expires or is revoked.
  */
-export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: RealtimeOptions = {}): Server {
-  const io = registerAdapterRedis(new Server(httpServer, socketIoOptions(adapterRedis)), adapterRedis);
+export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: RealtimeOptions = {}): NexusServer {
+  const io = registerAdapterRedis(
+    new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+      httpServer,
+      socketIoOptions(adapterRedis),
+    ),
+    adapterRedis,
+  );
   const { orm } = options;
   if (!orm) {
     logger.warn("createIo without an orm: every socket handshake will fail");
@@ -36,6 +50,15 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   const maxSubscriptions = options.maxSubscriptions ?? config.SOCKET_MAX_SUBSCRIPTIONS;
   const eventsPerSecond = options.eventsPerSecond ?? config.SOCKET_EVENTS_PER_SECOND;
   const gate = installLiveGate(io);
+  const stopRevocations = disconnectRevoked(
+    io,
+    gate,
+    orm,
+    options.revocationCheckMs ?? config.SOCKET_REVOCATION_CHECK_MS,
+  );
+  httpServer.once("close", () => {
+    stopRevocations();
+  });
 
   io.use(authenticateSocket(orm));
   io.on("connection", (socket) => {
@@ -48,8 +71,6 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
     });
     handleSubscriptions(socket, { orm, maxSubscriptions });
     disconnectOnExpiry(io, socket, gate);
-    // A recovered session got its missed packets from the Redis stream, and its rooms back.
-    if (socket.recovered) return;
     joinAndReplay(io, socket, { orm, gate }).catch((err) => {
       // Closing the transport (not a server "disconnect") makes the client reconnect and resume.
       logger.error({ err, userId: socket.data.user?.id }, "socket replay failed; closing it so the client retries");

@@ -1,9 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Server, Socket } from "socket.io";
 import type { Orm } from "../../shared/db/orm.js";
 import { eventsForUser, REPLAY_PAGE_SIZE } from "../../shared/events/replay.js";
-import { userRoom } from "../../shared/events/socketIo.js";
-import type { SocketSession } from "./auth.js";
+import { type NexusServer, type NexusSocket, userRoom } from "../../shared/events/socketIo.js";
 import type { LiveGate } from "./liveGate.js";
 
 /**
@@ -16,8 +14,12 @@ import type { LiveGate } from "./liveGate.js";
  * events are written locally (`io.local`), not through the Redis stream: they are old news for this
  * one socket.
  */
-export async function joinAndReplay(io: Server, socket: Socket, deps: { orm: Orm; gate: LiveGate }): Promise<void> {
-  const session = socket.data as SocketSession;
+export async function joinAndReplay(
+  io: NexusServer,
+  socket: NexusSocket,
+  deps: { orm: Orm; gate: LiveGate },
+): Promise<void> {
+  const session = socket.data;
   const room = userRoom(session.user.id);
   if (session.lastEventId === null) {
     socket.join(room);
@@ -38,7 +40,8 @@ export async function joinAndReplay(io: Server, socket: Socket, deps: { orm: Orm
       const page = await eventsForUser(em, session.user.id, { after: sentUpTo, limit: REPLAY_PAGE_SIZE });
       if (!socket.connected) return;
       deps.gate.bypass(() => {
-        for (const event of page) io.local.to(socket.id).emit(event.type, event);
+        // Each envelope matches its own type; TypeScript cannot correlate the two halves of a union.
+        for (const event of page) io.local.to(socket.id).emit(event.type, event as never);
       });
       if (page.length) sentUpTo = page[page.length - 1].id;
       if (page.length < REPLAY_PAGE_SIZE) break;

@@ -2,7 +2,7 @@
  * The Socket.IO contract (API.md, "Real-time") as types, shared by the server and the browser client.
  * Browser-safe: types and constants only.
  */
-import type { EventEnvelope, EventType } from "./eventMap.js";
+import type { EventEnvelope, EventType, Role } from "./eventMap.js";
 
 /** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
 export interface HandshakeAuth {
@@ -22,9 +22,12 @@ export type SocketErrorCode =
 
 export type SocketAck = { ok: true } | { ok: false; error: { code: SocketErrorCode; message: string } };
 
-/** Sent once, just before the server disconnects a socket whose token expired. */
+/**
+ * Sent once, just before the server disconnects a socket whose token expired, or was revoked (logout,
+ * a password change, the account deleted): either way the client needs a new login.
+ */
 export interface SessionExpired {
-  reason: "token_expired";
+  reason: "token_expired" | "token_revoked";
   at: string;
 }
 
@@ -38,4 +41,18 @@ export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>)
 export interface ClientToServerEvents {
   subscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
   unsubscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
+}
+
+/** Events between server instances (none: they meet only through rooms on the adapter). */
+export type InterServerEvents = Record<string, never>;
+
+/** What the handshake leaves on `socket.data`. */
+export interface SocketData {
+  user: { id: string; role: Role };
+  /** When the token expires (seconds since the epoch). */
+  tokenExp: number;
+  /** The token's `ver` claim: the socket ends once the account's token version moves past it. */
+  tokenVersion: number;
+  /** From the handshake; null when the client has no history to resume. */
+  lastEventId: number | null;
 }
