@@ -113,6 +113,12 @@ const schema = z.object({
   SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
   /** Messages one socket may send per second (token bucket, bursts up to the same number). */
   SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
+  /** Open sockets one user may hold across all web instances (connect_error too_many_connections). */
+  SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** Open sockets one client IP may hold across all web instances. */
+  SOCKET_MAX_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Each web instance rewrites its socket counts in Redis this often; a dead one's expire after 3 times it. */
+  SOCKET_COUNT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How often each web instance checks its sockets' token versions (revoked or deleted: disconnected). */
   SOCKET_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(500),
   /** How often the web process sends events still unpublished (0: leave it to the worker's relay). */

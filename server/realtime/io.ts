@@ -12,6 +12,7 @@ import type {
 import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import { authenticateSocket } from "./auth.js";
+import { ConnectionCaps, type ConnectionCapsOptions } from "./connectionCaps.js";
 import { disconnectOnExpiry, disconnectRevoked } from "./expiry.js";
 import { installLiveGate } from "./liveGate.js";
 import { joinAndReplay } from "./resume.js";
@@ -23,13 +24,15 @@ export interface RealtimeOptions {
   orm?: Orm;
   maxSubscriptions?: number;
   eventsPerSecond?: number;
+  /** Socket caps per user and per IP (default: SOCKET_MAX_PER_USER, SOCKET_MAX_PER_IP, SOCKET_COUNT_HEARTBEAT_MS). */
+  caps?: Partial<ConnectionCapsOptions>;
   /** How often sockets' tokens are checked for revocation (default SOCKET_REVOCATION_CHECK_MS). */
   revocationCheckMs?: number;
 }
 
 /**
  * Socket.IO on the web process's HTTP server. Instances meet through the Redis streams adapter.
- * Sockets authenticate in the handshake, join their user's room
+ * Sockets authenticate in the handshake, are capped per user and per IP, join their user's room
  * (after replaying what they missed since `lastEventId`), may subscribe to bookings and listings,
  * and are disconnected when their token expires or is revoked.
  */
@@ -50,6 +53,12 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   const maxSubscriptions = options.maxSubscriptions ?? config.SOCKET_MAX_SUBSCRIPTIONS;
   const eventsPerSecond = options.eventsPerSecond ?? config.SOCKET_EVENTS_PER_SECOND;
   const gate = installLiveGate(io);
+  // Counted on the adapter's own (non-blocking) connection: its commands run in the order sent.
+  const caps = new ConnectionCaps(adapterRedis, {
+    perUser: options.caps?.perUser ?? config.SOCKET_MAX_PER_USER,
+    perIp: options.caps?.perIp ?? config.SOCKET_MAX_PER_IP,
+    heartbeatMs: options.caps?.heartbeatMs ?? config.SOCKET_COUNT_HEARTBEAT_MS,
+  });
   const stopRevocations = disconnectRevoked(
     io,
     gate,
@@ -58,9 +67,11 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   );
   httpServer.once("close", () => {
     stopRevocations();
+    void caps.stop();
   });
 
   io.use(authenticateSocket(orm));
+  io.use(caps.middleware);
   io.on("connection", (socket) => {
     // Handlers first, synchronously: packets arriving during the replay must find them.
     const bucket = new TokenBucket(eventsPerSecond);

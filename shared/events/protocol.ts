@@ -31,8 +31,12 @@ export interface SessionExpired {
   at: string;
 }
 
-/** The handshake failure messages (`connect_error` err.message). */
-export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable"] as const;
+/**
+ * The handshake failure messages (`connect_error` err.message). `too_many_connections`: the user or
+ * the IP already holds the most sockets allowed (SOCKET_MAX_PER_USER / SOCKET_MAX_PER_IP); `err.data`
+ * says which (`{limit: "user" | "ip", max}`).
+ */
+export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable", "too_many_connections"] as const;
 
 export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
   "session.expired": (info: SessionExpired) => void;
