@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Answer, type Api, errorCode } from "./http.js";
 
+// Not a common password: registration refuses the 10,000 most common ones (password123 among them).
+const PASSWORD = "chaos-load-passphrase";
+
 export interface User {
   id: string;
   email: string;
@@ -77,7 +80,7 @@ export class Load {
     const answer = await this.api.callWithRetries("POST", "/api/v1/auth/register", {
       label: "POST /auth/register",
       ip,
-      body: { email, password: "password123", name: `${role === "host" ? "Host" : "Guest"} ${n}`, role },
+      body: { email, password: PASSWORD, name: `${role === "host" ? "Host" : "Guest"} ${n}`, role },
     });
     if (answer.status !== 201) throw new Error(`register ${role}: ${answer.status} ${JSON.stringify(answer.body)}`);
     const user: User = { id: answer.body.user.id, email, token: answer.body.token, role, ip };
@@ -289,7 +292,7 @@ export class Load {
     const answer = await this.api.call("POST", "/api/v1/auth/login", {
       label: "POST /auth/login",
       ip: guest.ip,
-      body: { email: guest.email, password: "password123" },
+      body: { email: guest.email, password: PASSWORD },
     });
     // The old token stays valid; the new one is what the app would use from now on.
     if (answer.status === 200) guest.token = answer.body.token;
