@@ -7,7 +7,9 @@ import { config } from "../shared/config.js";
 import { initOrm, type Orm } from "../shared/db/orm.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
 import { createRedis } from "../shared/redis.js";
+import { startApp } from "./helpers/app.js";
 import { createGuest, db, PASSWORD, type TestUser } from "./helpers/factories.js";
+import { apiClient } from "./helpers/http.js";
 import { connectSocket, emitEvents, handshakeError, settle, type TestSocket } from "./helpers/sockets.js";
 import { useApp } from "./helpers/useApp.js";
 
@@ -167,4 +169,19 @@ test("an account deleted (straight in the database) has its sockets ended within
   const { reason, at: endedAt } = await end;
   t.is(reason, "token_revoked");
   t.true(endedAt - at < 1000, `ended ${endedAt - at} ms after the delete`);
+});
+
+test("a logout through one instance ends the account's sockets on another instance within a second", async (t) => {
+  const elsewhere = await startApp();
+  t.teardown(() => elsewhere.close());
+  const user = await createGuest();
+  const s = await connectSocket(elsewhere.url, user.token);
+  t.teardown(s.close);
+  const end = ended(s);
+  t.is((await api.post("/api/v1/auth/logout", {}, user.auth)).status, 204);
+  const at = Date.now();
+  const { reason, at: endedAt } = await end;
+  t.is(reason, "token_revoked");
+  t.true(endedAt - at < 1000, `ended ${endedAt - at} ms after the logout`);
+  t.is((await apiClient(elsewhere.url).get("/api/v1/me", user.auth)).status, 401, "and REST there refuses it at once");
 });
