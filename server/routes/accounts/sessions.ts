@@ -1,9 +1,11 @@
 import type Router from "@koa/router";
+import { config } from "../../../shared/config.js";
 import { changePassword } from "../../../shared/domain/accounts/changePassword.js";
 import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { revokeTokens } from "../../../shared/domain/accounts/tokenVersions.js";
 import type { AppDeps } from "../../deps.js";
 import { requireUser } from "../../middlewares/auth.js";
+import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { parse } from "../../validate.js";
 import { session } from "./auth.js";
@@ -30,7 +32,14 @@ export function addSessionRoutes(router: Router, deps: AppDeps): void {
     },
   });
 
-  router.post("/me/password", requireUser, async (ctx) => {
+  // A stolen token must not become a way to guess the password: as many tries as login allows an email.
+  const passwordPerUser = rateLimit(deps, {
+    name: "password-user",
+    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
+    durationSeconds: 15 * 60,
+    key: byUser,
+  });
+  router.post("/me/password", requireUser, passwordPerUser, async (ctx) => {
     const input = parse(changePasswordBody, ctx.request.body);
     const user = await changePassword(deps, { userId: (ctx.state.user as Actor).id, ...input });
     ctx.body = session(user);
@@ -40,7 +49,8 @@ export function addSessionRoutes(router: Router, deps: AppDeps): void {
     summary: "Change the caller's password",
     description:
       "Requires the current password. The new one follows registration's rules (8 to 200 characters, not blank, " +
-      `not one of the 10,000 most common). Every earlier token is revoked; the response carries a fresh one. ${REVOCATION}`,
+      `not one of the 10,000 most common). Every earlier token is revoked; the response carries a fresh one. ${REVOCATION} ` +
+      `At most ${config.RATE_LIMIT_LOGIN_PER_EMAIL} attempts per account per 15 minutes.`,
     security: [{ bearer: [] }],
     requestBody: jsonBody(changePasswordBody),
     responses: {
@@ -49,6 +59,7 @@ export function addSessionRoutes(router: Router, deps: AppDeps): void {
       "401": errorResponse(
         "invalid_credentials: the current password is wrong; unauthenticated: bad or revoked token.",
       ),
+      "429": rateLimitedResponse,
     },
   });
 }

@@ -26,6 +26,8 @@ export function passwordParams(c: { PASSWORD_SCRYPT_LOG2_N: number } = config): 
 const KEY_LENGTH = 32;
 // Hashes are ours, but a corrupted row must not make one login allocate gigabytes.
 const MAX_N = 2 ** 20;
+const MAX_R = 32;
+const MAX_P = 16;
 
 // scrypt needs 128·N·r bytes; Node refuses anything over `maxmem` (32 MiB by default), so allow twice that.
 const maxmemOf = ({ N, r }: ScryptParams) => 2 * 128 * N * r;
@@ -49,7 +51,11 @@ export interface PasswordCheck {
 export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   const params = { N: Number(n), r: Number(r), p: Number(p) };
-  const sane = [params.N, params.r, params.p].every((x) => Number.isSafeInteger(x) && x > 0) && params.N <= MAX_N;
+  const sane =
+    [params.N, params.r, params.p].every((x) => Number.isSafeInteger(x) && x > 0) &&
+    params.N <= MAX_N &&
+    params.r <= MAX_R &&
+    params.p <= MAX_P;
   if (scheme !== "scrypt" || !sane || !salt || !hash) return { ok: false, needsRehash: false };
   const expected = Buffer.from(hash, "base64");
   const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, {
