@@ -20,6 +20,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   const app = new Koa({ proxy: config.TRUST_PROXY, maxIpsCount: config.TRUST_PROXY_HOPS });
   app.silent = true;
   app.context.orm = deps.orm; // requireUser re-checks admin tokens against the account (auth.ts)
+  app.context.redis = deps.redis; // and every token's version (tokenVersions.ts)
   const health = healthRoutes(deps);
   const api = apiRoutes(deps);
   app.use(requestContext());

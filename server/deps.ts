@@ -6,6 +6,8 @@ declare module "koa" {
   interface DefaultContext {
     /** The app's ORM on every ctx (buildApp sets it on app.context, as Koa suggests for a db handle). */
     orm: Orm;
+    /** The app's request-path Redis (requireUser reads cached token versions through it). */
+    redis: Redis;
   }
 }
 

@@ -60,6 +60,14 @@ const schema = z.object({
   JWT_SECRET: z.string().min(16).default(KNOWN_DEFAULTS.jwtSecret),
   /** Access token lifetime in seconds. */
   JWT_TTL_SECONDS: int(3600),
+  /** `iss` of every access token, required on verify. */
+  JWT_ISSUER: z.string().min(1).default("nexus"),
+  /** `aud` of every access token, required on verify (a token minted for another service is refused). */
+  JWT_AUDIENCE: z.string().min(1).default("nexus-api"),
+  /** How long Redis caches an account's token version; bounds how late a change made straight in SQL is seen. */
+  TOKEN_VERSION_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  /** scrypt cost as log2(N) (r=8, p=1); below 17 only with NODE_ENV=test (the suite hashes fast). */
+  PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
   /** Trust X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: bool.default(false),
   /** With TRUST_PROXY: proxies of ours in front (Koa's maxIpsCount); the client IP is that many entries from the right. */
@@ -146,6 +154,14 @@ const schema = z.object({
   SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
   /** Messages one socket may send per second (token bucket, bursts up to the same number). */
   SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
+  /** Open sockets one user may hold across all web instances (connect_error too_many_connections). */
+  SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** Open sockets one client IP may hold across all web instances. */
+  SOCKET_MAX_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Each web instance rewrites its socket counts in Redis this often; a dead one's expire after 3 times it. */
+  SOCKET_COUNT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How often each web instance checks its sockets' token versions (revoked or deleted: disconnected). */
+  SOCKET_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(500),
   /** How often the web process sends events still unpublished (0: leave it to the worker's relay). */
   EVENTS_RELAY_INTERVAL_MS: int(2000),
   /** Cap on one retry delay of the exponential backoff. */
@@ -207,6 +223,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   // Node refuses a server whose headers timeout exceeds its request timeout; say which variable.
   if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
+  }
+  if (c.NODE_ENV !== "test" && c.PASSWORD_SCRYPT_LOG2_N < 17) {
+    problems.push("PASSWORD_SCRYPT_LOG2_N: below 17 only with NODE_ENV=test");
   }
   if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   return { ...c, queueUrl: c.QUEUE_URL ?? c.DATABASE_URL };

@@ -162,7 +162,7 @@ async function main(): Promise<void> {
        from generate_series(1, $2) n returning id`,
     [host.id, LISTINGS, CITIES, CITIES.length],
   );
-  const tokens = guests.map((g) => `Bearer ${issueToken({ id: g.id, role: "guest" })}`);
+  const tokens = guests.map((g) => `Bearer ${issueToken({ id: g.id, role: "guest", tokenVersion: 0 })}`);
 
   const app = await startApp();
   const appUrl = app.url;

@@ -18,7 +18,6 @@ export interface Received {
 export class UserSocket {
   readonly received: Received[] = [];
   connects = 0;
-  recovered = 0;
   disconnects = 0;
   connectErrors = 0;
   reloads = 0;
@@ -56,12 +55,7 @@ export class UserSocket {
     });
     socket.on("connect", () => {
       this.connects++;
-      if (socket.recovered) this.recovered++;
-      this.timeline.push({
-        at: Date.now(),
-        what: socket.recovered ? "connect (recovered)" : "connect",
-        lastEventId: client.tracker.lastEventId ?? undefined,
-      });
+      this.timeline.push({ at: Date.now(), what: "connect", lastEventId: client.tracker.lastEventId ?? undefined });
     });
     socket.on("disconnect", (reason) => {
       this.disconnects++;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Answer, type Api, errorCode } from "./http.js";
-import { createListing, type Listing, register, type User } from "./seed.js";
+import { createListing, type Listing, PASSWORD, register, type User } from "./seed.js";
 
 export type { Listing, User };
 
@@ -247,7 +247,7 @@ export class Load {
     const answer = await this.api.call("POST", "/api/v1/auth/login", {
       label: "POST /auth/login",
       ip: guest.ip,
-      body: { email: guest.email, password: "password123" },
+      body: { email: guest.email, password: PASSWORD },
     });
     // The old token stays valid; the new one is what the app would use from now on.
     if (answer.status === 200) guest.token = answer.body.token;

@@ -71,7 +71,7 @@ export function printFigures(f: Figures, out: (line: string) => void): void {
   );
   const sum = (pick: (s: UserSocket) => number) => f.sockets.reduce((n, s) => n + pick(s), 0);
   out(
-    `  sockets: ${f.sockets.length}; connects ${sum((s) => s.connects)} (recovered sessions ${sum((s) => s.recovered)}), disconnects ${sum((s) => s.disconnects)}, connect errors ${sum((s) => s.connectErrors)}, reloads ${sum((s) => s.reloads)}`,
+    `  sockets: ${f.sockets.length}; connects ${sum((s) => s.connects)}, disconnects ${sum((s) => s.disconnects)}, connect errors ${sum((s) => s.connectErrors)}, reloads ${sum((s) => s.reloads)}`,
   );
   out(`  booking attempts: ${JSON.stringify(f.attempts)}`);
   out(`  bookings by status: ${JSON.stringify(f.bookings)}; payments by status: ${JSON.stringify(f.payments)}`);

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Api } from "./http.js";
 
+// Not a common password: registration refuses the 10,000 most common ones (password123 among them).
+export const PASSWORD = "chaos-load-passphrase";
+
 export interface User {
   id: string;
   email: string;
@@ -26,7 +29,7 @@ export async function register(api: Api, role: "guest" | "host", n: number): Pro
   const answer = await api.callWithRetries("POST", "/api/v1/auth/register", {
     label: "POST /auth/register",
     ip,
-    body: { email, password: "password123", name: `${role === "host" ? "Host" : "Guest"} ${n}`, role },
+    body: { email, password: PASSWORD, name: `${role === "host" ? "Host" : "Guest"} ${n}`, role },
   });
   if (answer.status !== 201) throw new Error(`register ${role}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { id: answer.body.user.id, email, token: answer.body.token, role, ip };

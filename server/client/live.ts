@@ -36,7 +36,7 @@ export class Live {
       this.setState("live");
       // Events are replayed from lastEventId; what a view shows beyond events (after a long absence,
       // or events pruned from the replay window) is reloaded by the view itself.
-      if (!socket.recovered && this.connectedBefore) for (const fn of this.resyncHandlers) fn();
+      if (this.connectedBefore) for (const fn of this.resyncHandlers) fn();
       this.connectedBefore = true;
     });
     // A server that shuts down closes the transport, which Socket.IO retries by itself ("reconnecting");
@@ -69,7 +69,7 @@ export class Live {
     return () => this.stateHandlers.delete(handler);
   }
 
-  /** After a reconnect that could not resume the old session. */
+  /** After every reconnect (listing feeds are not replayed: what they show is reloaded). */
   onResync(handler: () => void): () => void {
     this.resyncHandlers.add(handler);
     return () => this.resyncHandlers.delete(handler);

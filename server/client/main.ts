@@ -129,7 +129,11 @@ function start(session: Session): void {
       connection.el,
       bell.el,
       h("span", { class: "who", "data-testid": "current-user" }, session.user.name),
-      h("button", { type: "button", class: "link", "data-testid": "logout", onclick: () => logout() }, "Log out"),
+      h(
+        "button",
+        { type: "button", class: "link", "data-testid": "logout", onclick: () => logOutEverywhere() },
+        "Log out",
+      ),
     ),
   );
   const offs = [
@@ -168,6 +172,16 @@ function onLoggedIn(session: Session): void {
   // replaceState, not location.hash: no hashchange, so start() renders the page exactly once.
   history.replaceState(null, "", `/${homeOf(session.user)}`);
   start(session);
+}
+
+/**
+ * The Log out button: revokes the account's tokens on the server (every tab and device is logged out,
+ * their sockets end), then forgets the session here at once, without waiting for the answer. The request
+ * has read the token before logout() clears it, so its answer can no longer call logout() again.
+ */
+function logOutEverywhere(): void {
+  void api.post("/auth/logout").catch(() => {});
+  logout();
 }
 
 function logout(notice?: string): void {

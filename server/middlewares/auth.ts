@@ -1,7 +1,14 @@
 import type { Middleware } from "koa";
 import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
-import { type Actor, JWT_ALGORITHM, jwtKey } from "../../shared/domain/accounts/tokens.js";
+import {
+  type Actor,
+  claimsOf,
+  jwtKey,
+  jwtVerifyOptions,
+  type TokenClaims,
+} from "../../shared/domain/accounts/tokens.js";
+import { currentTokenVersion } from "../../shared/domain/accounts/tokenVersions.js";
 import { forbidden, unauthenticated } from "../../shared/errors.js";
 import type { Role } from "../../shared/events/eventMap.js";
 import { authenticateWith } from "./passport.js";
@@ -11,11 +18,10 @@ const bearer = new JwtStrategy(
     jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
     // passport-jwt hands this to jsonwebtoken unchanged; its types predate KeyObject support.
     secretOrKey: jwtKey as unknown as Buffer,
-    algorithms: [JWT_ALGORITHM],
+    ...jwtVerifyOptions,
   },
-  (claims: { sub?: string; role?: Role }, done: (err: unknown, user?: Actor | false) => void) => {
-    if (!claims.sub || !claims.role) return done(null, false);
-    done(null, { id: claims.sub, role: claims.role });
+  (payload: unknown, done: (err: unknown, claims?: TokenClaims | false) => void) => {
+    done(null, claimsOf(payload) ?? false);
   },
 );
 
@@ -23,19 +29,26 @@ const bearerToken = authenticateWith(bearer, () => {
   throw unauthenticated("A valid bearer token is required.");
 });
 
+const revoked = () => unauthenticated("This token was revoked, or its account no longer exists; log in again.");
+
 /**
  * Requires a valid bearer token: ctx.state.user becomes the Actor, or the request is 401.
- * A token claiming admin is checked against the account, so an admin demoted or deleted loses the
- * powers at once rather than when the token expires; guest and host tokens (every hot path) are
- * taken as signed, since the worst a stale one can do is what that user could do anyway.
+ * Every token's version is checked against the account's (cached in Redis, tokenVersions.ts), so a
+ * logout, a password change or a deleted account ends it. A token claiming admin is checked against
+ * the account itself, uncached, so an admin demoted or deleted loses the powers at once; guest and
+ * host tokens take their role as signed, since the worst a stale one can do is what that user could.
  */
 export const requireUser: Middleware = (ctx, next) =>
   bearerToken(ctx, async () => {
-    const actor = ctx.state.user as Actor;
-    if (actor.role === "admin") {
-      const account = await findUser(ctx.orm, actor.id);
-      if (!account) throw unauthenticated("This token's account no longer exists.");
-      ctx.state.user = { id: actor.id, role: account.role } satisfies Actor;
+    const claims = ctx.state.user as TokenClaims;
+    if (claims.role === "admin") {
+      const account = await findUser(ctx.orm, claims.sub);
+      if (!account || account.tokenVersion !== claims.ver) throw revoked();
+      ctx.state.user = { id: claims.sub, role: account.role } satisfies Actor;
+    } else {
+      const version = await currentTokenVersion(ctx, claims.sub);
+      if (version !== claims.ver) throw revoked();
+      ctx.state.user = { id: claims.sub, role: claims.role } satisfies Actor;
     }
     await next();
   });

@@ -1,17 +1,13 @@
-import type { ExtendedError, Socket } from "socket.io";
+import type { ExtendedError } from "socket.io";
 import type { Orm } from "../../shared/db/orm.js";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
 import { type Actor, verifyToken } from "../../shared/domain/accounts/tokens.js";
+import type { SocketData } from "../../shared/events/protocol.js";
+import type { NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 
-/** What the handshake leaves on `socket.data` (also restored with a recovered session). */
-export interface SocketSession {
-  user: Actor;
-  /** When the token expires (seconds since the epoch). */
-  tokenExp: number;
-  /** From the handshake; null when the client has no history to resume. */
-  lastEventId: number | null;
-}
+/** What the handshake leaves on `socket.data`. */
+export type SocketSession = SocketData;
 
 /** `lastEventId` as sent: a non-negative integer, as a number or a string of digits. */
 function parseLastEventId(value: unknown): number | null | undefined {
@@ -23,12 +19,12 @@ function parseLastEventId(value: unknown): number | null | undefined {
 const fail = (message: "unauthorized" | "validation_failed" | "unavailable") => new Error(message) as ExtendedError;
 
 /**
- * Handshake middleware: `auth: {token, lastEventId?}`. A missing, forged or expired token, or one whose
- * user no longer exists, fails with `connect_error` "unauthorized"; the role is read from the
- * database, not trusted from the token. A recovered session must belong to the same user.
+ * Handshake middleware: `auth: {token, lastEventId?}`. A missing, forged, expired or revoked token,
+ * or one whose user no longer exists, fails with `connect_error` "unauthorized"; the role and the
+ * token version are read from the database, not trusted from the token.
  */
 export function authenticateSocket(orm: Orm) {
-  return async (socket: Socket, next: (err?: ExtendedError) => void) => {
+  return async (socket: NexusSocket, next: (err?: ExtendedError) => void) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; lastEventId?: unknown };
     const claims = typeof auth.token === "string" && auth.token.length < 4096 ? verifyToken(auth.token) : null;
     if (!claims) return next(fail("unauthorized"));
@@ -37,16 +33,13 @@ export function authenticateSocket(orm: Orm) {
     let user: Actor | null;
     try {
       const row = await findUser(orm, claims.sub);
-      user = row ? { id: row.id, role: row.role } : null;
+      user = row && row.tokenVersion === claims.ver ? { id: row.id, role: row.role } : null;
     } catch (err) {
       logger.error({ err }, "socket handshake: user lookup failed");
       return next(fail("unavailable"));
     }
     if (!user) return next(fail("unauthorized"));
-    const restored = (socket.data as Partial<SocketSession> | undefined)?.user;
-    if (restored && restored.id !== user.id) return next(fail("unauthorized"));
-    const session: SocketSession = { user, tokenExp: claims.exp, lastEventId };
-    socket.data = session;
+    socket.data = { user, tokenExp: claims.exp, tokenVersion: claims.ver, lastEventId } satisfies SocketSession;
     next();
   };
 }

@@ -3,10 +3,17 @@ import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { config } from "../../shared/config.js";
 import type { Orm } from "../../shared/db/orm.js";
-import { registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from "../../shared/events/protocol.js";
+import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import { authenticateSocket } from "./auth.js";
-import { disconnectOnExpiry } from "./expiry.js";
+import { ConnectionCaps, type ConnectionCapsOptions } from "./connectionCaps.js";
+import { disconnectOnExpiry, disconnectRevoked } from "./expiry.js";
 import { installLiveGate } from "./liveGate.js";
 import { joinAndReplay } from "./resume.js";
 import { resyncAfterStreamGaps } from "./resync.js";
@@ -18,16 +25,26 @@ export interface RealtimeOptions {
   orm?: Orm;
   maxSubscriptions?: number;
   eventsPerSecond?: number;
+  /** Socket caps per user and per IP (default: SOCKET_MAX_PER_USER, SOCKET_MAX_PER_IP, SOCKET_COUNT_HEARTBEAT_MS). */
+  caps?: Partial<ConnectionCapsOptions>;
+  /** How often sockets' tokens are checked for revocation (default SOCKET_REVOCATION_CHECK_MS). */
+  revocationCheckMs?: number;
 }
 
 /**
- * Socket.IO on the web process's HTTP server. Instances meet through the Redis *streams* adapter,
- * the one that supports connection state recovery (the classic pub/sub adapter cannot). Sockets
- * authenticate in the handshake, join their user's room (after replaying what they missed), may
- * subscribe to bookings and listings, and are disconnected when their token expires.
+ * Socket.IO on the web process's HTTP server. Instances meet through the Redis streams adapter.
+ * Sockets authenticate in the handshake, are capped per user and per IP, join their user's room
+ * (after replaying what they missed since `lastEventId`), may subscribe to bookings and listings,
+ * and are disconnected when their token expires or is revoked.
  */
-export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: RealtimeOptions = {}): Server {
-  const io = registerAdapterRedis(new Server(httpServer, socketIoOptions(adapterRedis)), adapterRedis);
+export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: RealtimeOptions = {}): NexusServer {
+  const io = registerAdapterRedis(
+    new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+      httpServer,
+      socketIoOptions(adapterRedis),
+    ),
+    adapterRedis,
+  );
   const { orm } = options;
   if (!orm) {
     logger.warn("createIo without an orm: every socket handshake will fail");
@@ -38,8 +55,25 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   const eventsPerSecond = options.eventsPerSecond ?? config.SOCKET_EVENTS_PER_SECOND;
   const gate = installLiveGate(io);
   resyncAfterStreamGaps(io, { orm, gate });
+  // Counted on the adapter's own (non-blocking) connection: its commands run in the order sent.
+  const caps = new ConnectionCaps(adapterRedis, {
+    perUser: options.caps?.perUser ?? config.SOCKET_MAX_PER_USER,
+    perIp: options.caps?.perIp ?? config.SOCKET_MAX_PER_IP,
+    heartbeatMs: options.caps?.heartbeatMs ?? config.SOCKET_COUNT_HEARTBEAT_MS,
+  });
+  const stopRevocations = disconnectRevoked(
+    io,
+    gate,
+    orm,
+    options.revocationCheckMs ?? config.SOCKET_REVOCATION_CHECK_MS,
+  );
+  httpServer.once("close", () => {
+    stopRevocations();
+    void caps.stop();
+  });
 
   io.use(authenticateSocket(orm));
+  io.use(caps.middleware);
   io.on("connection", (socket) => {
     // Handlers first, synchronously: packets arriving during the replay must find them.
     const bucket = new TokenBucket(eventsPerSecond);
@@ -50,8 +84,6 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
     });
     handleSubscriptions(socket, { orm, maxSubscriptions });
     disconnectOnExpiry(io, socket, gate);
-    // A recovered session got its missed packets from the Redis stream, and its rooms back.
-    if (socket.recovered) return;
     joinAndReplay(io, socket, { orm, gate }).catch((err) => {
       // Closing the transport (not a server "disconnect") makes the client reconnect and resume.
       logger.error({ err, userId: socket.data.user?.id }, "socket replay failed; closing it so the client retries");

@@ -1,9 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Server, Socket } from "socket.io";
 import type { Orm } from "../../shared/db/orm.js";
 import { eventsForUser, REPLAY_PAGE_SIZE } from "../../shared/events/replay.js";
-import { userRoom } from "../../shared/events/socketIo.js";
-import type { SocketSession } from "./auth.js";
+import { type NexusServer, type NexusSocket, userRoom } from "../../shared/events/socketIo.js";
 import type { LiveGate } from "./liveGate.js";
 
 /** The newest event id there is (0 for none). */
@@ -23,8 +21,12 @@ async function newestEventId(em: EntityManager): Promise<number> {
  * the first read, so every event committed after a read reaches the gate; the replay then reads page
  * after page until a short one, and the gate drops the live copies of what was replayed.
  */
-export async function joinAndReplay(io: Server, socket: Socket, deps: { orm: Orm; gate: LiveGate }): Promise<void> {
-  const session = socket.data as SocketSession;
+export async function joinAndReplay(
+  io: NexusServer,
+  socket: NexusSocket,
+  deps: { orm: Orm; gate: LiveGate },
+): Promise<void> {
+  const session = socket.data;
   const room = userRoom(session.user.id);
   if (session.lastEventId === null) {
     deps.gate.track(socket, room, 0);
@@ -47,13 +49,13 @@ export async function joinAndReplay(io: Server, socket: Socket, deps: { orm: Orm
  * for this one socket.
  */
 export async function replaySince(
-  io: Server,
-  socket: Socket,
+  io: NexusServer,
+  socket: NexusSocket,
   deps: { orm: Orm; gate: LiveGate },
   after: number,
   options: { clamp?: boolean } = {},
 ): Promise<number> {
-  const session = socket.data as SocketSession;
+  const session = socket.data;
   const room = userRoom(session.user.id);
   deps.gate.hold(socket, room);
   let sentUpTo = after;
@@ -65,7 +67,8 @@ export async function replaySince(
       const page = await eventsForUser(em, session.user.id, { after: sentUpTo, limit: REPLAY_PAGE_SIZE });
       if (!socket.connected) return sent;
       deps.gate.bypass(() => {
-        for (const event of page) io.local.to(socket.id).emit(event.type, event);
+        // Each envelope matches its own type; TypeScript cannot correlate the two halves of a union.
+        for (const event of page) io.local.to(socket.id).emit(event.type, event as never);
       });
       sent += page.length;
       if (page.length) sentUpTo = page[page.length - 1].id;

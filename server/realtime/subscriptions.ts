@@ -1,10 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Socket } from "socket.io";
 import { z } from "zod";
 import type { Orm } from "../../shared/db/orm.js";
 import { canSeeBooking } from "../../shared/domain/bookings/policy.js";
 import type { SocketAck, SocketErrorCode } from "../../shared/events/protocol.js";
-import { bookingRoom, listingRoom } from "../../shared/events/socketIo.js";
+import { bookingRoom, listingRoom, type NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { SocketSession } from "./auth.js";
 
@@ -38,8 +37,8 @@ async function roomFor(em: EntityManager, session: SocketSession, input: z.infer
 }
 
 /** `subscribe` / `unsubscribe` with `{bookingId}` or `{listingId}`, acknowledged as API.md says. */
-export function handleSubscriptions(socket: Socket, deps: { orm: Orm; maxSubscriptions: number }): void {
-  const session = socket.data as SocketSession;
+export function handleSubscriptions(socket: NexusSocket, deps: { orm: Orm; maxSubscriptions: number }): void {
+  const session = socket.data;
 
   const handler =
     (action: (input: z.infer<typeof target>) => Promise<SocketAck>) =>

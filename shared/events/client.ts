@@ -1,7 +1,7 @@
 /**
  * The browser's side of the real-time contract (also used by tests and the benchmark): one socket
  * that authenticates, resumes after any absence with `lastEventId`, drops duplicates by event id,
- * and re-subscribes after a reconnect that could not recover its session. Browser-safe: no Node
+ * and re-subscribes after every reconnect. Browser-safe: no Node
  * imports; socket.io-client runs in both.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
@@ -19,8 +19,7 @@ export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * Remembers the greatest event id seen (what to resume from) and the recent ids (to drop the
- * duplicates at-least-once delivery allows: a relay racing a fast path, a recovered session
- * resending what a replay already sent).
+ * duplicates at-least-once delivery allows: a relay racing a fast path).
  */
 export interface EventTracker {
   readonly lastEventId: number | null;
@@ -66,7 +65,7 @@ export interface RealtimeClientOptions {
   token: string | (() => string);
   /** Resume point from a previous page load (e.g. kept in localStorage). */
   lastEventId?: number | null;
-  /** Told when the server ends the session because the token expired: log in again, then reconnect. */
+  /** Told when the server ends the session (token expired or revoked): log in again, then reconnect. */
   onSessionExpired?: (info: SessionExpired) => void;
   /** Passed to socket.io-client (e.g. `transports: ["websocket"]`). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -110,8 +109,7 @@ export function connectRealtime(url: string, options: RealtimeClientOptions): Re
   });
   socket.on("connect", () => {
     unavailableRetries = 0;
-    // A recovered session kept its rooms; a fresh one must ask again.
-    if (socket.recovered) return;
+    // Every connection starts with no rooms but the user's: ask again for the rest.
     for (const target of subscriptions.values()) socket.emit("subscribe", target, () => {});
   });
 

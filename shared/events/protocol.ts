@@ -2,7 +2,7 @@
  * The Socket.IO contract (API.md, "Real-time") as types, shared by the server and the browser client.
  * Browser-safe: types and constants only.
  */
-import type { EventEnvelope, EventType } from "./eventMap.js";
+import type { EventEnvelope, EventType, Role } from "./eventMap.js";
 
 /** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
 export interface HandshakeAuth {
@@ -22,14 +22,21 @@ export type SocketErrorCode =
 
 export type SocketAck = { ok: true } | { ok: false; error: { code: SocketErrorCode; message: string } };
 
-/** Sent once, just before the server disconnects a socket whose token expired. */
+/**
+ * Sent once, just before the server disconnects a socket whose token expired, or was revoked (logout,
+ * a password change, the account deleted): either way the client needs a new login.
+ */
 export interface SessionExpired {
-  reason: "token_expired";
+  reason: "token_expired" | "token_revoked";
   at: string;
 }
 
-/** The handshake failure messages (`connect_error` err.message). */
-export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable"] as const;
+/**
+ * The handshake failure messages (`connect_error` err.message). `too_many_connections`: the user or
+ * the IP already holds the most sockets allowed (SOCKET_MAX_PER_USER / SOCKET_MAX_PER_IP); `err.data`
+ * says which (`{limit: "user" | "ip", max}`).
+ */
+export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable", "too_many_connections"] as const;
 
 export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
   "session.expired": (info: SessionExpired) => void;
@@ -38,4 +45,18 @@ export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>)
 export interface ClientToServerEvents {
   subscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
   unsubscribe: (target: SubscribeTarget, ack: (result: SocketAck) => void) => void;
+}
+
+/** Events between server instances (none: they meet only through rooms on the adapter). */
+export type InterServerEvents = Record<string, never>;
+
+/** What the handshake leaves on `socket.data`. */
+export interface SocketData {
+  user: { id: string; role: Role };
+  /** When the token expires (seconds since the epoch). */
+  tokenExp: number;
+  /** The token's `ver` claim: the socket ends once the account's token version moves past it. */
+  tokenVersion: number;
+  /** From the handshake; null when the client has no history to resume. */
+  lastEventId: number | null;
 }

@@ -1,7 +1,12 @@
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Redis } from "ioredis";
-import { Server, type ServerOptions } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import { config } from "../config.js";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "./protocol.js";
+
+/** Every Socket.IO server of ours, typed with the shared event map (protocol.ts). */
+export type NexusServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type NexusSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Room names, shared by the web process (joining) and every publisher (emitting). */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -12,19 +17,22 @@ export const bookingRoom = (bookingId: string) => `booking:${bookingId}`;
 /** Largest message a client may send; subscribe payloads are tiny, so anything bigger is abuse. */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
-/** Options common to every Socket.IO server of ours: all meet on one Redis stream. */
+/**
+ * Options common to every Socket.IO server of ours: all meet on one Redis stream.
+ *
+ * No connection state recovery, on purpose: a reconnecting client resumes with `lastEventId` from
+ * PostgreSQL (server/realtime/resume.ts), which covers any absence. Recovery would add nothing but
+ * two defects: Socket.IO writes a restored session's missed packets to the client before the auth
+ * middleware has run (a forged token plus someone's pid and offset read their events), and it
+ * appends an offset argument to every live event, which clients taking one argument mishandle.
+ */
 export function socketIoOptions(adapterRedis: Redis): Partial<ServerOptions> {
   trackDuplicates(adapterRedis);
   return {
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
-    adapter: createAdapter(adapterRedis, {
-      streamName: `${config.REDIS_KEY_PREFIX}socket.io`,
-      sessionKeyPrefix: `${config.REDIS_KEY_PREFIX}sio:session:`,
-    }),
-    // Short disconnects resume from the adapter's stream; longer ones replay from PostgreSQL.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    adapter: createAdapter(adapterRedis, { streamName: `${config.REDIS_KEY_PREFIX}socket.io` }),
   };
 }
 
@@ -48,7 +56,7 @@ function trackDuplicates(adapterRedis: Redis): void {
 }
 
 /** Remembers which Redis client carries a server's adapter, so publishers can check it is up. */
-export function registerAdapterRedis(io: Server, adapterRedis: Redis): Server {
+export function registerAdapterRedis<S extends Server>(io: S, adapterRedis: Redis): S {
   adapterClients.set(io, adapterRedis);
   return io;
 }
@@ -75,8 +83,13 @@ export function adapterStatus(io: Server): string {
  * A Socket.IO server never attached to HTTP: the worker publishes through it, on the same streams
  * adapter as the web instances (@socket.io/redis-emitter does not speak the streams protocol).
  */
-export function createDetachedIo(adapterRedis: Redis): Server {
-  return registerAdapterRedis(new Server(socketIoOptions(adapterRedis)), adapterRedis);
+export function createDetachedIo(adapterRedis: Redis): NexusServer {
+  return registerAdapterRedis(
+    new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+      socketIoOptions(adapterRedis),
+    ),
+    adapterRedis,
+  );
 }
 
 interface PublishingAdapter {

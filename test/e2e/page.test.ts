@@ -128,3 +128,21 @@ test.serial("signing up as a host with the keyboard alone lands on the host dash
   t.deepEqual(problems, []);
   await context.close();
 });
+
+test.serial("Log out revokes the token on the server, not only in this tab", async (t) => {
+  const guest = await createGuest();
+  const context = await newPerson(browser);
+  const { page, problems } = await openPage(context, app.url);
+  await logInThroughUi(page, guest.email, PASSWORD);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("nexus.session") ?? "{}").token as string);
+  const http = apiClient(app.url);
+  t.is((await http.get("/api/v1/me", { authorization: `Bearer ${token}` })).status, 200);
+  const loggedOut = page.waitForResponse((res) => res.url().endsWith("/api/v1/auth/logout"));
+  await page.getByTestId("logout").click();
+  t.is((await loggedOut).status(), 204);
+  await page.getByRole("heading", { name: "Log in to Nexus" }).waitFor();
+  t.is(await page.evaluate(() => localStorage.getItem("nexus.session")), null);
+  t.is((await http.get("/api/v1/me", { authorization: `Bearer ${token}` })).status, 401, "the token is revoked");
+  t.deepEqual(problems, []);
+  await context.close();
+});

@@ -41,7 +41,7 @@ export async function createUser(options: { role?: Role; name?: string; email?: 
     "insert into users (email, name, role, password_hash) values ($1, $2, $3, $4) returning id",
     [email, name, role, await passwordHash],
   );
-  const token = issueToken({ id: rows[0].id, role });
+  const token = issueToken({ id: rows[0].id, role, tokenVersion: 0 }); // a new account is at version 0;
   return { id: rows[0].id, email, name, role, token, auth: { authorization: `Bearer ${token}` } };
 }
 

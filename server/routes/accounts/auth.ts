@@ -45,7 +45,11 @@ function localStrategy(orm: Orm): LocalStrategy {
   );
 }
 
-const session = (user: IUser) => ({ user: presentUser(user), token: issueToken({ id: user.id, role: user.role }) });
+/** The response of register, login and a password change: the account and a token at its current version. */
+export const session = (user: IUser) => ({
+  user: presentUser(user),
+  token: issueToken({ id: user.id, role: user.role, tokenVersion: user.tokenVersion }),
+});
 
 /** POST /auth/register, POST /auth/login, GET /me. */
 export function addAuthRoutes(router: Router, deps: AppDeps): void {
@@ -94,11 +98,16 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
   describeRoute("post", "/auth/register", {
     tags: ["accounts"],
     summary: "Create a guest or host account",
-    description: `Emails are trimmed and case-insensitive. At most ${config.RATE_LIMIT_REGISTER_PER_IP} per IP per hour.`,
+    description:
+      `Emails are trimmed and case-insensitive. At most ${config.RATE_LIMIT_REGISTER_PER_IP} per IP per hour. ` +
+      "A blank password, or one of the 10,000 most common ones (case-insensitive), is 400 validation_failed " +
+      "naming `password`. The token carries `exp`, `iss`, `aud` and the account's token version (`ver`).",
     requestBody: jsonBody(registerBody),
     responses: {
       "201": jsonResponse("The new account and a bearer token.", sessionSchema),
-      "400": errorResponse("validation_failed (details name each field) or invalid_json."),
+      "400": errorResponse(
+        "validation_failed (details name each field; a common password names password) or invalid_json.",
+      ),
       "409": errorResponse("email_taken: an account already uses this email, in any case."),
       "429": rateLimitedResponse,
     },
@@ -149,7 +158,9 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     security: [{ bearer: [] }],
     responses: {
       "200": jsonResponse("The caller's account.", meSchema),
-      "401": errorResponse("unauthenticated: no, bad or expired token, or the account no longer exists."),
+      "401": errorResponse(
+        "unauthenticated: no, bad or expired token, a token revoked (logout, password change) or whose account no longer exists.",
+      ),
     },
   });
 }

@@ -30,6 +30,13 @@ export const sessionSchema = z
 
 export const meSchema = z.object({ user: userSchema });
 
+export const changePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1, "Required.").max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters.`),
+    newPassword: passwordField,
+  })
+  .meta({ id: "ChangePasswordRequest" });
+
 export const loginEventsQuery = z.object({
   userId: z.uuid("Not a user id.").optional(),
   limit: pageLimit,

@@ -10,6 +10,8 @@ export const User = defineEntity({
     name: p.string().length(200),
     role: p.enum(["guest", "host", "admin"] as const).default("guest"),
     passwordHash: p.string().length(255).hidden(),
+    // Tokens carry the version they were issued at (claim `ver`); moving it on revokes them all.
+    tokenVersion: p.integer().default(0),
     // Notifications up to this event id are read.
     notificationsReadUpTo: p.bigint("number").default(0),
     createdAt: p

@@ -2,6 +2,7 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261126040923_initial } from "./Migration20261126040923_initial.js";
 import { Migration20261126071500_holdBookingDates } from "./Migration20261126071500_holdBookingDates.js";
 import { Migration20261126075000_loginEventsRateLimited } from "./Migration20261126075000_loginEventsRateLimited.js";
+import { Migration20261201230000_usersTokenVersion } from "./Migration20261201230000_usersTokenVersion.js";
 import { Migration20261201231500_abuseLimits } from "./Migration20261201231500_abuseLimits.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
@@ -9,5 +10,6 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261126040923_initial", class: Migration20261126040923_initial },
   { name: "Migration20261126071500_holdBookingDates", class: Migration20261126071500_holdBookingDates },
   { name: "Migration20261126075000_loginEventsRateLimited", class: Migration20261126075000_loginEventsRateLimited },
+  { name: "Migration20261201230000_usersTokenVersion", class: Migration20261201230000_usersTokenVersion },
   { name: "Migration20261201231500_abuseLimits", class: Migration20261201231500_abuseLimits },
 ];

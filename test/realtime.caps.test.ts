@@ -1,0 +1,141 @@
+import "./helpers/env.js";
+
+import test from "ava";
+import { io } from "socket.io-client";
+import { config } from "../shared/config.js";
+import { createRedis } from "../shared/redis.js";
+import { type RunningApp, startApp } from "./helpers/app.js";
+import { createGuest, type TestUser } from "./helpers/factories.js";
+import { freePort, spawnEntry } from "./helpers/processes.js";
+import { useApp } from "./helpers/useApp.js";
+
+/**
+ * Sockets per user and per IP, capped across instances (counted in Redis). Every test here is serial:
+ * all sockets come from 127.0.0.1 and the file's instances share one count.
+ */
+const caps = { perUser: 2, perIp: 4, heartbeatMs: 300 };
+const { app } = useApp({ realtime: { caps } });
+let other: RunningApp;
+test.serial.before(async () => {
+  other = await startApp({ realtime: { caps } }); // a second instance on the same Redis
+});
+test.after.always(async () => {
+  await other?.close();
+});
+
+type Outcome = { connected: true; close: () => void } | { connected: false; message: string; data: unknown };
+const open: (() => void)[] = [];
+test.afterEach.always(async () => {
+  for (const close of open.splice(0)) close();
+  // The next test starts from zero: wait until both instances have seen every socket go.
+  const deadline = Date.now() + 5000;
+  while (app().io.of("/").sockets.size + other.io.of("/").sockets.size > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+});
+
+function tryConnect(url: string, user: TestUser): Promise<Outcome> {
+  const socket = io(url, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    auth: { token: user.token },
+  });
+  const close = () => void socket.close();
+  open.push(close);
+  return new Promise((resolve) => {
+    socket.once("connect", () => resolve({ connected: true, close }));
+    socket.once("connect_error", (err) => {
+      close();
+      resolve({ connected: false, message: err.message, data: (err as { data?: unknown }).data });
+    });
+  });
+}
+
+/** Tries to connect until it works (counts are released asynchronously), for at most `ms`. */
+async function connectWithin(url: string, user: TestUser, ms: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const outcome = await tryConnect(url, user);
+    if (outcome.connected) return Date.now() - started;
+    if (Date.now() - started > ms) throw new Error(`still refused after ${ms} ms: ${outcome.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test.serial(
+  "a user over SOCKET_MAX_PER_USER across two instances gets connect_error too_many_connections",
+  async (t) => {
+    const user = await createGuest();
+    t.true((await tryConnect(app().url, user)).connected);
+    const second = await tryConnect(other.url, user);
+    t.true(second.connected);
+    for (const url of [app().url, other.url]) {
+      t.like(await tryConnect(url, user), {
+        connected: false,
+        message: "too_many_connections",
+        data: { limit: "user", max: 2 },
+      });
+    }
+    t.true((await tryConnect(app().url, await createGuest())).connected, "another user is not affected");
+    if (second.connected) second.close();
+    t.true((await connectWithin(app().url, user, 2000)) < 2000, "a closed socket frees its place");
+  },
+);
+
+test.serial("an IP over SOCKET_MAX_PER_IP gets too_many_connections naming the ip limit", async (t) => {
+  for (let i = 0; i < caps.perIp; i++)
+    t.true((await tryConnect(i % 2 ? other.url : app().url, await createGuest())).connected);
+  t.like(await tryConnect(app().url, await createGuest()), {
+    connected: false,
+    message: "too_many_connections",
+    data: { limit: "ip", max: caps.perIp },
+  });
+});
+
+test.serial(
+  "a count that drifted in Redis (a lost decrement, a restart) is rewritten by the next heartbeat",
+  async (t) => {
+    const user = await createGuest();
+    const redis = createRedis("test-caps");
+    t.teardown(() => redis.disconnect());
+    t.true((await tryConnect(app().url, await createGuest())).connected); // so both hashes exist
+    t.true((await tryConnect(other.url, await createGuest())).connected);
+    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}sockets:instance:*`);
+    t.is(keys.length, 2);
+    // As if 99 sockets had left without being uncounted.
+    for (const key of keys) await redis.hset(key, `u:${user.id}`, 99);
+    t.like(await tryConnect(app().url, user), { connected: false, message: "too_many_connections" });
+    const waited = await connectWithin(app().url, user, 3000);
+    t.true(waited <= 2 * caps.heartbeatMs + 1000, `admitted after ${waited} ms`);
+  },
+);
+
+test.serial("a killed instance's sockets stop counting once its heartbeats lapse (3 heartbeats)", async (t) => {
+  const user = await createGuest();
+  const port = await freePort();
+  const web = spawnEntry("server/main.ts", {
+    PORT: String(port),
+    SOCKET_MAX_PER_USER: String(caps.perUser),
+    SOCKET_MAX_PER_IP: String(caps.perIp),
+    SOCKET_COUNT_HEARTBEAT_MS: String(caps.heartbeatMs),
+  });
+  t.teardown(() => web.stop("SIGKILL"));
+  await web.waitFor(/web listening/, 30_000);
+  const url = `http://127.0.0.1:${port}`;
+  t.true((await tryConnect(url, user)).connected);
+  t.true((await tryConnect(url, user)).connected);
+  t.like(await tryConnect(app().url, user), { connected: false, data: { limit: "user" } }, "counted across processes");
+  await web.stop("SIGKILL");
+  const waited = await connectWithin(app().url, user, 5000);
+  t.true(waited <= 3 * caps.heartbeatMs + 1500, `admitted ${waited} ms after the kill`);
+});
+
+test.serial("without Redis, sockets are admitted uncapped (nobody is locked out)", async (t) => {
+  const deadRedis = `redis://127.0.0.1:${await freePort()}`;
+  const isolated = await startApp({ redisUrl: deadRedis, realtime: { caps: { ...caps, perUser: 1 } } });
+  t.teardown(() => isolated.close());
+  const user = await createGuest();
+  for (let i = 0; i < 3; i++) t.true((await tryConnect(isolated.url, user)).connected, `socket ${i + 1}`);
+});
