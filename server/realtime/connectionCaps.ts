@@ -164,14 +164,21 @@ export class ConnectionCaps {
 }
 
 /**
- * The client IP, as the REST API reads it (Koa with `proxy: TRUST_PROXY`): behind a trusted proxy the
- * first X-Forwarded-For entry, else the peer address.
+ * The client IP, as the REST API reads it (Koa with `proxy: TRUST_PROXY`, `maxIpsCount:
+ * TRUST_PROXY_HOPS`): behind trusted proxies the first of the last TRUST_PROXY_HOPS X-Forwarded-For
+ * entries, else the peer address.
  */
 export function clientIpOf(socket: NexusSocket): string {
   if (config.TRUST_PROXY) {
+    // Koa's rule (maxIpsCount = TRUST_PROXY_HOPS): only the entries our own proxies appended count,
+    // so the client-chosen leftmost ones cannot dodge the per-IP cap.
     const forwarded = socket.handshake.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first.slice(0, 64);
+    const entries = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? ""))
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const trusted = entries.slice(-config.TRUST_PROXY_HOPS);
+    if (trusted.length) return trusted[0].slice(0, 64);
   }
   return socket.handshake.address;
 }
