@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import test from "ava";
 
@@ -39,8 +41,43 @@ test("a 60 s chaos run: every fault kind injected, every invariant holds", async
     ok: boolean;
     faults?: Record<string, number>;
     failed?: string[];
+    pids?: number[];
+    dir?: string;
+    ports?: number[];
   };
   t.is(code, 0, `the chaos run failed (${(summary.failed ?? []).join("; ")}); output:\n${output}`);
   t.true(summary.ok);
   for (const kind of EVERY_KIND) t.true((summary.faults?.[kind] ?? 0) >= 1, `${kind} was not injected`);
+
+  // It cleaned up: no process it started is alive, nothing listens on its ports (PostgreSQL, Redis,
+  // nginx, the sandbox, the web processes).
+  t.true((summary.pids ?? []).length >= 9, "the summary lists the processes it started");
+  // A pid counts only if it is still one of the run's processes (a pid may be reused by another).
+  const marks = [summary.dir ?? "\0", ...(summary.ports ?? []).map((port) => `:${port}`)];
+  const alive = (summary.pids ?? []).filter((pid) => {
+    try {
+      const seen = `${readFileSync(`/proc/${pid}/cmdline`, "utf8")} ${readFileSync(`/proc/${pid}/environ`, "utf8")}`;
+      return marks.some((mark) => seen.includes(mark));
+    } catch {
+      return false; // gone
+    }
+  });
+  t.deepEqual(alive, [], "processes left running after the chaos run");
+  const listening = await Promise.all((summary.ports ?? []).map((port) => answers(port)));
+  t.deepEqual(
+    (summary.ports ?? []).filter((_, i) => listening[i]),
+    [],
+    "ports still listening after the chaos run",
+  );
 });
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

@@ -10,6 +10,8 @@ const SAFE = {
   CHAPA_SECRET_KEY: "CHASECK-live-key-of-ours",
   CHAPA_WEBHOOK_SECRET: "our-own-webhook-secret",
   CHAPA_BASE_URL: "https://api.chapa.co/v1",
+  // Spawned processes inherit the suite's cheap hashing (test/helpers/env.ts), which production refuses.
+  PASSWORD_SCRYPT_LOG2_N: "17",
 };
 
 const refusal = (env: Record<string, string | undefined>) => {

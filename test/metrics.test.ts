@@ -40,6 +40,8 @@ test("in production without METRICS_TOKEN, /metrics is off: 404 like any unknown
     CHAPA_SECRET_KEY: "CHASECK-live-key-of-ours",
     CHAPA_WEBHOOK_SECRET: "our-own-webhook-secret",
     CHAPA_BASE_URL: "https://api.chapa.co/v1",
+    // The suite's cheap password hashing (test/helpers/env.ts) is refused in production.
+    PASSWORD_SCRYPT_LOG2_N: "17",
   });
   const res = await api.get("/metrics", { authorization: "Bearer anything-at-all" });
   t.is(res.status, 404);

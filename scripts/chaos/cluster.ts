@@ -38,6 +38,8 @@ export interface Death {
 
 /** One supervised OS process: logs to <dir>/logs/<name>.log across restarts, tells its deaths. */
 export class Managed {
+  /** Every pid the run started, for the proof that none outlives it (CHAOS_SUMMARY). */
+  static readonly everyPid: number[] = [];
   child: ChildProcess | null = null;
   started = 0;
   isReady = false;
@@ -75,6 +77,7 @@ export class Managed {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    if (child.pid) Managed.everyPid.push(child.pid);
     this.started = Date.now();
     this.log.write(`=== chaos: started pid ${child.pid} at ${new Date().toISOString()}\n`);
     let partial = "";

@@ -23,7 +23,7 @@ import { freePort } from "../../test/helpers/processes.js";
 import { sandboxControlHeaders } from "../chapaSandbox/sandbox.js";
 import { type CheckInput, check, type SandboxTx } from "./checker.js";
 import { UserSocket } from "./clients.js";
-import { baseEnv, Cluster, migrate, type Services, startServices, stopServices, tsxEntry } from "./cluster.js";
+import { baseEnv, Cluster, Managed, migrate, type Services, startServices, stopServices, tsxEntry } from "./cluster.js";
 import { FAULT_KINDS, type FaultKind, type FaultRecord, inject, planFaults } from "./faults.js";
 import { Api, RequestLog } from "./http.js";
 import { Load } from "./load.js";
@@ -277,6 +277,9 @@ async function main(): Promise<boolean> {
     settled: settled.ok,
     requests: requests.total,
     dir,
+    // What the run started: after it, none of these may answer (test/chaos.test.ts checks).
+    pids: Managed.everyPid,
+    ports: [pgPort, redisPort, nginxPort, sandboxPort, ...webPorts],
   };
   await writeFile(join(dir, "logs", "clients.jsonl"), sockets.map((s) => JSON.stringify(s)).join("\n"));
   await cleanup(ok);
