@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { isUuid } from "./ids.js";
+import { digits, singleLine } from "./text.js";
 
 /** API.md's list convention: `?limit=` defaults to 20, at most 100. One definition for every list. */
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
 
-export const pageLimit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(PAGE_LIMIT_MAX)
+// Digits only: "", "1e1" or "0x10" are refused, not coerced.
+export const pageLimit = digits({ min: 1, max: PAGE_LIMIT_MAX })
   .default(PAGE_LIMIT_DEFAULT)
   .meta({ description: `Page size, 1–${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})` });
 
@@ -35,9 +33,7 @@ export function decodeCursor(cursor: string, isId: (id: string) => boolean = isU
 
 /** `?cursor=`: the nextCursor of the previous page, parsed to the row id it names (400 otherwise). */
 export function pageCursorOf(isId: (id: string) => boolean) {
-  return z
-    .string()
-    .max(200)
+  return singleLine({ max: 200 })
     .transform((raw, ctx) => {
       const id = decodeCursor(raw, isId);
       if (!id) {
