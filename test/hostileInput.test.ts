@@ -230,7 +230,24 @@ const caseOf = (op: Operation): fc.Arbitrary<Case> =>
         return withPart(fc.record({ raw: hostileRawBody }));
       case "encoding":
         return withPart(
-          fc.record({ encoding: fc.constantFrom("gzip", "deflate", "br", "xyz", "gzip, gzip", "identity, gzip") }),
+          fc.record({
+            encoding: fc.constantFrom(
+              "gzip",
+              "deflate",
+              "br",
+              "xyz",
+              "gzip, gzip",
+              "identity, gzip",
+              // Not encodings: the body goes as is, under a content type that says something odd.
+              "type:application/json; charset=utf-16",
+              "type:application/json; charset=latin1",
+              "type:application/json; charset=bogus",
+              "type:application/problem+json",
+              "type:text/plain",
+              "type:application/x-www-form-urlencoded",
+              "type:multipart/form-data; boundary=x",
+            ),
+          }),
         );
       case "auth":
         return withPart(
@@ -282,7 +299,8 @@ function build(op: Operation, c: Case): Built {
     }
     body = t.kind === "raw" ? c.raw : (JSON.stringify(object) ?? "null");
     headers["content-type"] = "application/json";
-    if (t.kind === "encoding") {
+    if (t.kind === "encoding" && c.encoding.startsWith("type:")) headers["content-type"] = c.encoding.slice(5);
+    else if (t.kind === "encoding") {
       headers["content-encoding"] = c.encoding;
       body = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from(String(body))]);
     }
@@ -300,6 +318,10 @@ async function send(request: Built) {
     headers: request.headers,
     body: request.body as BodyInit | undefined,
     redirect: "manual",
+  }).catch((err) => {
+    // A dropped connection is a failure of the server too: say which request and why.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`no answer to ${request.method} ${request.url.slice(0, 200)}: ${cause?.code} ${cause?.message}`);
   });
   const text = await res.text();
   return { status: res.status, text, type: res.headers.get("content-type") ?? "", allow: res.headers.get("allow") };
@@ -334,23 +356,28 @@ test.serial(
     const statuses = new Map<number, number>();
     let before = await storedState();
     for (const op of operations) {
-      await fc.assert(
-        fc.asyncProperty(caseOf(op), async (c) => {
-          const request = build(op, c);
-          const res = await send(request);
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          const where = `${request.method} ${request.url.slice(0, 200)} → ${res.status} ${res.text.slice(0, 300)}`;
-          if (res.status >= 500) throw new Error(`5xx: ${where}`);
-          const after = await storedState();
-          if (res.status >= 400) {
-            const problem = errorShapeProblem(res.text, res.type);
-            if (problem) throw new Error(`error shape (${problem}): ${where}`);
-            if (after !== before) throw new Error(`a refused request changed stored state: ${where}`);
-          }
-          before = after;
-        }),
-        { seed: SEED, numRuns: runsPerOperation, endOnFailure: true },
-      );
+      try {
+        await fc.assert(
+          fc.asyncProperty(caseOf(op), async (c) => {
+            const request = build(op, c);
+            const res = await send(request);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            const where = `${request.method} ${request.url.slice(0, 200)} → ${res.status} ${res.text.slice(0, 300)}`;
+            if (res.status >= 500) throw new Error(`5xx: ${where}`);
+            const after = await storedState();
+            if (res.status >= 400) {
+              const problem = errorShapeProblem(res.text, res.type);
+              if (problem) throw new Error(`error shape (${problem}): ${where}`);
+              if (after !== before) throw new Error(`a refused request changed stored state: ${where}`);
+            }
+            before = after;
+          }),
+          { seed: SEED, numRuns: runsPerOperation, endOnFailure: true },
+        );
+      } catch (err) {
+        // fast-check keeps the failing assertion as the cause; ava would print only the summary.
+        throw new Error(`${(err as Error).message}\n${String((err as { cause?: unknown }).cause)}`);
+      }
     }
     t.log(`hostile requests sent: ${sent} (seed ${SEED}); statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
     t.true(sent >= MIN_REQUESTS, `${sent} requests`);
