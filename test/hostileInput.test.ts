@@ -18,6 +18,7 @@ import {
 } from "./helpers/hostileValues.js";
 import { type JsonSchema, type Operation, objectSchema, operationsOf } from "./helpers/openapiOperations.js";
 import { heldBooking, startCheckout, usePaymentsStack } from "./helpers/payments.js";
+import { connectSocket, handshakeError } from "./helpers/sockets.js";
 
 /*
  * The hostile-input suite (issue 12, point 10). Every operation of the app's own OpenAPI document gets
@@ -408,3 +409,58 @@ test.serial("a known path with another method is 405 method_not_allowed with All
   }
   t.true(checked > 20);
 });
+
+test.serial(
+  "socket payloads: hostile handshakes are refused by name, hostile subscriptions get an error ack",
+  async (t) => {
+    const url = stack().app.url;
+    // Bigger messages end the connection by design (MAX_CLIENT_MESSAGE_BYTES, 16 kB): the values stay below.
+    const small = hostileJsonValue.filter((v) => (JSON.stringify(v) ?? "").length < 12_000);
+    const refusals = new Set(["unauthorized", "validation_failed"]);
+    let handshakes = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          token: fc.oneof(small, fc.constant(fx.guest.auth.authorization.slice(7))),
+          lastEventId: small,
+        }),
+        async (auth) => {
+          handshakes++;
+          const validToken = auth.token === fx.guest.auth.authorization.slice(7);
+          const outcome = await handshakeError(url, auth).catch(() => "connected");
+          // A valid token with a hostile lastEventId is refused as validation_failed, or connects if it was a fine id.
+          if (!refusals.has(outcome) && !(validToken && outcome === "connected"))
+            throw new Error(`handshake: ${outcome}`);
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
+    const socket = await connectSocket(url, fx.guest.auth.authorization.slice(7));
+    let subscribes = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            small,
+            small.map((bookingId) => ({ bookingId })),
+            small.map((listingId) => ({ listingId })),
+            small.map((extra) => ({ listingId: fx.listingId, extra })),
+          ),
+          async (target) => {
+            subscribes++;
+            const ack = await socket.subscribe(target);
+            if (ack.ok || !ERROR_CODE.test(ack.error.code) || ack.error.code === "internal_error") {
+              throw new Error(`subscribe ${JSON.stringify(target).slice(0, 200)} → ${JSON.stringify(ack)}`);
+            }
+          },
+        ),
+        { seed: SEED, numRuns: 300 },
+      );
+      t.true(socket.socket.connected, "the socket survived every hostile payload");
+      t.deepEqual(await socket.subscribe({ listingId: fx.listingId }), { ok: true }, "and still subscribes");
+    } finally {
+      socket.close();
+    }
+    t.log(`hostile handshakes: ${handshakes}; hostile subscriptions: ${subscribes}`);
+  },
+);
