@@ -380,7 +380,9 @@ test.serial(
         throw new Error(`${(err as Error).message}\n${String((err as { cause?: unknown }).cause)}`);
       }
     }
-    t.log(`hostile requests sent: ${sent} (seed ${SEED}); statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    t.log(
+      `hostile requests sent: ${sent} to ${operations.length} operations (seed ${SEED}); statuses: ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     t.true(sent >= MIN_REQUESTS, `${sent} requests`);
   },
 );
