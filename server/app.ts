@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import Koa from "koa";
 import { config } from "../shared/config.js";
-import { notFound } from "../shared/errors.js";
 import type { AppDeps } from "./deps.js";
 import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
@@ -31,12 +30,11 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(health.routes());
   app.use(docsRoutes().routes());
   app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
+  // Not `throw: true`: it acts once everything after it left the request unanswered, then sets
+  // 405 and Allow for a path known with other methods; errorHandler gives that (and a plain 404) the JSON body.
+  app.use(api.allowedMethods());
   app.use(clientRoutes().routes()); // the browser client at `/` (only its own file names; the rest falls through)
   // Tests mount routes of their own here (e.g. one that throws) to drive the real middleware chain.
   if (options.extraRoutes) app.use(options.extraRoutes.routes());
-  app.use((ctx) => {
-    if (ctx.body === undefined && ctx.status === 404) throw notFound("route");
-  });
   return app;
 }

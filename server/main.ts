@@ -8,6 +8,7 @@ import { logger } from "../shared/logger.js";
 import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
 import { buildApp } from "./app.js";
+import { answerClientErrors } from "./clientError.js";
 import { createHttpServer } from "./httpServer.js";
 import { createIo } from "./realtime/io.js";
 
@@ -18,6 +19,7 @@ const jobs = await JobProducer.open(processName("web"));
 const app = buildApp({ orm, redis, jobs });
 // Timeouts and the connection cap from config (server/httpServer.ts).
 const httpServer = createHttpServer(app.callback());
+answerClientErrors(httpServer); // Node's own refusals (431, malformed requests) in the API's JSON shape
 const adapterRedis = createRedis("socket.io");
 const io = createIo(httpServer, adapterRedis, { orm });
 // Fast path in global id order; also sends what is left unpublished (Redis was down) when it is back.

@@ -61,7 +61,17 @@ export function buildOpenApiDocument() {
     info: {
       title: "Nexus API",
       version: "1.0.0",
-      description: "Stays marketplace: accounts, listings, bookings, payments.",
+      description:
+        "Stays marketplace: accounts, listings, bookings, payments.\n\n" +
+        "Input rules for every operation: strings never hold NUL or lone surrogates, and single-line fields " +
+        "(names, emails, titles, cities, references, the Idempotency-Key) hold no control, line-break or " +
+        "invisible formatting characters and are not empty once those are left out; text is trimmed " +
+        "(passwords excepted). Numbers in query strings are digits only; JSON numbers are never taken from " +
+        "strings, booleans or arrays. A body is one JSON object nested at most 32 levels, at most 100 kB, with " +
+        "Content-Encoding identity, gzip, deflate or br (else 415). Breaking a rule is 400 validation_failed. " +
+        "A known path with another method is 405 method_not_allowed with Allow. Requests Node refuses before " +
+        "the app (headers too large: 431 headers_too_large; malformed HTTP: 400 bad_request) get the same " +
+        "JSON error body.",
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },

@@ -3,16 +3,14 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { config } from "./config.js";
 import { isUuid } from "./ids.js";
+import { digits, singleLine } from "./text.js";
 
 /** API.md's list convention: `?limit=` defaults to 20, at most 100. One definition for every list. */
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
 
-export const pageLimit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(PAGE_LIMIT_MAX)
+// Digits only: "", "1e1" or "0x10" are refused, not coerced.
+export const pageLimit = digits({ min: 1, max: PAGE_LIMIT_MAX })
   .default(PAGE_LIMIT_DEFAULT)
   .meta({ description: `Page size, 1–${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})` });
 
@@ -73,9 +71,7 @@ function isInstant(at: string): boolean {
 }
 
 function cursorSchema<T>(read: (parts: string[]) => T | null) {
-  return z
-    .string()
-    .max(200)
+  return singleLine({ max: 200 })
     .transform((raw, ctx) => {
       const parts = decodeCursor(raw);
       const key = parts ? read(parts) : null;

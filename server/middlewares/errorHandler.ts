@@ -1,7 +1,8 @@
 import type { Middleware } from "koa";
 import { ZodError } from "zod";
+import { isMissingAccountError } from "../../shared/db/missingAccount.js";
 import { isServiceUnavailableError } from "../../shared/db/unavailable.js";
-import { AppError, serviceUnavailable } from "../../shared/errors.js";
+import { AppError, notFound, serviceUnavailable, unauthenticated } from "../../shared/errors.js";
 import { zodDetails } from "../validate.js";
 
 interface HttpishError extends Error {
@@ -19,10 +20,18 @@ function fromHttpError(err: HttpishError): AppError | null {
     return new AppError("invalid_json", 400, "The request body is not valid JSON.");
   if (status === 413) return new AppError("payload_too_large", 413, "The request body is too large (limit 100 kB).");
   if (status === 415) return new AppError("unsupported_media_type", 415, "Send the body as application/json.");
-  if (status === 405) return new AppError("method_not_allowed", 405, "This method is not allowed on this path.");
+  if (status === 405) return methodNotAllowed();
   if (status === 404) return new AppError("not_found", 404, "Nothing is here.");
   return new AppError("bad_request", status, err.expose ? err.message : "The request could not be processed.");
 }
+
+// The Allow header set by the router's allowedMethods is already on the response and stays.
+const methodNotAllowed = () =>
+  new AppError(
+    "method_not_allowed",
+    405,
+    "This method is not allowed on this path; the Allow header lists those that are.",
+  );
 
 /**
  * The one place errors become responses: always `{error: {code, message, details}}`. A database that
@@ -33,6 +42,13 @@ export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
+      // Left unanswered by every route: the router's allowedMethods set 405 (or 501 for a method it
+      // does not know) with Allow listing the methods of a known path; otherwise nothing matched (404).
+      // Either way the answer gets the JSON error body like any thrown error.
+      if (ctx.body == null && [404, 405, 501].includes(ctx.status)) {
+        if (ctx.status !== 404 && ctx.response.get("Allow")) throw methodNotAllowed();
+        throw notFound("route");
+      }
     } catch (caught) {
       const err = caught as HttpishError;
       let appError: AppError | null =
@@ -42,7 +58,9 @@ export function errorHandler(): Middleware {
             ? new AppError("validation_failed", 400, "The request is not valid.", zodDetails(err))
             : isServiceUnavailableError(err)
               ? serviceUnavailable()
-              : fromHttpError(err);
+              : isMissingAccountError(err)
+                ? unauthenticated("This token's account no longer exists.")
+                : fromHttpError(err);
       // The request line (requestContext) records the 503; the cause is kept at debug, not once per request.
       if (appError?.status === 503) ctx.state.log?.debug({ err: err.message }, "service unavailable");
       if (!appError) {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context, Middleware, Next } from "koa";
+import { z } from "zod";
 import type { Actor } from "../../shared/domain/accounts/tokens.js";
 import {
   claimKey,
@@ -9,11 +10,20 @@ import {
   type StoredResponse,
   saveResponse,
 } from "../../shared/domain/idempotency/keys.js";
-import { AppError, conflict, validationFailed } from "../../shared/errors.js";
+import { AppError, conflict } from "../../shared/errors.js";
+import { singleLine } from "../../shared/text.js";
 import type { AppDeps } from "../deps.js";
+import { parse } from "../validate.js";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const MAX_KEY_LENGTH = 255;
+
+/** The header as validated (one line of text, ≤ 255 characters) and documented by the routes that take it. */
+export const idempotencyHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: singleLine({ max: MAX_KEY_LENGTH })
+    .optional()
+    .meta({ description: "Makes retries safe (see the description)" }),
+});
 /** A duplicate arriving while the first request still runs waits this long for its response. */
 const WAIT_FOR_FIRST_MS = 5000;
 const POLL_MS = 25;
@@ -34,11 +44,9 @@ const isReplayable = (status: number) =>
  */
 export function idempotent(scope: string, { orm }: Pick<AppDeps, "orm">): Middleware {
   return async (ctx, next) => {
-    const key = ctx.get(IDEMPOTENCY_HEADER);
-    if (!key) return next();
-    if (key.length > MAX_KEY_LENGTH) {
-      throw validationFailed([{ path: IDEMPOTENCY_HEADER, message: `must be at most ${MAX_KEY_LENGTH} characters` }]);
-    }
+    const raw = ctx.get(IDEMPOTENCY_HEADER);
+    if (!raw) return next();
+    const key = parse(idempotencyHeaders, { [IDEMPOTENCY_HEADER]: raw })[IDEMPOTENCY_HEADER] as string;
     const actor = ctx.state.user as Actor | undefined;
     if (!actor) throw new Error("idempotent() must come after requireUser");
     const ref: KeyRef = { userId: actor.id, scope, key };

@@ -1,21 +1,74 @@
 import { bodyParser } from "@koa/bodyparser";
 import type { Middleware } from "koa";
-import { AppError } from "../../shared/errors.js";
+import { AppError, validationFailed } from "../../shared/errors.js";
 
 export const BODY_LIMIT = "100kb";
+/** Deeper JSON is refused: no request of ours nests more than a few levels, and deep values overflow recursion. */
+export const MAX_BODY_DEPTH = 32;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+/** What the body parser can decode (single values; a chain of encodings is refused). */
+const ENCODINGS = new Set(["identity", "gzip", "deflate", "br"]);
+
+/** Nesting depth of a parsed JSON value, measured without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_BODY_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (!node || typeof node !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+const isDecompressionError = (err: unknown) => {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return (typeof code === "string" && /^(Z_|ERR__ERROR)/.test(code)) || message === "Decompression failed";
+};
 
 /**
- * JSON only, 100 kB at most. A body of another type is 415 rather than silently ignored;
- * the raw bytes stay on ctx.request.rawBody for webhook signatures.
+ * JSON only, 100 kB at most. A body of another type is 415 rather than silently ignored; the raw bytes
+ * stay on ctx.request.rawBody for webhook signatures. A body is a JSON object: any other top-level
+ * value is 400 validation_failed naming "(body)" (malformed JSON stays invalid_json), as is nesting
+ * deeper than MAX_BODY_DEPTH. Content-Encoding other than identity/gzip/deflate/br is 415; a
+ * compressed body that does not decompress is 400 invalid_json.
  */
 export function jsonBody(): Middleware {
-  const parse = bodyParser({ enableTypes: ["json"], jsonLimit: BODY_LIMIT, encoding: "utf-8", jsonStrict: true });
+  const parse = bodyParser({ enableTypes: ["json"], jsonLimit: BODY_LIMIT, encoding: "utf-8", jsonStrict: false });
   return async (ctx, next) => {
+    const takesBody = BODY_METHODS.has(ctx.method);
     const hasBody = Number(ctx.get("content-length") || 0) > 0 || ctx.get("transfer-encoding") !== "";
-    if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is("application/json", "application/*+json")) {
-      throw new AppError("unsupported_media_type", 415, "Send the body as application/json.");
+    if (takesBody && hasBody) {
+      if (!ctx.is("application/json", "application/*+json")) {
+        throw new AppError("unsupported_media_type", 415, "Send the body as application/json.");
+      }
+      const encoding = (ctx.get("content-encoding") || "identity").trim().toLowerCase();
+      if (!ENCODINGS.has(encoding)) {
+        throw new AppError(
+          "unsupported_media_type",
+          415,
+          "Content-Encoding must be one of identity, gzip, deflate or br (a single one).",
+        );
+      }
     }
-    return parse(ctx, next);
+    try {
+      await parse(ctx, async () => {});
+    } catch (err) {
+      if (!isDecompressionError(err)) throw err;
+      throw new AppError("invalid_json", 400, "The request body could not be decompressed (Content-Encoding).");
+    }
+    if (takesBody) {
+      const raw = (ctx.request as { rawBody?: string }).rawBody ?? "";
+      const body = ctx.request.body as unknown;
+      if (raw.trim() === "") ctx.request.body = {};
+      else if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw validationFailed([{ path: "(body)", message: "must be a JSON object" }]);
+      } else if (jsonDepth(body) > MAX_BODY_DEPTH) {
+        throw validationFailed([{ path: "(body)", message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }]);
+      }
+    }
+    await next();
   };
 }

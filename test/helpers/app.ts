@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
+import { answerClientErrors } from "../../server/clientError.js";
 import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
 import { initOrm } from "../../shared/db/orm.js";
 import { getEventPublisher, setEventPublisher } from "../../shared/events/publisher.js";
@@ -31,6 +32,7 @@ export async function startApp(
   const jobs = await JobProducer.open("test-web");
   const app = buildApp({ orm, redis, jobs }, { extraRoutes: options.extraRoutes });
   const server = createServer(app.callback());
+  answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });
   const publisher = createOrderedPublisher(orm, createSocketPublisher(io), { sweepEveryMs: 500, wakeOn: adapterRedis });
   setEventPublisher(publisher);

@@ -19,7 +19,7 @@ import { byIp, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimi
 import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentUser } from "../../presenters/user.js";
 import { parse } from "../../validate.js";
-import { loginBody, meSchema, registerBody, sessionSchema } from "./schemas.js";
+import { type LoginInput, loginBody, meSchema, registerBody, sessionSchema } from "./schemas.js";
 
 const FIFTEEN_MINUTES = 15 * 60;
 const ONE_HOUR = 60 * 60;
@@ -59,20 +59,21 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     durationSeconds: ONE_HOUR,
     key: byIp,
   });
-  const audit = (ctx: Context, success: boolean, userId: string | null, rateLimited = false) =>
+  const audit = (ctx: Context, email: string, success: boolean, userId: string | null, rateLimited = false) =>
     recordLoginAttempt(deps.orm, {
       userId,
-      email: (ctx.request.body as { email: string }).email,
+      email,
       ip: ctx.ip || null,
       userAgent: ctx.get("user-agent") || null,
       success,
       rateLimited,
     });
   // A refused attempt is on record too (against the account its email names, if any), once per window.
+  // The body is not validated yet here: only an email the login schema would take is looked up and stored.
   const auditRefusal = async (ctx: Context) => {
-    const email = (ctx.request.body as { email?: unknown } | undefined)?.email;
-    if (typeof email !== "string") return;
-    await audit(ctx, false, (await findUserByEmail(deps.orm, email))?.id ?? null, true);
+    const email = loginBody.shape.email.safeParse((ctx.request.body as { email?: unknown } | undefined)?.email);
+    if (!email.success) return;
+    await audit(ctx, email.data, false, (await findUserByEmail(deps.orm, email.data))?.id ?? null, true);
   };
   const loginPerIp = rateLimit(deps, {
     name: "login-ip",
@@ -122,12 +123,17 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
       await next();
     },
     authenticateWith(localStrategy(deps.orm), async (ctx, info) => {
-      await audit(ctx, false, (info as { userId?: string | null } | undefined)?.userId ?? null);
+      await audit(
+        ctx,
+        (ctx.request.body as LoginInput).email,
+        false,
+        (info as { userId?: string | null } | undefined)?.userId ?? null,
+      );
       throw invalidCredentials();
     }),
     async (ctx) => {
       const user = ctx.state.user as IUser;
-      await audit(ctx, true, user.id);
+      await audit(ctx, (ctx.request.body as LoginInput).email, true, user.id);
       ctx.body = session(user);
     },
   );

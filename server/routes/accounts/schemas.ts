@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { emailField, nameField, PASSWORD_MAX, passwordField } from "../../../shared/domain/accounts/fields.js";
 import { idPageCursor, pageLimit } from "../../../shared/pagination.js";
+import { secret, singleLine } from "../../../shared/text.js";
 import { userSchema } from "../../presenters/user.js";
 
 /** Request and response schemas of the account routes: they validate input and describe the API. */
@@ -19,10 +20,11 @@ export const registerBody = z
 // Login only needs a string to look up: a malformed email simply matches no account.
 export const loginBody = z
   .object({
-    email: z.string().trim().toLowerCase().min(1, "Required.").max(320, "At most 320 characters."),
-    password: z.string().min(1, "Required.").max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters.`),
+    email: singleLine({ max: 320 }).toLowerCase(),
+    password: secret({ max: PASSWORD_MAX }),
   })
   .meta({ id: "LoginRequest" });
+export type LoginInput = z.output<typeof loginBody>;
 
 export const sessionSchema = z
   .object({ user: userSchema, token: z.string().meta({ description: "Bearer token (JWT) for Authorization." }) })
@@ -32,7 +34,10 @@ export const meSchema = z.object({ user: userSchema });
 
 export const changePasswordBody = z
   .object({
-    currentPassword: z.string().min(1, "Required.").max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters.`),
+    currentPassword: secret({
+      max: PASSWORD_MAX,
+      messages: { min: "Required.", max: `At most ${PASSWORD_MAX} characters.` },
+    }),
     newPassword: passwordField,
   })
   .meta({ id: "ChangePasswordRequest" });

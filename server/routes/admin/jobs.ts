@@ -5,6 +5,7 @@ import { isJobId, JOB_STATES, listJobs, retryFailedJob } from "../../../shared/d
 import { notFound } from "../../../shared/errors.js";
 import { JOB_NAMES } from "../../../shared/jobs/jobMap.js";
 import { pageLimit } from "../../../shared/pagination.js";
+import { digits, singleLine } from "../../../shared/text.js";
 import type { AppDeps } from "../../deps.js";
 import { requireRole, requireUser } from "../../middlewares/auth.js";
 import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
@@ -15,10 +16,7 @@ const jobsQuery = z.strictObject({
   name: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
   limit: pageLimit,
   // An offset: the job store's query pages by position (the list is for operators, not for feeds).
-  cursor: z
-    .string()
-    .regex(/^\d{1,9}$/, "not a cursor from this endpoint")
-    .optional(),
+  cursor: digits({ min: 0, max: 999_999_999 }).optional(),
 });
 
 const iso = z.string().nullable();
@@ -81,7 +79,7 @@ export function adminJobRoutes(deps: AppDeps): Router {
   });
   router.get("/admin/jobs", ...admin, async (ctx) => {
     const query = parse(jobsQuery, ctx.query);
-    const offset = Number(query.cursor ?? 0);
+    const offset = query.cursor ?? 0;
     const page = await listJobs(deps.jobs.agenda, {
       state: query.state as never,
       name: query.name as never,
@@ -100,7 +98,7 @@ export function adminJobRoutes(deps: AppDeps): Router {
     tags: ["admin"],
     summary: "Run a failed job again now, with a fresh attempt budget (admin)",
     security: [{ bearer: [] }],
-    requestParams: { path: z.object({ id: z.string() }) },
+    requestParams: { path: z.object({ id: singleLine({ max: 64 }).meta({ description: "The job's id" }) }) },
     responses: {
       200: jsonResponse("The job, queued.", z.object({ job: jobSchema })),
       401: errorResponse("unauthenticated"),

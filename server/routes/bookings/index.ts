@@ -49,7 +49,7 @@ export function bookingRoutes(deps: AppDeps): Router {
       `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt); totalPrice = nights × pricePerNight. ` +
       `checkIn may be today (UTC) or later; stays are 1 to ${MAX_NIGHTS} nights. ` +
       `At most ${config.RATE_LIMIT_BOOKINGS_PER_USER} per user per minute. Send an ${IDEMPOTENCY_HEADER} ` +
-      "(≤ 255 chars) to retry safely: the same key and body replay the first response (header " +
+      "(one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header " +
       "Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. " +
       `Keys are remembered for ${config.IDEMPOTENCY_KEY_TTL_HOURS} hours.`,
     requestParams: { header: idempotencyHeaders },

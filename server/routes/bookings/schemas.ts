@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { pageCursor, pageLimit } from "../../../shared/pagination.js";
-import { IDEMPOTENCY_HEADER } from "../../middlewares/idempotency.js";
 import { bookingSchema } from "../../presenters/booking.js";
 import { messageSchema } from "../../presenters/message.js";
 
@@ -26,10 +25,4 @@ export const bookingPage = z.object({ data: z.array(bookingSchema), nextCursor: 
 export const messageResponse = z.object({ message: messageSchema });
 export const messagePage = z.object({ data: z.array(messageSchema), nextCursor: z.string().nullable() });
 
-export const idempotencyHeaders = z.object({
-  [IDEMPOTENCY_HEADER]: z
-    .string()
-    .max(255)
-    .optional()
-    .meta({ description: "Makes retries safe (see the description)" }),
-});
+export { idempotencyHeaders } from "../../middlewares/idempotency.js";

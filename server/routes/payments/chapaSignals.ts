@@ -63,7 +63,9 @@ export function addChapaSignalRoutes(
       "delivery is recorded (deduplicated by the body's sha256; a redelivery is answered 200 without acting " +
       "again), then the transaction is verified with Chapa and settled only if tx_ref, amount, currency and " +
       "mode match the stored payment. An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, " +
-      "the answer is 502 so that Chapa retries the delivery (reconciliation also settles it later).",
+      "the answer is 502 so that Chapa retries the delivery (reconciliation also settles it later). A signed body " +
+      "holding NUL or lone surrogates is recorded with U+FFFD in their place (jsonb cannot hold them) rather than " +
+      "refused, which Chapa would retry; a tx_ref that is not one line of text is taken as absent (ignored).",
     requestBody: jsonBody(chapaWebhookBody),
     responses: {
       "200": jsonResponse("Recorded (and processed).", webhookResponse),

@@ -38,7 +38,7 @@ export function paymentRoutes(deps: AppDeps): Router {
       "Only the booking's guest, while the booking is pending_payment and its hold has not expired. Open " +
       "checkoutUrl to pay; the booking is confirmed once Chapa's payment is verified (webhook, return or " +
       "reconciliation). While a pending payment exists it is returned again with 200 instead of a new one " +
-      `(201). Send an ${IDEMPOTENCY_HEADER} (≤ 255 chars) to retry safely: the same key replays the first response ` +
+      `(201). Send an ${IDEMPOTENCY_HEADER} (one line of text, ≤ 255 chars) to retry safely: the same key replays the first response ` +
       `(keys are remembered for ${config.IDEMPOTENCY_KEY_TTL_HOURS} hours).`,
     requestParams: { path: bookingIdParams, header: idempotencyHeaders },
     responses: {

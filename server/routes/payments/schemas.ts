@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { singleLine } from "../../../shared/text.js";
 import { paymentSchema } from "../../presenters/payment.js";
 
-const txRef = z.string().trim().min(1).max(100);
+const txRef = singleLine({ max: 100 });
+const optionalText = (max: number) => singleLine({ max, min: 0 }).optional();
 
 export const paymentResponse = z.object({ payment: paymentSchema });
 
@@ -16,21 +18,24 @@ export const callbackQuery = z
   .object({
     trx_ref: txRef.optional(),
     tx_ref: txRef.optional(),
-    ref_id: z.string().max(100).optional().meta({ description: "Chapa's reference (not trusted)" }),
-    status: z.string().max(40).optional().meta({ description: "Chapa's claim (not trusted: verified)" }),
+    ref_id: optionalText(100).meta({ description: "Chapa's reference (not trusted)" }),
+    status: optionalText(40).meta({ description: "Chapa's claim (not trusted: verified)" }),
   })
   .refine((q) => q.trx_ref || q.tx_ref, { message: "trx_ref is required", path: ["trx_ref"] });
 
-/** Chapa's webhook body: flat, or the same fields under `data`. Only tx_ref matters; Chapa is asked for the rest. */
+/**
+ * Chapa's webhook body: flat, or the same fields under `data`. Only tx_ref matters; Chapa is asked for
+ * the rest. Documentation only: a signed delivery is recorded whatever it holds (receiveChapaWebhook).
+ */
 export const chapaWebhookBody = z.looseObject({
-  event: z.string().optional().meta({ example: "charge.success" }),
-  tx_ref: z.string().optional(),
-  status: z.string().optional(),
-  amount: z.union([z.string(), z.number()]).optional(),
-  currency: z.string().optional(),
-  mode: z.string().optional(),
-  reference: z.string().optional(),
-  data: z.looseObject({ tx_ref: z.string().optional() }).optional(),
+  event: optionalText(80).meta({ example: "charge.success" }),
+  tx_ref: optionalText(100),
+  status: optionalText(40),
+  amount: z.union([optionalText(40), z.number()]).optional(),
+  currency: optionalText(10),
+  mode: optionalText(20),
+  reference: optionalText(100),
+  data: z.looseObject({ tx_ref: optionalText(100) }).optional(),
 });
 
 export const webhookResponse = z.object({

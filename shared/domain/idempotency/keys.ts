@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { validationFailed } from "../../errors.js";
 
 /**
  * The `idempotency_keys` table: (user, scope, key) → the request's hash and, once it finished, its
@@ -27,14 +28,18 @@ export type KeyState =
 /** A row left in progress this long belongs to a request that died (crash, restart): take it over. */
 const STALE_AFTER_SECONDS = 60;
 
+/** Deeper than any body the parser lets through (MAX_BODY_DEPTH): recursion can never overflow the stack. */
+const MAX_DEPTH = 64;
+
 /** Keys sort their object members, so `{a,b}` and `{b,a}` are the same request. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_DEPTH) throw validationFailed([{ path: "(body)", message: "nests too deeply" }]);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, depth + 1)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor } from "../../pagination.js";
+import { digits, multiLine, singleLine } from "../../text.js";
 
 /**
  * What listing requests may contain. The routes validate with these and OpenAPI is generated from
@@ -19,31 +20,17 @@ export const stayDate = z
 
 /** A whole number sent as a query string ("20"), bounded. */
 const queryInt = (min: number, max: number, description = "") =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min).max(max))
-    .meta({ description: `${description}A whole number from ${min} to ${max}.` });
+  digits({ min, max }).meta({ description: `${description}A whole number from ${min} to ${max}.` });
 
 // bookings.total_price is a 4-byte integer: the longest stay (365 nights) at the top price must fit.
 export const MAX_PRICE_PER_NIGHT = Math.floor(2_147_483_647 / 365);
 export const MAX_GUESTS = 50;
 
-/** Trimmed, non-empty text. NUL is refused here: PostgreSQL text cannot hold it and would fail the query. */
-export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .max(max)
-    .refine((v) => !v.includes("\u0000"), "must not contain NUL characters");
-
 const listingFields = {
-  title: text(200),
-  description: text(5000),
-  city: text(120),
-  country: text(120),
+  title: singleLine({ max: 200 }),
+  description: multiLine({ max: 5000 }),
+  city: singleLine({ max: 120 }),
+  country: singleLine({ max: 120 }),
   pricePerNight: z.int().min(1).max(MAX_PRICE_PER_NIGHT).meta({ description: "Integer minor units (12550 = 125.50)." }),
   currency: z.enum(["ETB", "USD"]),
   maxGuests: z.int().min(1).max(MAX_GUESTS),
@@ -70,7 +57,7 @@ export const pageQuerySchema = z.object(pageQueryFields);
 
 // Matching is case-insensitive, so the filter is lower-cased once here: the SQL and the cache key
 // then see the same value.
-const placeFilter = text(120)
+const placeFilter = singleLine({ max: 120 })
   .transform((v) => v.toLowerCase())
   .meta({ description: "Exact match, any case." });
 

@@ -3,6 +3,7 @@ import { config } from "../../config.js";
 import type { CommandTx } from "../../db/runCommand.js";
 import { conflict, forbidden, notFound } from "../../errors.js";
 import type { MessageView } from "../../events/eventMap.js";
+import { multiLine } from "../../text.js";
 import type { Actor } from "../accounts/tokens.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
 import { CONVERSATION_OPEN_SQL, canPostMessage, canReadMessages } from "./policy.js";
@@ -13,7 +14,7 @@ export const MAX_MESSAGE_LENGTH = 5000;
 export const postMessageInput = z
   .object({
     // Surrounding whitespace is dropped; a message of only whitespace is empty.
-    body: z.string().trim().min(1, "must not be empty").max(MAX_MESSAGE_LENGTH),
+    body: multiLine({ max: MAX_MESSAGE_LENGTH }),
   })
   .meta({ id: "PostMessageInput" });
 

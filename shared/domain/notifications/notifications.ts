@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { unauthenticated } from "../../errors.js";
 import type { EventEnvelope } from "../../events/eventMap.js";
 import { eventsForUser } from "../../events/replay.js";
 
@@ -49,5 +50,6 @@ export async function markNotificationsRead(
       where id = ? returning notifications_read_up_to as read_up_to`,
     [upTo, userId],
   );
-  return { readUpTo: Number(rows[0]?.read_up_to ?? 0), unread: await unreadCount(em, userId) };
+  if (!rows[0]) throw unauthenticated("This token's account no longer exists.");
+  return { readUpTo: Number(rows[0].read_up_to), unread: await unreadCount(em, userId) };
 }

@@ -5,6 +5,7 @@ import { AppError } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
 import { verifyWebhookSignature, type WebhookHeaders } from "../../payments/chapa/signature.js";
+import { singleLine, storableJson } from "../../text.js";
 import { type SettleOutcome, verifyAndSettle } from "./settlePayment.js";
 import { query } from "./store.js";
 
@@ -74,13 +75,19 @@ export async function receiveChapaWebhook(
   }
 }
 
-/** Chapa sends the fields flat; some integrations nest them under `data`. Both are accepted. */
+const eventField = singleLine({ max: 80 });
+const txRefField = singleLine({ max: 100 });
+
+/**
+ * Chapa sends the fields flat; some integrations nest them under `data`. Both are accepted. A field
+ * that is not one line of text (NUL, control characters…) is taken as absent: no tx_ref of ours
+ * looks like that, and a signed delivery is recorded rather than refused, since Chapa would retry it.
+ */
 function readWebhook(parsed: unknown): { event: string | null; txRef: string | null; body: Record<string, unknown> } {
   const body = isRecord(parsed) ? parsed : { value: parsed };
   const fields = isRecord(body.data) ? { ...body, ...body.data } : body;
-  const text = (value: unknown, max: number) =>
-    typeof value === "string" && value.trim() && value.length <= max ? value.trim() : null;
-  return { event: text(fields.event, 80), txRef: text(fields.tx_ref ?? fields.trx_ref, 100), body };
+  const text = (schema: typeof eventField, value: unknown) => schema.safeParse(value).data ?? null;
+  return { event: text(eventField, fields.event), txRef: text(txRefField, fields.tx_ref ?? fields.trx_ref), body };
 }
 
 async function recordReceipt(
@@ -92,7 +99,9 @@ async function recordReceipt(
     em,
     `insert into webhook_receipts (provider, dedupe_key, event, tx_ref, body) values ('chapa', ?, ?, ?, ?::jsonb)
      on conflict (dedupe_key) do nothing returning id, outcome, processed_at`,
-    [receipt.dedupeKey, receipt.event, receipt.txRef, JSON.stringify(receipt.body)],
+    // jsonb refuses NUL and lone surrogates: the stored copy has U+FFFD in their place (the raw body's
+    // sha256 stays the dedupe key, so a redelivery is still recognised).
+    [receipt.dedupeKey, receipt.event, receipt.txRef, storableJson(receipt.body)],
   );
   if (inserted) return inserted;
   const [existing] = await query<Receipt>(

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { text } from "../listings/schemas.js";
+import { multiLine } from "../../text.js";
 
 export const reviewInputSchema = z
   .strictObject({
     rating: z.int().min(1).max(5),
-    comment: text(2000),
+    comment: multiLine({ max: 2000 }),
   })
   .meta({ id: "ReviewInput" });
 export type ReviewInput = z.output<typeof reviewInputSchema>;
