@@ -31,9 +31,12 @@ export function templateNginxConf(shipped: string, listenPort: number, webPorts:
 async function ensureNginx(say: (line: string) => void): Promise<void> {
   if (existsSync(NGINX)) return;
   if (process.getuid?.() !== 0) throw new Error(`${NGINX} is missing; install it: sudo apt-get install -y nginx`);
-  say("installing nginx with apt");
+  say("installing nginx with apt (Debian's package; the run starts its own instance, never the system one)");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  // A fresh machine (CI) may have no package lists yet.
+  await run("apt-get", ["update", "-qq"], { env });
   await run("apt-get", ["install", "-y", "-qq", "nginx"], { env });
+  if (!existsSync(NGINX)) throw new Error(`apt-get installed nginx but ${NGINX} is still missing`);
 }
 
 /**
