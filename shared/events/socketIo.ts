@@ -94,31 +94,43 @@ export function createDetachedIo(adapterRedis: Redis): NexusServer {
 
 interface PublishingAdapter {
   doPublish?: (message: unknown) => Promise<unknown>;
+  nsp: { name: string };
 }
 
+// socket.io-adapter 2.5's wire values (ClusterAdapter's MessageType.BROADCAST, socket.io-parser's EVENT).
+const BROADCAST_MESSAGE = 3;
+const EVENT_PACKET = 2;
 /**
- * `io.to(rooms).emit()` through the streams adapter, resolving once the XADD is acknowledged by
- * Redis and rejecting if it failed. Why: the adapter swallows publish errors (it only logs them with
- * `debug`), so a plain emit cannot tell a publisher whether the event left this process. The adapter
- * calls its `doPublish` synchronously inside `emit`, which is where the XADD promise is caught.
+ * The sender id our event messages carry. Each adapter skips messages whose uid is its own (a random
+ * id), so a message from this id is delivered by EVERY instance's stream reader, the publisher's too.
+ */
+const STREAM_ONLY_UID = "nexus-events";
+
+/**
+ * `io.to(rooms).emit()` through the streams adapter, delivered to sockets only by the instances'
+ * stream readers, the publishing instance's included; resolves once Redis acknowledged the XADD and
+ * rejects if it failed. Why not a plain emit: the cluster adapter XADDs, swallows a failure (debug
+ * only), and then delivers to its own sockets at once. So (a) a failed publish still reached this
+ * instance's sockets, and the relay's later publish of the same event reached them twice; and (b) an
+ * instance's own events overtook older ones published elsewhere that its reader had not read yet,
+ * breaking the per-user id order that resuming "after N" relies on (both seen in the chaos run).
+ * Going through the stream alone, every socket gets events in the stream's order, which is the
+ * global id order (publishPendingEvents), and an event nobody could publish reaches nobody.
+ * The message is the one ClusterAdapter.broadcast builds (its wire format, socket.io-adapter 2.5).
  */
 export function emitThroughAdapter(io: Server, rooms: string[], event: string, payload: unknown): Promise<void> {
   const adapter = io.of("/").adapter as unknown as PublishingAdapter;
-  const original = adapter.doPublish;
-  if (typeof original !== "function") {
+  if (typeof adapter.doPublish !== "function") {
     io.to(rooms).emit(event, payload); // an in-memory adapter: nothing to wait for
     return Promise.resolve();
   }
-  let published: Promise<unknown> | undefined;
-  adapter.doPublish = function (this: PublishingAdapter, message: unknown) {
-    published = original.call(this, message);
-    return published;
-  };
-  try {
-    io.to(rooms).emit(event, payload);
-  } finally {
-    adapter.doPublish = original;
-  }
-  if (!published) return Promise.reject(new Error("the Socket.IO adapter did not publish the event"));
-  return published.then(() => undefined);
+  const packet = { type: EVENT_PACKET, data: [event, payload], nsp: adapter.nsp.name };
+  return adapter
+    .doPublish({
+      uid: STREAM_ONLY_UID,
+      nsp: adapter.nsp.name,
+      type: BROADCAST_MESSAGE,
+      data: { packet, opts: { rooms, except: [], flags: {} } },
+    })
+    .then(() => undefined);
 }
