@@ -8,7 +8,9 @@
  * - socket errors from node (refused, reset, timed out, unreachable);
  * - pg's own messages for a connection that died or never came up (they carry no code);
  * - knex/tarn's pool acquisition timeout (DATABASE_ACQUIRE_TIMEOUT_MS: every connection is dead or
- *   still connecting).
+ *   still connecting);
+ * - knex's "Transaction query already complete": the next query of a transaction whose connection
+ *   was cut (57P01 on a restart) meets the transaction knex already ended for that reason.
  * MikroORM wraps driver errors but keeps `code`; some wrappers keep the original as `cause`.
  */
 const SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
@@ -29,6 +31,7 @@ const MESSAGES = [
   /Timeout acquiring a connection/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /terminating connection due to administrator command/i,
+  /Transaction query already complete/i,
 ];
 
 interface Coded {
