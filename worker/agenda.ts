@@ -38,9 +38,13 @@ export async function drainAndRelease(agenda: Agenda, timeoutMs: number): Promis
  * Why: when the store goes away mid-run (a PostgreSQL restart), Agenda cannot write the run's end, so
  * the job stays locked by us in the table although we no longer hold or run it; every worker would
  * then wait out JOB_LOCK_LIFETIME_MS (a minute) before running it again. Locks younger than
- * `graceMs` are left alone: one may be a lock just taken whose job is not in memory yet.
+ * `graceMs` are left alone: one may be a lock just taken whose job is not in memory yet; so are the
+ * jobs in `alsoKeep` (handlers still running that Agenda gave up on).
  */
-export function lapseForgottenLocks(queue: Queue, { everyMs = 2000, graceMs = 2000 } = {}): () => void {
+export function lapseForgottenLocks(
+  queue: Queue,
+  { everyMs = 2000, graceMs = 2000, alsoKeep = new Set<string>() as ReadonlySet<string> } = {},
+): () => void {
   const processor = () => (queue.agenda as unknown as ProcessorView).jobProcessor;
   let running = false;
   const timer = setInterval(async () => {
@@ -48,7 +52,7 @@ export function lapseForgottenLocks(queue: Queue, { everyMs = 2000, graceMs = 20
     if (!held || running) return;
     running = true;
     try {
-      const keep = [...held.lockedJobs, ...held.runningJobs].map((j) => String(j.attrs._id));
+      const keep = [...[...held.lockedJobs, ...held.runningJobs].map((j) => String(j.attrs._id)), ...alsoKeep];
       const lapsed = await queue.lapseOwnLocks(keep, graceMs);
       if (lapsed)
         logger.info({ lapsed }, "locks left over from runs whose end was not recorded now lapse; jobs run again");

@@ -11,7 +11,7 @@ import { createRedis } from "../shared/redis.js";
 import { drainAndRelease, lapseForgottenLocks, openWorkerQueue, tuneNotifications } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
-import { concurrencyFor, registerJobs } from "./registry.js";
+import { concurrencyFor, handlersRunning, registerJobs } from "./registry.js";
 
 guardProcess();
 // Each sendEmail run holds its connection while it talks to SMTP (the side effect's row lock is the
@@ -37,7 +37,7 @@ queue.agenda.on("retry exhausted", (err, job) =>
 await scheduleTasks(queue.agenda);
 tuneNotifications(queue.agenda);
 await queue.agenda.start();
-const stopLapsing = lapseForgottenLocks(queue);
+const stopLapsing = lapseForgottenLocks(queue, { alsoKeep: handlersRunning });
 logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");
 
 let stopping = false;

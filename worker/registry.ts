@@ -50,6 +50,13 @@ export function concurrencyFor(name: JobName, fallback = config.JOB_CONCURRENCY)
   return Number.isInteger(override) && override > 0 ? override : fallback;
 }
 
+/**
+ * Ids of the jobs whose handler is still running in this worker. Agenda forgets a job it gave up on
+ * (its lock lifetime passed, e.g. while sendEmail waits out a database outage to record a sent email)
+ * although the handler goes on; lapseForgottenLocks must not hand such a job to another run.
+ */
+export const handlersRunning = new Set<string>();
+
 /** At least three polls: a task is locked up to one poll ahead of its tick, and must not lapse meanwhile. */
 const taskLockLifetimeMs = () => Math.max(config.TASK_LOCK_LIFETIME_MS, 3 * config.JOB_PROCESS_EVERY_MS);
 
@@ -88,6 +95,8 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
       async (job) => {
         const log = logger.child({ job: def.name, jobId: String(job.attrs._id) });
         const heartbeat = task ? keepLockAlive(job, taskLockLifetimeMs()) : null;
+        const id = String(job.attrs._id);
+        handlersRunning.add(id);
         try {
           await def.handler(job.attrs.data as never, { deps, log, job: job as never });
           // Debug: one line per run, with the run's start, so runs can be counted across workers.
@@ -96,6 +105,7 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
           log.warn({ err: (err as Error).message, attempt: (job.attrs.failCount ?? 0) + 1 }, "job failed");
           throw err;
         } finally {
+          handlersRunning.delete(id);
           await heartbeat?.stop();
         }
       },

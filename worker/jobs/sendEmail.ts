@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { NodemailerError } from "nodemailer";
-import { config } from "../../shared/config.js";
 import type { Orm } from "../../shared/db/orm.js";
 import type { Logger } from "../../shared/logger.js";
 import { composeEmail } from "../../shared/mail/compose.js";
@@ -34,14 +33,18 @@ function describe(err: NodemailerError): string {
 
 /**
  * Records `done_at` of a sent email outside the transaction that held its row (that one died with
- * its connection). Retried with backoff for up to half the job's lock lifetime: past that another
- * run may take the job, and would send the email again; the job then fails, and its retry finds
- * `done_at` set if this finally got through. `done_at is null`: the commit may have landed after all.
+ * its connection), retrying every 250 ms for as long as the database stays away (up to
+ * RECORD_SENT_PATIENCE_MS). Why not give up sooner: failing the job would send the email again. The
+ * job stays this worker's meanwhile (Agenda runs a job once at a time here; another worker takes it
+ * only once its lock lapsed, JOB_LOCK_LIFETIME_MS after it started); the first write after the
+ * database is back is this one, within 250 ms, so an outage shorter than the lock lifetime sends
+ * nothing twice. `done_at is null`: the lost commit may have landed after all.
  */
+const RECORD_SENT_PATIENCE_MS = 10 * 60_000;
 async function recordSent(orm: Orm, sideEffectId: number, cause: Error, log: Logger): Promise<void> {
-  const deadline = Date.now() + config.JOB_LOCK_LIFETIME_MS / 2;
+  const deadline = Date.now() + RECORD_SENT_PATIENCE_MS;
   log.warn({ sideEffectId, err: cause.message }, "email accepted by SMTP but not recorded; recording it");
-  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+  for (;;) {
     try {
       await orm.em
         .getConnection()
@@ -52,8 +55,8 @@ async function recordSent(orm: Orm, sideEffectId: number, cause: Error, log: Log
         );
       return;
     } catch (err) {
-      if (Date.now() + delay > deadline) throw err;
-      await sleep(delay);
+      if (Date.now() > deadline) throw err;
+      await sleep(250);
     }
   }
 }
