@@ -38,7 +38,8 @@ export function spawnEntry(entry: string, env: Record<string, string | undefined
   return {
     child,
     output: () => out,
-    waitFor: (pattern, timeoutMs = 20_000) =>
+    // Generous: under tsx a process compiles at start, which takes long on 2 busy cores.
+    waitFor: (pattern, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const existing = out.split("\n").find((line) => pattern.test(line));
         if (existing) return resolve(existing);
