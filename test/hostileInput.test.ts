@@ -5,7 +5,7 @@ import "./helpers/chapa.js";
 
 import test from "ava";
 import fc from "fast-check";
-import { createAdmin, db } from "./helpers/factories.js";
+import { createAdmin, createGuest, db } from "./helpers/factories.js";
 import {
   type Built,
   ERROR_CODE,
@@ -43,6 +43,7 @@ test.serial.before("fixtures and the OpenAPI document", async () => {
     guest: booking.guest,
     host: booking.host,
     admin,
+    sessions: await createGuest(),
     listingId: booking.listingId,
     bookingId: booking.id,
     txRef: payment.txRef,

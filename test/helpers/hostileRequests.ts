@@ -23,6 +23,8 @@ export interface Fixtures {
   guest: { id: string; auth: Record<string, string> };
   host: { id: string; auth: Record<string, string> };
   admin: { id: string; auth: Record<string, string> };
+  /** For the operations that end sessions (logout, password change): their success revokes its tokens. */
+  sessions: { id: string; auth: Record<string, string> };
   listingId: string;
   bookingId: string;
   txRef: string;
@@ -107,9 +109,15 @@ export function hostileRequests(fx: Fixtures) {
     return fx.bookingId;
   }
 
+  /** A logout or password change that passes revokes its caller's tokens: never a fixture user's. */
+  function endsSessions(op: Operation): boolean {
+    return op.path === "/api/v1/auth/logout" || op.path === "/api/v1/me/password";
+  }
+
   /** The token of the user the operation is for (the listing's host, the booking's guest, an admin). */
   function rightAuth(op: Operation): Record<string, string> {
     if (op.path.startsWith("/api/v1/admin/")) return fx.admin.auth;
+    if (endsSessions(op)) return fx.sessions.auth;
     if (op.path.startsWith("/api/v1/listings") && op.method !== "GET") return fx.host.auth;
     return fx.guest.auth;
   }
@@ -228,6 +236,7 @@ export function hostileRequests(fx: Fixtures) {
         guest: fx.guest.auth,
         admin: fx.admin.auth,
       };
+      if (endsSessions(op)) for (const user of ["host", "guest", "admin"]) tokens[user] = fx.sessions.auth;
       delete headers.authorization;
       Object.assign(headers, tokens[c.auth]);
     }
