@@ -56,7 +56,11 @@ test.serial("GET / serves the page with a same-origin CSP; its files by name; ot
     t.is(res.status, 404, path);
     t.is(res.body?.error?.code, "not_found", path);
   }
-  t.is((await http.post("/", {})).status, 404, "only GET and HEAD are served");
+  // Only GET and HEAD are served: another method on the page is 405 with Allow (API.md v1.1).
+  const posted = await http.post("/", {});
+  t.is(posted.status, 405, "only GET and HEAD are served");
+  t.is(posted.body?.error?.code, "method_not_allowed");
+  t.regex(posted.headers.get("allow") ?? "", /GET/);
 });
 
 test.serial("the page renders in chromium, shows a wrong password politely, then logs in", async (t) => {
