@@ -400,3 +400,33 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
     await sleep(20);
   }
 }
+
+// Serial (alone): the file's other tests start and close apps of their own, whose publishers would take
+// over the relay of this one's events.
+test.serial(
+  "an event published again (its publisher's commit was lost after the XADD) reaches each socket once",
+  async (t) => {
+    const user = await createGuest();
+    const socket = await connectSocket(app.url, user.token, { lastEventId: await lastEventId() });
+    sockets.push(socket);
+    const data = (n: number) => ({ listingId: user.id, blocked: [{ checkIn: `n${n}`, checkOut: "" }] });
+    const [first] = await emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(1) }]);
+    await socket.waitForId(first);
+    // What a lost COMMIT after a successful XADD leaves: the event unpublished, so the relay sends it again.
+    await db().query("update events set published_at = null where id = $1", [first]);
+    await waitForPublished(first);
+    const [second] = await emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(2) }]);
+    await socket.waitForId(second);
+    await settle();
+    t.deepEqual(socket.ids(), [first, second], "the second copy of the first event was not written");
+  },
+);
+
+async function waitForPublished(id: number) {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await db().query("select published_at from events where id = $1", [id]);
+    if (rows[0]?.published_at) return;
+    await sleep(50);
+  }
+  throw new Error(`event ${id} was not published again`);
+}

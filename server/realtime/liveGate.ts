@@ -30,11 +30,12 @@ interface GateState {
 
 export interface LiveGate {
   /**
-   * Starts (or moves forward) the record of the newest user event this socket was sent: `upTo` is
-   * where it starts. Every live or replayed user event written to it moves the record on.
+   * Starts (or moves forward) the record of what this socket has: `since`, where its history starts
+   * (the newest event when it connected without lastEventId). Every live or replayed user event
+   * written to it moves the record on, and a live copy of one it was sent already is dropped.
    */
-  track(socket: Socket, userRoom: string, upTo: number): void;
-  /** The newest user event id this socket was sent (null: not tracked). */
+  track(socket: Socket, userRoom: string, since: number): void;
+  /** The newest user event id this socket has (sent, or where it started); null: not tracked. */
   deliveredUpTo(socket: Socket): number | null;
   /** From now on, broadcasts bound for this socket are held instead of written. */
   hold(socket: Socket, userRoom: string): void;
@@ -62,21 +63,35 @@ export interface LiveGate {
 export function installLiveGate(io: Server): LiveGate {
   const adapter = io.of("/").adapter as unknown as GatedAdapter;
   const gated = new Map<string, GateState>();
-  const delivered = new Map<string, { userRoom: string; upTo: number }>();
+  /** Per socket: the newest user event written to it (`sent`), and where its history starts (`since`). */
+  const delivered = new Map<string, { userRoom: string; sent: number; since: number }>();
   let broadcasting: BroadcastPacket | null = null;
   let bypassing = false;
 
-  const track = (socket: Socket, userRoom: string, upTo: number) => {
-    const record = delivered.get(socket.id);
-    if (record) record.upTo = Math.max(record.upTo, upTo);
-    else {
-      delivered.set(socket.id, { userRoom, upTo });
+  const record = (socket: Socket, userRoom: string) => {
+    let entry = delivered.get(socket.id);
+    if (!entry) {
+      entry = { userRoom, sent: 0, since: 0 };
+      delivered.set(socket.id, entry);
       socket.once("disconnect", () => delivered.delete(socket.id));
     }
+    return entry;
   };
-  const noteDelivered = (socket: Socket, id: number | null, rooms: Set<string> | undefined) => {
-    const record = id === null ? undefined : delivered.get(socket.id);
-    if (record && id !== null && id > record.upTo && rooms?.has(record.userRoom)) record.upTo = id;
+  const track = (socket: Socket, userRoom: string, since: number) => {
+    const entry = record(socket, userRoom);
+    entry.since = Math.max(entry.since, since);
+  };
+  /**
+   * Whether to write a live event to this socket. A user event at or below the newest one it was sent
+   * is a copy (the relay publishes again what a publisher sent before its commit was lost): the
+   * stream carries user events in id order, so never twice, never backwards.
+   */
+  const fresh = (socket: Socket, id: number | null, rooms: Set<string> | undefined) => {
+    const entry = id === null ? undefined : delivered.get(socket.id);
+    if (!entry || id === null || !rooms?.has(entry.userRoom)) return true;
+    if (id <= entry.sent) return false;
+    entry.sent = id;
+    return true;
   };
 
   const encode = adapter._encode.bind(adapter);
@@ -94,28 +109,26 @@ export function installLiveGate(io: Server): LiveGate {
     if (bypassing) {
       // The replay's own writes (io.local.to(socket.id)): their rooms are the socket id, not the user room.
       return apply(opts, (socket) => {
-        const record = id === null ? undefined : delivered.get(socket.id);
-        if (record && id !== null && id > record.upTo) record.upTo = id;
+        const entry = id === null ? undefined : delivered.get(socket.id);
+        if (entry && id !== null && id > entry.sent) entry.sent = id;
         callback(socket);
       });
     }
     if (gated.size === 0) {
       if (id === null) return apply(opts, callback);
       return apply(opts, (socket) => {
-        noteDelivered(socket, id, opts.rooms);
-        callback(socket);
+        if (fresh(socket, id, opts.rooms)) callback(socket);
       });
     }
     apply(opts, (socket) => {
       const state = gated.get(socket.id);
       if (!state) {
-        noteDelivered(socket, id, opts.rooms);
-        return callback(socket);
+        if (fresh(socket, id, opts.rooms)) callback(socket);
+        return;
       }
       const replayable = id !== null && opts.rooms?.has(state.userRoom) === true;
       const deliver = () => {
-        noteDelivered(socket, id, opts.rooms);
-        callback(socket);
+        if (fresh(socket, id, opts.rooms)) callback(socket);
       };
       if (state.held) return void state.held.push({ id, replayable, deliver });
       if (replayable && id <= state.replayedUpTo) return; // its replayed copy went out already
@@ -126,7 +139,10 @@ export function installLiveGate(io: Server): LiveGate {
 
   return {
     track,
-    deliveredUpTo: (socket) => delivered.get(socket.id)?.upTo ?? null,
+    deliveredUpTo: (socket) => {
+      const entry = delivered.get(socket.id);
+      return entry ? Math.max(entry.sent, entry.since) : null;
+    },
     hold(socket, userRoom) {
       const fresh = !gated.has(socket.id);
       gated.set(socket.id, { userRoom, held: [], replayedUpTo: 0 });
@@ -138,7 +154,8 @@ export function installLiveGate(io: Server): LiveGate {
       const held = state.held;
       state.held = null;
       state.replayedUpTo = replayedUpTo;
-      track(socket, state.userRoom, replayedUpTo);
+      const entry = record(socket, state.userRoom);
+      entry.sent = Math.max(entry.sent, replayedUpTo);
       for (const packet of held) {
         if (packet.replayable && packet.id !== null && packet.id <= replayedUpTo) continue;
         if (packet.replayable) gated.delete(socket.id);
