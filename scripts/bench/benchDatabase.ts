@@ -36,7 +36,8 @@ export function benchDatabase(name: string): { url: string; create(): Promise<vo
         const { rowCount } = await c.query("select 1 from pg_database where datname = $1", [template]);
         await c.query(rowCount ? `create database ${database} template ${template}` : `create database ${database}`);
         const settings = ["fsync", "synchronous_commit", "full_page_writes"];
-        const values = await Promise.all(settings.map(async (name) => (await c.query(`show ${name}`)).rows[0][name]));
+        const values: string[] = [];
+        for (const name of settings) values.push((await c.query(`show ${name}`)).rows[0][name]);
         const durable = values.every((v) => v === "on");
         const shown = settings.map((name, i) => `${name}=${values[i]}`).join(", ");
         console.log(`PostgreSQL: ${durable ? "durable" : "NOT durable (NEXUS_PG_FAST)"} (${shown})`);
