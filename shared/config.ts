@@ -64,7 +64,11 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).default("nexus"),
   /** `aud` of every access token, required on verify (a token minted for another service is refused). */
   JWT_AUDIENCE: z.string().min(1).default("nexus-api"),
-  /** How long Redis caches an account's token version; bounds how late a change made straight in SQL is seen. */
+  /**
+   * How long Redis caches an account's token version: bounds how late a change it did not see (made
+   * straight in SQL, e.g. deleting an account) is noticed. Revocations through the API overwrite it at
+   * once (and again when Redis is back, if it was away). Each miss costs a PostgreSQL read.
+   */
   TOKEN_VERSION_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   /** scrypt cost as log2(N) (r=8, p=1); below 17 only with NODE_ENV=test (the suite hashes fast). */
   PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),

@@ -45,16 +45,21 @@ function fromCache(redis: Redis, userId: string): Promise<string | null | undefi
   return Promise.race([read, timedOut]).finally(() => clearTimeout(timer));
 }
 
-function toCache(redis: Redis, userId: string, value: string, mode: "overwrite" | "unless-set"): Promise<void> {
-  if (config.TOKEN_VERSION_CACHE_MS === 0 || redis.status !== "ready") return Promise.resolve();
+/** Writes the cache; false when Redis did not take it (away, or too slow). */
+function toCache(redis: Redis, userId: string, value: string, mode: "overwrite" | "unless-set"): Promise<boolean> {
+  if (config.TOKEN_VERSION_CACHE_MS === 0) return Promise.resolve(true);
+  if (redis.status !== "ready") return Promise.resolve(false);
   const ttl = config.TOKEN_VERSION_CACHE_MS;
   const write =
     mode === "overwrite"
       ? redis.set(PREFIX + userId, value, "PX", ttl)
       : redis.set(PREFIX + userId, value, "PX", ttl, "NX");
   return write.then(
-    () => undefined,
-    (err: Error) => logger.debug({ err: err.message }, "token version cache write failed"),
+    () => true,
+    (err: Error) => {
+      logger.debug({ err: err.message }, "token version cache write failed");
+      return false;
+    },
   );
 }
 
@@ -91,6 +96,10 @@ export async function revokeTokens(
     );
     return row ? row.token_version : null;
   });
-  if (version !== null) await toCache(deps.redis, userId, String(version), "overwrite");
+  if (version !== null && !(await toCache(deps.redis, userId, String(version), "overwrite"))) {
+    // Redis is away: its cached old version (if it kept one) would let earlier tokens through until
+    // it expires. Overwrite it as soon as this process sees Redis back.
+    deps.redis.once("ready", () => void toCache(deps.redis, userId, String(version), "overwrite"));
+  }
   return version;
 }
