@@ -2,17 +2,10 @@ import test from "ava";
 import { parseConfig } from "../shared/config.js";
 import { KNOWN_DEFAULTS } from "../shared/knownDefaults.js";
 import { spawnEntry } from "./helpers/processes.js";
+import { SAFE_PRODUCTION_ENV } from "./helpers/productionEnv.js";
 
-// A production setting with nothing published in it; each test spoils one variable.
-const SAFE = {
-  NODE_ENV: "production",
-  JWT_SECRET: "a-production-secret-of-at-least-32-bytes!",
-  CHAPA_SECRET_KEY: "CHASECK-live-key-of-ours",
-  CHAPA_WEBHOOK_SECRET: "our-own-webhook-secret",
-  CHAPA_BASE_URL: "https://api.chapa.co/v1",
-  // Spawned processes inherit the suite's cheap hashing (test/helpers/env.ts), which production refuses.
-  PASSWORD_SCRYPT_LOG2_N: "17",
-};
+// Each test spoils one variable of it.
+const SAFE = SAFE_PRODUCTION_ENV;
 
 const refusal = (env: Record<string, string | undefined>) => {
   try {

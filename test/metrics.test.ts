@@ -3,6 +3,7 @@ import "./helpers/env.js";
 import test from "ava";
 import { apiClient } from "./helpers/http.js";
 import { freePort, spawnEntry } from "./helpers/processes.js";
+import { SAFE_PRODUCTION_ENV } from "./helpers/productionEnv.js";
 
 const METRICS_TOKEN = "metrics-token-for-the-test-0123456789";
 
@@ -34,15 +35,7 @@ test("with METRICS_TOKEN, /metrics answers only `Authorization: Bearer <METRICS_
 });
 
 test("in production without METRICS_TOKEN, /metrics is off: 404 like any unknown path", async (t) => {
-  const api = await startWeb(t, {
-    NODE_ENV: "production",
-    JWT_SECRET: "a-production-secret-of-at-least-32-bytes!",
-    CHAPA_SECRET_KEY: "CHASECK-live-key-of-ours",
-    CHAPA_WEBHOOK_SECRET: "our-own-webhook-secret",
-    CHAPA_BASE_URL: "https://api.chapa.co/v1",
-    // The suite's cheap password hashing (test/helpers/env.ts) is refused in production.
-    PASSWORD_SCRYPT_LOG2_N: "17",
-  });
+  const api = await startWeb(t, SAFE_PRODUCTION_ENV);
   const res = await api.get("/metrics", { authorization: "Bearer anything-at-all" });
   t.is(res.status, 404);
   t.is(res.body.error.code, "not_found");

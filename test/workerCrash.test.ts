@@ -157,6 +157,17 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
   t.deepEqual(counts, { events: holds.length, emails: holds.length }, "one event and one email per expired hold");
 });
 
+/** A guest's confirmed stay on a new listing: what an email side effect needs. */
+async function confirmedBooking(checkIn: string, checkOut: string) {
+  const guest = await createGuest();
+  const booking = await insertBooking(await createListing(await createHost()), guest, {
+    status: "confirmed",
+    checkIn,
+    checkOut,
+  });
+  return { guest, booking };
+}
+
 /** Makes the relayOutbox task's row look locked by `holder`, `ageMs` ago; returns when that was. */
 async function lockRelayTask(holder: string, ageMs: number): Promise<number> {
   const { rows } = await db().query(
@@ -187,13 +198,7 @@ test.serial(
   "a task locked by a worker that was killed runs again within TASK_LOCK_LIFETIME_MS, not JOB_LOCK_LIFETIME_MS",
   async (t) => {
     await scheduleTasksOnce(t);
-    const host = await createHost();
-    const guest = await createGuest();
-    const booking = await insertBooking(await createListing(host), guest, {
-      status: "confirmed",
-      checkIn: "2035-01-01",
-      checkOut: "2035-01-03",
-    });
+    const { guest, booking } = await confirmedBooking("2035-01-01", "2035-01-03");
     // What a SIGKILLed worker leaves: its lock on the task (taken ahead of a tick, or mid-run).
     const lockedAt = await lockRelayTask(`worker-1@gone-${process.pid}`, 0);
     const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
@@ -213,13 +218,7 @@ test.serial(
   "a worker lets its own locks lapse when the store lost the end of their runs (a PostgreSQL restart)",
   async (t) => {
     await scheduleTasksOnce(t);
-    const host = await createHost();
-    const guest = await createGuest();
-    const booking = await insertBooking(await createListing(host), guest, {
-      status: "confirmed",
-      checkIn: "2035-02-01",
-      checkOut: "2035-02-03",
-    });
+    const { guest, booking } = await confirmedBooking("2035-02-01", "2035-02-03");
     const worker = startWorker(t, { TASK_LOCK_LIFETIME_MS: "60000", LOG_LEVEL: "info" });
     await worker.waitFor(/worker started/);
     // As after a restart mid-run: the row says this very worker holds the task, its memory says not.
@@ -239,13 +238,7 @@ test.serial(
     t.teardown(() => smtp.close());
     const worker = startWorker(t, { SMTP_URL: smtp.url, JOB_BACKOFF_MS: "200" });
     await worker.waitFor(/worker started/);
-    const host = await createHost();
-    const guest = await createGuest();
-    const booking = await insertBooking(await createListing(host), guest, {
-      status: "confirmed",
-      checkIn: "2035-03-01",
-      checkOut: "2035-03-03",
-    });
+    const { guest, booking } = await confirmedBooking("2035-03-01", "2035-03-03");
     const held = smtp.holdNextData();
     const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
     await held.received;
