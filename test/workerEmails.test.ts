@@ -336,3 +336,47 @@ test.serial(
     );
   },
 );
+
+test.serial(
+  "a run that starts while the relay still holds its side effect waits for it: no attempt spent, the email goes after two 451s",
+  async (t) => {
+    // The relay saves each job (and Agenda notifies the worker) before its transaction, which holds
+    // the side effect rows, commits. A run that started in that window used to skip the locked row and
+    // fail, spending one of JOB_MAX_ATTEMPTS (3 here): with two SMTP refusals after it, the email was
+    // never sent. Here a transaction plays the relay and holds the row while the job starts.
+    const host = await createHost();
+    const guest = await createGuest();
+    const listing = await createListing(host);
+    const booking = await insertBooking(listing, guest, {
+      status: "confirmed",
+      checkIn: "2032-03-01",
+      checkOut: "2032-03-02",
+    });
+    const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
+    const relay = await db().connect();
+    t.teardown(() => relay.release());
+    await relay.query("begin");
+    await relay.query("update side_effects set enqueued_at = now() where id = $1", [id]);
+    const before = smtp.dataAttempts;
+    smtp.refuseNext(2, 451);
+    const producer = await JobProducer.open("test-relay-window");
+    t.teardown(() => producer.close());
+    await producer.enqueue("sendEmail", { sideEffectId: id });
+    // The worker picks the job up at once (notification) and finds the row locked.
+    await eventually(async () => {
+      const [job] = await jobsOfSideEffect(id);
+      return job?.last_run_at ?? null;
+    }, "the run to start while the relay holds the row");
+    await sleep(300);
+    t.is(smtp.dataAttempts - before, 0, "nothing sent while the relay holds the row");
+    await relay.query("commit");
+
+    await eventually(async () => messagesOf(id).length === 1, "the email after two refusals");
+    t.is(smtp.dataAttempts - before, 3, "two refused attempts, then the accepted one");
+    const row = await eventually(async () => {
+      const r = await sideEffectRow(id);
+      return r.done_at ? r : null;
+    }, "done_at");
+    t.is(row.attempts, 3, "three SMTP attempts; the wait for the relay spent none");
+  },
+);

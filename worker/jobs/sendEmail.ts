@@ -41,6 +41,9 @@ function describe(err: NodemailerError): string {
  * nothing twice. `done_at is null`: the lost commit may have landed after all.
  */
 const RECORD_SENT_PATIENCE_MS = 10 * 60_000;
+
+/** How long a run waits for its side effect's row (held by the relay's commit, or by another run). */
+const CLAIM_WAIT_MS = 5000;
 async function recordSent(orm: Orm, sideEffectId: number, cause: Error, log: Logger): Promise<void> {
   const deadline = Date.now() + RECORD_SENT_PATIENCE_MS;
   log.warn({ sideEffectId, err: cause.message }, "email accepted by SMTP but not recorded; recording it");
@@ -64,7 +67,8 @@ async function recordSent(orm: Orm, sideEffectId: number, cause: Error, log: Log
 /**
  * Sends the email of one recorded side effect, at most once in the normal course of things:
  * - the side effect row stays locked (`for update`) from the check of `done_at` until `done_at` is
- *   committed, so two runs of the job (a lock that expired under a slow send) never send together;
+ *   committed, so two runs of the job (a lock that expired under a slow send) never send together
+ *   (the second waits up to CLAIM_WAIT_MS, then finds it done or is retried);
  *   a worker killed mid-send loses its connection, and so its row lock, at once;
  * - `done_at` is set right after the SMTP server accepted the message, so a later run sends nothing.
  * - once the server accepted it, `done_at` is recorded even if the transaction holding the lock dies
@@ -88,19 +92,20 @@ export default defineJob({
     const outcome = await deps.orm.em
       .fork()
       .transactional(async (em): Promise<Outcome> => {
+        // Wait for the row, do not skip it: the relay saves this job (and Agenda wakes a worker) before
+        // the relay's transaction, which holds the row, commits a moment later. Skipping it made such a
+        // run fail and spend one of JOB_MAX_ATTEMPTS on nothing. A row held longer than CLAIM_WAIT is
+        // another run sending this very email: give up (55P03), come back later and find it done.
+        await exec(em as EntityManager, `set local lock_timeout = '${CLAIM_WAIT_MS}ms'`, []);
         const [row] = await exec<SideEffectRow[]>(
           em as EntityManager,
-          "select id, kind, key, payload, done_at from side_effects where id = ? for update skip locked",
+          "select id, kind, key, payload, done_at from side_effects where id = ? for update",
           [sideEffectId],
-        );
-        if (!row) {
-          const [exists] = await exec<unknown[]>(em as EntityManager, "select 1 from side_effects where id = ?", [
-            sideEffectId,
-          ]);
-          if (!exists) throw new PermanentJobError(`side effect ${sideEffectId} does not exist`);
-          // Another run holds the row: it is sending this very email. Come back later and find it done.
+        ).catch((err) => {
+          if ((err as { code?: string }).code !== "55P03") throw err;
           throw new Error(`side effect ${sideEffectId} is being sent by another run`);
-        }
+        });
+        if (!row) throw new PermanentJobError(`side effect ${sideEffectId} does not exist`);
         if (row.kind !== "email")
           throw new PermanentJobError(`side effect ${sideEffectId} is a ${row.kind}, not an email`);
         if (row.done_at) return { skipped: "already sent" };
