@@ -101,5 +101,5 @@ for (const child of children) {
   });
 }
 process.stdout.write(
-  `${tag("start")} Nexus on ${process.env.PUBLIC_URL ?? "http://localhost:3000"}${useSandbox ? " (Chapa sandbox on http://127.0.0.1:4010)" : ""}; Ctrl-C stops it all\n`,
+  `${tag("start")} Nexus on ${process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`}${useSandbox ? " (Chapa sandbox on http://127.0.0.1:4010)" : ""}; Ctrl-C stops it all\n`,
 );
