@@ -8,7 +8,7 @@ import { logger } from "../shared/logger.js";
 import { createMailer } from "../shared/mail/mailer.js";
 import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
-import { drainAndRelease, lapseForgottenLocks, openWorkerQueue, tuneNotifications } from "./agenda.js";
+import { drainAndRelease, lapseForgottenLocks, openWorkerQueue } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import { concurrencyFor, handlersRunning, registerJobs } from "./registry.js";
@@ -35,7 +35,6 @@ queue.agenda.on("retry exhausted", (err, job) =>
   ),
 );
 await scheduleTasks(queue.agenda);
-tuneNotifications(queue.agenda);
 await queue.agenda.start();
 const stopLapsing = lapseForgottenLocks(queue, { alsoKeep: handlersRunning });
 logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");
