@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { config } from "../config.js";
-import { loadBookingView } from "../domain/bookings/view.js";
-import type { SideEffectMap } from "../sideEffects/sideEffectMap.js";
-import type { OutgoingEmail } from "./mailer.js";
-import { renderEmail } from "./render.js";
-import { type EmailContext, templates } from "./templates.js";
+import { config } from "../../config.js";
+import type { OutgoingEmail } from "../../mail/mailer.js";
+import { renderEmail } from "../../mail/render.js";
+import { type EmailContext, templates } from "../../mail/templates.js";
+import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+import { loadBookingView } from "../bookings/view.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
 
