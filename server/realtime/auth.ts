@@ -1,8 +1,8 @@
 import type { ExtendedError } from "socket.io";
+import type { SocketData } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
 import { type Actor, verifyToken } from "../../shared/domain/accounts/tokens.js";
-import type { SocketData } from "../../shared/events/protocol.js";
 import type { NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 

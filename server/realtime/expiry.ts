@@ -1,6 +1,6 @@
+import type { SessionExpired } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { readTokenVersions } from "../../shared/domain/accounts/tokenVersions.js";
-import type { SessionExpired } from "../../shared/events/protocol.js";
 import type { NexusServer, NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { LiveGate } from "./liveGate.js";

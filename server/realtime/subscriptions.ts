@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import type { SocketAck, SocketErrorCode } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { listingExists, mayFollowBooking } from "../../shared/domain/realtime/subscriptionTargets.js";
-import type { SocketAck, SocketErrorCode } from "../../shared/events/protocol.js";
 import { bookingRoom, listingRoom, type NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { SocketSession } from "./auth.js";

@@ -1,8 +1,8 @@
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Redis } from "ioredis";
 import { Server, type ServerOptions, type Socket } from "socket.io";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../browser/protocol.js";
 import { config } from "../config.js";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "./protocol.js";
 
 /** Every Socket.IO server of ours, typed with the shared event map (protocol.ts). */
 export type NexusServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

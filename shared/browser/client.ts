@@ -5,7 +5,7 @@
  * imports; socket.io-client runs in both.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { EVENT_TYPES, type EventEnvelope, type EventType } from "./eventMap.js";
+import { EVENT_TYPES, type EventEnvelope, type EventType } from "../events/eventMap.js";
 import type {
   ClientToServerEvents,
   HandshakeAuth,
