@@ -105,7 +105,7 @@ const dueAt = (n: JobNotification) => (n.nextRunAt ? new Date(n.nextRunAt).getTi
  *   so that agenda.on("success") fires remotely; nothing here listens, so this channel offers no
  *   publishState/subscribeState (optional in NotificationChannel) and Agenda sends none.
  */
-export class CoalescingChannel implements NotificationChannel {
+class CoalescingChannel implements NotificationChannel {
   constructor(private readonly inner: NotificationChannel) {}
 
   get state(): NotificationChannelState {

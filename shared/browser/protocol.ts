@@ -36,7 +36,7 @@ export interface SessionExpired {
  * the IP already holds the most sockets allowed (SOCKET_MAX_PER_USER / SOCKET_MAX_PER_IP); `err.data`
  * says which (`{limit: "user" | "ip", max}`).
  */
-export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable", "too_many_connections"] as const;
+export type HandshakeError = "unauthorized" | "validation_failed" | "unavailable" | "too_many_connections";
 
 export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
   "session.expired": (info: SessionExpired) => void;

@@ -47,7 +47,7 @@ function installedVersion(name: string, from: string): string {
 }
 
 /** Fails loudly when an installed version differs from the one the patches were verified with. */
-export function checkPinnedVersions(): void {
+function checkPinnedVersions(): void {
   const socketIoEntry = createRequire(import.meta.url).resolve("socket.io");
   const found = {
     "socket.io": installedVersion("socket.io", import.meta.url),

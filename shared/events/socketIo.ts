@@ -15,7 +15,7 @@ export const listingRoom = (listingId: string) => `listing:${listingId}`;
 export const bookingRoom = (bookingId: string) => `booking:${bookingId}`;
 
 /** Largest message a client may send; subscribe payloads are tiny, so anything bigger is abuse. */
-export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
 /**
  * Options common to every Socket.IO server of ours: all meet on one Redis stream.
@@ -59,10 +59,6 @@ function trackDuplicates(adapterRedis: Redis): void {
 export function registerAdapterRedis<S extends Server>(io: S, adapterRedis: Redis): S {
   adapterClients.set(io, adapterRedis);
   return io;
-}
-
-export function adapterRedisOf(io: Server): Redis | undefined {
-  return adapterClients.get(io);
 }
 
 /** Every Redis connection of a server's adapter: the one it was given and those it duplicated. */

@@ -5,7 +5,7 @@ import type { EventPublisher, PublishableEvent } from "./publisher.js";
 import { adapterStatus, bookingRoom, listingRoom, userRoom } from "./socketIo.js";
 
 /** The booking an event is about, if any: its booking room receives it too (admins subscribe there). */
-export function bookingIdOf(envelope: EventEnvelope): string | null {
+function bookingIdOf(envelope: EventEnvelope): string | null {
   switch (envelope.type) {
     case "booking.created":
     case "booking.updated":
@@ -19,7 +19,7 @@ export function bookingIdOf(envelope: EventEnvelope): string | null {
 }
 
 /** Every room an event goes to. A socket in several of them still receives it once (one emit). */
-export function roomsOf(event: PublishableEvent): string[] {
+function roomsOf(event: PublishableEvent): string[] {
   const bookingId = bookingIdOf(event.envelope);
   return [
     ...event.userIds.map(userRoom),

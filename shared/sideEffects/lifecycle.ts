@@ -11,7 +11,7 @@ import type { SideEffectKind, SideEffectMap } from "./sideEffectMap.js";
  * to the outside world, `last_error` the latest failure (null once done).
  */
 
-export interface ClaimedSideEffect<K extends SideEffectKind> {
+interface ClaimedSideEffect<K extends SideEffectKind> {
   id: number;
   key: string;
   payload: SideEffectMap[K];
@@ -93,7 +93,7 @@ export async function markFailed(
  * How long recordDoneAfterConnectionLoss keeps trying. Why not give up sooner: failing the job would
  * carry the effect out again (send the email twice).
  */
-export const RECORD_DONE_PATIENCE_MS = 10 * 60_000;
+const RECORD_DONE_PATIENCE_MS = 10 * 60_000;
 
 /**
  * Records `done_at` of an effect the outside world accepted (the SMTP server took the email) outside

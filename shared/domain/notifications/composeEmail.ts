@@ -9,7 +9,7 @@ import { loadBookingView } from "../bookings/view.js";
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
 
 /** The Message-ID of a side effect's email: the same for every attempt, so copies are recognisable. */
-export function sideEffectMessageId(sideEffectId: number): string {
+function sideEffectMessageId(sideEffectId: number): string {
   return `<side-effect-${sideEffectId}@nexus>`;
 }
 
