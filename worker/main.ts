@@ -14,10 +14,13 @@ import type { WorkerDeps } from "./deps.js";
 import { concurrencyFor, handlersRunning, registerJobs } from "./registry.js";
 
 guardProcess();
-// Each sendEmail run holds its connection while it talks to SMTP (the side effect's row lock is the
-// guard against sending twice), so the pool must outgrow those runs or the other jobs would wait on them.
+// Each sendEmail and refundPayment run holds its connection while it talks to SMTP or Chapa (the side
+// effect's row lock is the guard against doing it twice, shared/sideEffects/lifecycle.ts), so the pool
+// must outgrow those runs or the other jobs would wait on them.
 const orm = await initOrm({
-  pool: { max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + 5) },
+  pool: {
+    max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + concurrencyFor("refundPayment") + 5),
+  },
 });
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
