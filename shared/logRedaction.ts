@@ -55,7 +55,7 @@ export function redactUrl(url: unknown): unknown {
 const STATEMENT = /^\s*\(?\s*(select|insert|update|delete|with|merge|create|alter|drop|truncate|lock|copy|call|do)\b/i;
 
 /** A message with the statement and any `detail:` lines cut out; other messages unchanged. */
-export function scrubMessage(message: string): string {
+function scrubMessage(message: string): string {
   const [first = "", ...rest] = message.split("\n");
   const kept = rest.filter((line) => !/^\s*-\s*(detail|where|internal query):/i.test(line));
   if (!STATEMENT.test(first)) return [first, ...kept].join("\n");

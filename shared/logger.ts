@@ -6,7 +6,7 @@ import { REDACT_PATHS, REDACTED, redactUrl, serializeError } from "./logRedactio
  * The options of every logger of ours: credentials redacted wherever they sit, errors (database ones
  * above all) serialized without statements or values (logRedaction.ts), and URLs without tokens.
  */
-export const loggerOptions = {
+const loggerOptions = {
   level: config.LOG_LEVEL,
   base: { pid: process.pid, proc: process.env.NEXUS_PROCESS ?? undefined },
   redact: { paths: REDACT_PATHS, censor: REDACTED },

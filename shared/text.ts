@@ -23,7 +23,7 @@ const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\s\u115F\u1160\u3164\uFFA0\u2800]/gu;
 type Kind = "singleLine" | "multiLine" | "secret";
 
 /** The reason `value` cannot be taken as `kind` of text, or null. */
-export function unsafeTextReason(value: string, kind: Kind): string | null {
+function unsafeTextReason(value: string, kind: Kind): string | null {
   if (value.includes("\u0000")) return "must not contain NUL characters";
   if (LONE_SURROGATE.test(value)) return "must not contain unpaired surrogates (not valid Unicode)";
   if (kind === "singleLine" && NOT_SINGLE_LINE.test(value))

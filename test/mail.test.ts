@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { composeEmail } from "../shared/mail/compose.js";
+import { composeEmail } from "../shared/domain/notifications/composeEmail.js";
 import { createMailer } from "../shared/mail/mailer.js";
 import type { EmailTemplate } from "../shared/sideEffects/sideEffectMap.js";
 import { eventually, insertBooking, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";

@@ -1,7 +1,7 @@
 import "./helpers/env.js";
 
 import test from "ava";
-import { connectRealtime, type RealtimeClient } from "../shared/events/client.js";
+import { connectRealtime, type RealtimeClient } from "../shared/browser/client.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
 import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";

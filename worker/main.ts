@@ -8,16 +8,19 @@ import { logger } from "../shared/logger.js";
 import { createMailer } from "../shared/mail/mailer.js";
 import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
-import { drainAndRelease, lapseForgottenLocks, openWorkerQueue, tuneNotifications } from "./agenda.js";
+import { drainAndRelease, lapseForgottenLocks, openWorkerQueue } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import { concurrencyFor, handlersRunning, registerJobs } from "./registry.js";
 
 guardProcess();
-// Each sendEmail run holds its connection while it talks to SMTP (the side effect's row lock is the
-// guard against sending twice), so the pool must outgrow those runs or the other jobs would wait on them.
+// Each sendEmail and refundPayment run holds its connection while it talks to SMTP or Chapa (the side
+// effect's row lock is the guard against doing it twice, shared/sideEffects/lifecycle.ts), so the pool
+// must outgrow those runs or the other jobs would wait on them.
 const orm = await initOrm({
-  pool: { max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + 5) },
+  pool: {
+    max: Math.max(config.DATABASE_POOL_MAX, concurrencyFor("sendEmail") + concurrencyFor("refundPayment") + 5),
+  },
 });
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
@@ -35,7 +38,6 @@ queue.agenda.on("retry exhausted", (err, job) =>
   ),
 );
 await scheduleTasks(queue.agenda);
-tuneNotifications(queue.agenda);
 await queue.agenda.start();
 const stopLapsing = lapseForgottenLocks(queue, { alsoKeep: handlersRunning });
 logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");

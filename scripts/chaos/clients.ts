@@ -1,4 +1,4 @@
-import { connectRealtime, type RealtimeClient } from "../../shared/events/client.js";
+import { connectRealtime, type RealtimeClient } from "../../shared/browser/client.js";
 import { EVENT_TYPES, type EventEnvelope } from "../../shared/events/eventMap.js";
 
 export interface Received {

@@ -1,4 +1,4 @@
-import { connectRealtime, type EventHandler, type RealtimeClient } from "../../shared/events/client.js";
+import { connectRealtime, type EventHandler, type RealtimeClient } from "../../shared/browser/client.js";
 import type { EventEnvelope, EventType } from "../../shared/events/eventMap.js";
 import { loadLastEventId, type Session, saveLastEventId } from "./session.js";
 

@@ -1,8 +1,8 @@
 import type { ExtendedError } from "socket.io";
+import type { HandshakeError, SocketData } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
 import { type Actor, verifyToken } from "../../shared/domain/accounts/tokens.js";
-import type { SocketData } from "../../shared/events/protocol.js";
 import type { NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 
@@ -16,7 +16,7 @@ function parseLastEventId(value: unknown): number | null | undefined {
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-const fail = (message: "unauthorized" | "validation_failed" | "unavailable") => new Error(message) as ExtendedError;
+const fail = (message: Exclude<HandshakeError, "too_many_connections">) => new Error(message) as ExtendedError;
 
 /**
  * Handshake middleware: `auth: {token, lastEventId?}`. A missing, forged, expired or revoked token,

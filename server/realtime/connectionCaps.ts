@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ExtendedError } from "socket.io";
+import type { HandshakeError } from "../../shared/browser/protocol.js";
 import { config } from "../../shared/config.js";
 import type { NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
@@ -74,7 +75,7 @@ export class ConnectionCaps {
   readonly middleware = async (socket: NexusSocket, next: (err?: ExtendedError) => void) => {
     const admitted = await this.admit(socket.data.user.id, clientIpOf(socket));
     if (!admitted.ok) {
-      const err = new Error("too_many_connections") as ExtendedError;
+      const err = new Error("too_many_connections" satisfies HandshakeError) as ExtendedError;
       err.data = { limit: admitted.limit, max: admitted.max };
       return next(err);
     }
@@ -168,7 +169,7 @@ export class ConnectionCaps {
  * TRUST_PROXY_HOPS`): behind trusted proxies the first of the last TRUST_PROXY_HOPS X-Forwarded-For
  * entries, else the peer address.
  */
-export function clientIpOf(socket: NexusSocket): string {
+function clientIpOf(socket: NexusSocket): string {
   if (config.TRUST_PROXY) {
     // Koa's rule (maxIpsCount = TRUST_PROXY_HOPS): only the entries our own proxies appended count,
     // so the client-chosen leftmost ones cannot dodge the per-IP cap.

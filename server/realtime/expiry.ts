@@ -1,6 +1,6 @@
+import type { SessionExpired } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { readTokenVersions } from "../../shared/domain/accounts/tokenVersions.js";
-import type { SessionExpired } from "../../shared/events/protocol.js";
 import type { NexusServer, NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { LiveGate } from "./liveGate.js";
@@ -11,7 +11,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Tells the client why (`session.expired`) and disconnects it. A server-side disconnect is not
  * retried by socket.io-client, so an ended client never loops on "unauthorized".
  */
-export function endSession(io: NexusServer, socket: NexusSocket, gate: LiveGate, reason: SessionExpired["reason"]) {
+function endSession(io: NexusServer, socket: NexusSocket, gate: LiveGate, reason: SessionExpired["reason"]) {
   const info: SessionExpired = { reason, at: new Date().toISOString() };
   // Written locally and flushed before the close (engine.io drains its buffer first).
   gate.bypass(() => io.local.to(socket.id).emit("session.expired", info));

@@ -1,14 +1,14 @@
 import type { Server as HttpServer } from "node:http";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
-import { config } from "../../shared/config.js";
-import type { Orm } from "../../shared/db/orm.js";
 import type {
   ClientToServerEvents,
   InterServerEvents,
   ServerToClientEvents,
   SocketData,
-} from "../../shared/events/protocol.js";
+} from "../../shared/browser/protocol.js";
+import { config } from "../../shared/config.js";
+import type { Orm } from "../../shared/db/orm.js";
 import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import { authenticateSocket } from "./auth.js";

@@ -1,17 +1,5 @@
 import type { Server, Socket } from "socket.io";
-
-interface BroadcastPacket {
-  data?: unknown[];
-}
-
-interface BroadcastOptions {
-  rooms?: Set<string>;
-}
-
-interface GatedAdapter {
-  _encode(packet: BroadcastPacket, opts: unknown): unknown;
-  apply(opts: BroadcastOptions, callback: (socket: Socket) => void): void;
-}
+import { interceptBroadcasts } from "../../shared/events/adapterPatches.js";
 
 interface HeldPacket {
   id: number | null;
@@ -56,16 +44,13 @@ export interface LiveGate {
  * It also records, per socket, the newest user event written to it (live or replayed), so that after
  * a gap in the Socket.IO stream the socket can be replayed from exactly there (resync.ts).
  *
- * Socket.IO has no public hook on broadcasts, so this wraps the namespace adapter's `_encode` and
- * `apply`, which its in-memory `broadcast` calls back to back, synchronously, for both local emits and
- * those arriving from other instances (socket.io-adapter 2.5; the realtime tests cover it).
+ * Socket.IO has no public hook on broadcasts: the gate sees each one through interceptBroadcasts
+ * (shared/events/adapterPatches.ts, which checks the pinned versions; the realtime tests cover it).
  */
 export function installLiveGate(io: Server): LiveGate {
-  const adapter = io.of("/").adapter as unknown as GatedAdapter;
   const gated = new Map<string, GateState>();
   /** Per socket: the newest user event written to it (`sent`), and where its history starts (`since`). */
   const delivered = new Map<string, { userRoom: string; sent: number; since: number }>();
-  let broadcasting: BroadcastPacket | null = null;
   let bypassing = false;
 
   const record = (socket: Socket, userRoom: string) => {
@@ -94,15 +79,7 @@ export function installLiveGate(io: Server): LiveGate {
     return true;
   };
 
-  const encode = adapter._encode.bind(adapter);
-  adapter._encode = (packet, opts) => {
-    broadcasting = packet;
-    return encode(packet, opts);
-  };
-  const apply = adapter.apply.bind(adapter);
-  adapter.apply = (opts, callback) => {
-    const packet = broadcasting;
-    broadcasting = null;
+  interceptBroadcasts(io, (packet, opts, callback, apply) => {
     if (!packet) return apply(opts, callback);
     const envelope = packet.data?.[1] as { id?: unknown } | undefined;
     const id = typeof envelope?.id === "number" ? envelope.id : null;
@@ -135,7 +112,7 @@ export function installLiveGate(io: Server): LiveGate {
       if (replayable) gated.delete(socket.id); // newer than the replay: every later one is too
       deliver();
     });
-  };
+  });
 
   return {
     track,

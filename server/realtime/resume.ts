@@ -1,16 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../../shared/db/orm.js";
-import { eventsForUser, REPLAY_PAGE_SIZE } from "../../shared/events/replay.js";
+import { eventsForUser, newestEventId, REPLAY_PAGE_SIZE } from "../../shared/events/replay.js";
 import { type NexusServer, type NexusSocket, userRoom } from "../../shared/events/socketIo.js";
 import type { LiveGate } from "./liveGate.js";
-
-/** The newest event id there is (0 for none). */
-async function newestEventId(em: EntityManager): Promise<number> {
-  const [{ newest }] = await em
-    .getConnection()
-    .execute<{ newest: string }[]>("select coalesce(max(id), 0) as newest from events");
-  return Number(newest);
-}
 
 /**
  * Joins the socket to its user's room and, when the handshake carried `lastEventId`, first sends

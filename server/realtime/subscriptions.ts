@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import type { SocketAck, SocketErrorCode } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
-import { canSeeBooking } from "../../shared/domain/bookings/policy.js";
-import type { SocketAck, SocketErrorCode } from "../../shared/events/protocol.js";
+import { listingExists, mayFollowBooking } from "../../shared/domain/realtime/subscriptionTargets.js";
 import { bookingRoom, listingRoom, type NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { SocketSession } from "./auth.js";
@@ -23,17 +23,9 @@ const isSubscription = (room: string) => room.startsWith("booking:") || room.sta
  * reveal that a booking exists. A listing's availability feed: anyone, if the listing exists.
  */
 async function roomFor(em: EntityManager, session: SocketSession, input: z.infer<typeof target>) {
-  const execute = em.getConnection();
-  if ("bookingId" in input) {
-    const [booking] = await execute.execute<{ guest_id: string; host_id: string }[]>(
-      "select b.guest_id, l.host_id from bookings b join listings l on l.id = b.listing_id where b.id = ?",
-      [input.bookingId],
-    );
-    const visible = booking && canSeeBooking(session.user, { guestId: booking.guest_id, hostId: booking.host_id });
-    return visible ? bookingRoom(input.bookingId) : null;
-  }
-  const [listing] = await execute.execute("select 1 from listings where id = ?", [input.listingId]);
-  return listing ? listingRoom(input.listingId) : null;
+  if ("bookingId" in input)
+    return (await mayFollowBooking(em, session.user, input.bookingId)) ? bookingRoom(input.bookingId) : null;
+  return (await listingExists(em, input.listingId)) ? listingRoom(input.listingId) : null;
 }
 
 /** `subscribe` / `unsubscribe` with `{bookingId}` or `{listingId}`, acknowledged as API.md says. */

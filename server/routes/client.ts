@@ -112,7 +112,7 @@ async function buildInMemory(): Promise<Files> {
   return files;
 }
 
-/** Newest modification time among the client's sources (and the shared event types it bundles). */
+/** Newest modification time among the client's sources (and the shared browser code and event types it bundles). */
 function newestSource(): number {
   let newest = 0;
   const walk = (dir: string) => {
@@ -123,6 +123,7 @@ function newestSource(): number {
     }
   };
   walk(clientDir);
+  walk(join(root, "shared/browser"));
   walk(join(root, "shared/events"));
   return newest;
 }

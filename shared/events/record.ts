@@ -64,12 +64,3 @@ export async function recordEvents(
     listingId: event.listingId,
   }));
 }
-
-/** One event; see recordEvents (the order lock is taken here too). */
-export async function recordEvent<T extends EventType>(
-  em: EntityManager,
-  input: EventInput<T>,
-): Promise<PublishableEvent<T>> {
-  const [event] = await recordEvents(em, [input as EventInput<EventType>]);
-  return event as PublishableEvent<T>;
-}

@@ -24,7 +24,7 @@ export function rowToPublishable(row: EventRow): PublishableEvent {
 const RELAY_BATCH = 500;
 
 /** Held by whoever is publishing (any process): events leave in one global id order. */
-export const EVENT_PUBLISH_LOCK = 0x6e657876; // "nexv"
+const EVENT_PUBLISH_LOCK = 0x6e657876; // "nexv"
 
 /**
  * Publishes, in id order, events committed but not yet published. Every publisher of every process

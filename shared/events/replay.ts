@@ -35,3 +35,11 @@ export async function eventsForUser(
     data: row.data,
   }));
 }
+
+/** The newest event id there is (0 for none): where a socket without a resume point starts. */
+export async function newestEventId(em: EntityManager): Promise<number> {
+  const [{ newest }] = await em
+    .getConnection()
+    .execute<{ newest: string }[]>("select coalesce(max(id), 0) as newest from events");
+  return Number(newest);
+}

@@ -1,8 +1,8 @@
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Redis } from "ioredis";
 import { Server, type ServerOptions, type Socket } from "socket.io";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../browser/protocol.js";
 import { config } from "../config.js";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "./protocol.js";
 
 /** Every Socket.IO server of ours, typed with the shared event map (protocol.ts). */
 export type NexusServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -15,7 +15,7 @@ export const listingRoom = (listingId: string) => `listing:${listingId}`;
 export const bookingRoom = (bookingId: string) => `booking:${bookingId}`;
 
 /** Largest message a client may send; subscribe payloads are tiny, so anything bigger is abuse. */
-export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
 /**
  * Options common to every Socket.IO server of ours: all meet on one Redis stream.
@@ -61,10 +61,6 @@ export function registerAdapterRedis<S extends Server>(io: S, adapterRedis: Redi
   return io;
 }
 
-export function adapterRedisOf(io: Server): Redis | undefined {
-  return adapterClients.get(io);
-}
-
 /** Every Redis connection of a server's adapter: the one it was given and those it duplicated. */
 export function adapterConnections(io: Server): Redis[] {
   const main = adapterClients.get(io);
@@ -90,47 +86,4 @@ export function createDetachedIo(adapterRedis: Redis): NexusServer {
     ),
     adapterRedis,
   );
-}
-
-interface PublishingAdapter {
-  doPublish?: (message: unknown) => Promise<unknown>;
-  nsp: { name: string };
-}
-
-// socket.io-adapter 2.5's wire values (ClusterAdapter's MessageType.BROADCAST, socket.io-parser's EVENT).
-const BROADCAST_MESSAGE = 3;
-const EVENT_PACKET = 2;
-/**
- * The sender id our event messages carry. Each adapter skips messages whose uid is its own (a random
- * id), so a message from this id is delivered by EVERY instance's stream reader, the publisher's too.
- */
-const STREAM_ONLY_UID = "nexus-events";
-
-/**
- * `io.to(rooms).emit()` through the streams adapter, delivered to sockets only by the instances'
- * stream readers, the publishing instance's included; resolves once Redis acknowledged the XADD and
- * rejects if it failed. Why not a plain emit: the cluster adapter XADDs, swallows a failure (debug
- * only), and then delivers to its own sockets at once. So (a) a failed publish still reached this
- * instance's sockets, and the relay's later publish of the same event reached them twice; and (b) an
- * instance's own events overtook older ones published elsewhere that its reader had not read yet,
- * breaking the per-user id order that resuming "after N" relies on (both seen in the chaos run).
- * Going through the stream alone, every socket gets events in the stream's order, which is the
- * global id order (publishPendingEvents), and an event nobody could publish reaches nobody.
- * The message is the one ClusterAdapter.broadcast builds (its wire format, socket.io-adapter 2.5).
- */
-export function emitThroughAdapter(io: Server, rooms: string[], event: string, payload: unknown): Promise<void> {
-  const adapter = io.of("/").adapter as unknown as PublishingAdapter;
-  if (typeof adapter.doPublish !== "function") {
-    io.to(rooms).emit(event, payload); // an in-memory adapter: nothing to wait for
-    return Promise.resolve();
-  }
-  const packet = { type: EVENT_PACKET, data: [event, payload], nsp: adapter.nsp.name };
-  return adapter
-    .doPublish({
-      uid: STREAM_ONLY_UID,
-      nsp: adapter.nsp.name,
-      type: BROADCAST_MESSAGE,
-      data: { packet, opts: { rooms, except: [], flags: {} } },
-    })
-    .then(() => undefined);
 }

@@ -1,10 +1,11 @@
 import type { Server } from "socket.io";
+import { publishToStreamOnly } from "./adapterPatches.js";
 import type { EventEnvelope } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
-import { adapterStatus, bookingRoom, emitThroughAdapter, listingRoom, userRoom } from "./socketIo.js";
+import { adapterStatus, bookingRoom, listingRoom, userRoom } from "./socketIo.js";
 
 /** The booking an event is about, if any: its booking room receives it too (admins subscribe there). */
-export function bookingIdOf(envelope: EventEnvelope): string | null {
+function bookingIdOf(envelope: EventEnvelope): string | null {
   switch (envelope.type) {
     case "booking.created":
     case "booking.updated":
@@ -18,7 +19,7 @@ export function bookingIdOf(envelope: EventEnvelope): string | null {
 }
 
 /** Every room an event goes to. A socket in several of them still receives it once (one emit). */
-export function roomsOf(event: PublishableEvent): string[] {
+function roomsOf(event: PublishableEvent): string[] {
   const bookingId = bookingIdOf(event.envelope);
   return [
     ...event.userIds.map(userRoom),
@@ -45,7 +46,7 @@ export function createSocketPublisher(io: Server): EventPublisher {
         .sort((a, b) => a.envelope.id - b.envelope.id)
         .map((event) => {
           const rooms = roomsOf(event);
-          return rooms.length ? emitThroughAdapter(io, rooms, event.envelope.type, event.envelope) : null;
+          return rooms.length ? publishToStreamOnly(io, rooms, event.envelope.type, event.envelope) : null;
         });
       const failed = (await Promise.allSettled(sent)).find((r) => r.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { MongoBackend } from "@agendajs/mongo-backend";
 import { PostgresBackend, PostgresNotificationChannel } from "@agendajs/postgres-backend";
 import { RedisNotificationChannel } from "@agendajs/redis-backend";
-import { Agenda, type Job } from "agenda";
+import { Agenda, type Job, type NotificationChannel } from "agenda";
 import pg from "pg";
 import { config } from "../config.js";
 import { logger } from "../logger.js";
@@ -27,11 +27,18 @@ export interface QueueOptions {
   processEveryMs?: number;
   maxConcurrency?: number;
   lockLifetimeMs?: number;
+  /**
+   * Wraps the notification channel this module creates before Agenda gets it (the `notificationChannel`
+   * option): the worker tunes its notification path this way (worker/agenda.ts).
+   */
+  wrapChannel?: (channel: NotificationChannel) => NotificationChannel;
 }
 
 export interface Queue {
   agenda: Agenda;
   kind: QueueKind;
+  /** The channel given to Agenda (ours, so we may connect and disconnect it ourselves). */
+  notificationChannel: NotificationChannel;
   /** Answers when the job store does; throws otherwise (readiness). */
   ping(): Promise<void>;
   /**
@@ -70,15 +77,17 @@ export async function openQueue(options: QueueOptions): Promise<Queue> {
     // EXISTS from several starting workers makes one of them crash. The notification channel is ours
     // (below), not the backend's: that one gives up reconnecting after 10 attempts.
     const backend = new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true });
-    const notificationChannel = new PostgresNotificationChannel({
+    const channel = new PostgresNotificationChannel({
       pool,
       reconnect: { enabled: true, maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: 250, maxDelayMs: 5000 },
     });
-    watchChannel(notificationChannel, options.name);
+    watchChannel(channel, options.name);
+    const notificationChannel = options.wrapChannel?.(channel) ?? channel;
     const agenda = watchAgenda(new Agenda({ backend, notificationChannel, ...common }), options.name);
     return {
       agenda,
       kind,
+      notificationChannel,
       ping: async () => void (await pool.query("select 1")),
       // 'epoch', not NULL: a one-off job's next_run_at is NULL once it started, and Agenda re-runs
       // such a job only through an expired lock. The partial index on locked_at keeps this cheap.
@@ -92,21 +101,23 @@ export async function openQueue(options: QueueOptions): Promise<Queue> {
           )
         ).rowCount ?? 0,
       close: async () => {
-        await stopAgenda(agenda);
+        await stopAgenda(agenda, notificationChannel, backend);
         await pool.end();
       },
     };
   }
   const backend = new MongoBackend({ address: url });
-  const notificationChannel = new RedisNotificationChannel({ connectionString: config.REDIS_URL });
-  watchChannel(notificationChannel, options.name);
+  const channel = new RedisNotificationChannel({ connectionString: config.REDIS_URL });
+  watchChannel(channel, options.name);
+  const notificationChannel = options.wrapChannel?.(channel) ?? channel;
   const agenda = watchAgenda(new Agenda({ backend, notificationChannel, ...common }), options.name);
   return {
     agenda,
     kind,
+    notificationChannel,
     ping: async () => void (await agenda.queryJobs({ limit: 1 })),
     lapseOwnLocks: async () => 0,
-    close: () => stopAgenda(agenda),
+    close: () => stopAgenda(agenda, notificationChannel, backend),
   };
 }
 
@@ -152,17 +163,19 @@ function watchAgenda(agenda: Agenda, name: string): Agenda {
   return agenda;
 }
 
-type ChannelHolder = { notificationChannel?: { connect(): Promise<void>; disconnect(): Promise<void>; state: string } };
-
 /**
  * agenda.stop() does nothing on an Agenda that never started processing (a producer), yet its
- * notification channel may hold a LISTEN connection that would keep the pool from ending.
+ * notification channel may hold a LISTEN connection that would keep the pool from ending. Both the
+ * channel and the backend are the objects openQueue created, so they are closed here directly.
  */
-async function stopAgenda(agenda: Agenda): Promise<void> {
+async function stopAgenda(
+  agenda: Agenda,
+  channel: NotificationChannel,
+  backend: { disconnect(): Promise<void> },
+): Promise<void> {
   await agenda.stop().catch(() => undefined);
-  const channel = (agenda as unknown as ChannelHolder).notificationChannel;
-  if (channel && channel.state === "connected") await channel.disconnect().catch(() => undefined);
-  await (agenda as unknown as { backend: { disconnect(): Promise<void> } }).backend.disconnect().catch(() => undefined);
+  if (channel.state === "connected") await channel.disconnect().catch(() => undefined);
+  await backend.disconnect().catch(() => undefined);
 }
 
 /**
@@ -175,8 +188,7 @@ export class JobProducer {
   static async open(name: string, url?: string): Promise<JobProducer> {
     const queue = await openQueue({ name, url });
     await queue.agenda.ready;
-    const channel = (queue.agenda as unknown as ChannelHolder).notificationChannel;
-    if (channel && channel.state !== "connected") await channel.connect();
+    if (queue.notificationChannel.state !== "connected") await queue.notificationChannel.connect();
     return new JobProducer(queue);
   }
 

@@ -23,7 +23,7 @@ const stayDate = new Intl.DateTimeFormat("en-GB", {
 });
 
 /** "2030-01-12" → "Sat, 12 Jan 2030". Stay dates are calendar days, so they are read and shown in UTC. */
-export function formatStayDate(isoDate: string): string {
+function formatStayDate(isoDate: string): string {
   return stayDate.format(new Date(`${isoDate}T00:00:00Z`));
 }
 

@@ -6,7 +6,7 @@ import { logger } from "../logger.js";
 import type { SideEffectKind } from "./sideEffectMap.js";
 
 /** The job that carries out each kind of side effect; its payload is `{ sideEffectId }`. */
-export const JOB_FOR_SIDE_EFFECT: Record<SideEffectKind, JobName> = { email: "sendEmail", refund: "refundPayment" };
+const JOB_FOR_SIDE_EFFECT: Record<SideEffectKind, JobName> = { email: "sendEmail", refund: "refundPayment" };
 
 /** Jobs saved at once: the job store's pool is small, and order does not matter within a batch. */
 const PARALLEL_SAVES = 8;

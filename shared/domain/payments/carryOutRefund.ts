@@ -1,8 +1,9 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../../db/orm.js";
 import { runCommand } from "../../db/runCommand.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
-import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+import { claimSideEffect, markDone, markFailed } from "../../sideEffects/lifecycle.js";
 import { emitPaymentUpdated, findPayment, query } from "./store.js";
 
 export type RefundOutcome =
@@ -18,51 +19,59 @@ const ALREADY_REFUNDED = /already been refunded|refund reference has been used b
 
 /**
  * Carries out one recorded `refund` side effect (by side_effects id): asks Chapa to refund the whole
- * payment, then in one transaction marks the payment `refunded` (refund_status succeeded), the side
- * effect done, records payment.updated and the refund_issued_guest email. Idempotent: a done side
- * effect does nothing, and Chapa's "already refunded" counts as success. Network errors and 5xx
- * (after the client's own retries) are thrown, so the job is retried; a 4xx is permanent.
+ * payment, then marks the payment `refunded` (refund_status succeeded), the side effect done, records
+ * payment.updated and the refund_issued_guest email. Idempotent: a done side effect does nothing, and
+ * Chapa's "already refunded" counts as success. Network errors and 5xx (after the client's own
+ * retries) are recorded as a failed attempt and thrown, so the job is retried; a 4xx is permanent.
+ *
+ * One transaction from claim to done (shared/sideEffects/lifecycle.ts, as for emails): the side
+ * effect's row stays locked while Chapa is asked, so two runs never refund together; the payment's
+ * row is locked only after Chapa answered, as before (webhooks for it are not held up by Chapa).
  */
 export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId: number): Promise<RefundOutcome> {
-  const em = orm.em.fork();
-  const [effect] = await query<{ kind: string; payload: SideEffectMap["refund"]; done_at: Date | null }>(
-    em,
-    "select kind, payload, done_at from side_effects where id = ?",
-    [sideEffectId],
-  );
-  if (effect?.kind !== "refund") return reject(orm, sideEffectId, null, `no refund side effect #${sideEffectId}`);
-  if (effect.done_at) return { status: "already_done" };
-  const payment = await findPayment(em, { id: effect.payload.paymentId });
-  if (!payment) return reject(orm, sideEffectId, null, `payment ${effect.payload.paymentId} does not exist`);
-  if (payment.status !== "succeeded" && payment.status !== "refunded") {
-    return reject(
-      orm,
-      sideEffectId,
-      payment.id,
-      `payment ${payment.tx_ref} is ${payment.status}; only a paid one is refunded`,
-    );
-  }
+  const outcome = await runCommand(orm, async (tx): Promise<RefundOutcome | { retry: unknown }> => {
+    const claim = await claimSideEffect(tx.em, sideEffectId, "refund");
+    if (claim.state === "busy")
+      throw new Error(`refund side effect ${sideEffectId} is being carried out by another run`);
+    if (claim.state === "done") return { status: "already_done" };
+    if (claim.state !== "claimed") return reject(tx.em, sideEffectId, null, `no refund side effect #${sideEffectId}`);
+    const { payload } = claim.effect;
+    const payment = await findPayment(tx.em, { id: payload.paymentId });
+    if (!payment) return reject(tx.em, sideEffectId, null, `payment ${payload.paymentId} does not exist`);
+    if (payment.status !== "succeeded" && payment.status !== "refunded") {
+      return reject(
+        tx.em,
+        sideEffectId,
+        payment.id,
+        `payment ${payment.tx_ref} is ${payment.status}; only a paid one is refunded`,
+      );
+    }
 
-  if (payment.status === "succeeded") {
-    try {
-      await chapa.refund(payment.tx_ref, { reason: effect.payload.reason, reference: `nexus-refund-${payment.id}` });
-    } catch (err) {
-      const permanent = err instanceof ChapaError && err.status !== null && err.status < 500;
-      if (!permanent) throw err;
-      if (!ALREADY_REFUNDED.test(err.chapaMessage ?? "")) {
-        return reject(orm, sideEffectId, payment.id, `Chapa refused the refund of ${payment.tx_ref}: ${err.message}`);
+    const askChapa = payment.status === "succeeded";
+    if (askChapa) {
+      try {
+        await chapa.refund(payment.tx_ref, { reason: payload.reason, reference: `nexus-refund-${payment.id}` });
+      } catch (err) {
+        const permanent = err instanceof ChapaError && err.status !== null && err.status < 500;
+        if (!permanent) {
+          // Committed (the attempt is on record), then thrown below for a retry.
+          await markFailed(tx.em, sideEffectId, `Chapa refund of ${payment.tx_ref} failed: ${(err as Error).message}`);
+          return { retry: err };
+        }
+        if (!ALREADY_REFUNDED.test(err.chapaMessage ?? "")) {
+          return reject(
+            tx.em,
+            sideEffectId,
+            payment.id,
+            `Chapa refused the refund of ${payment.tx_ref}: ${err.message}`,
+            { attempted: true },
+          );
+        }
       }
     }
-  }
 
-  return runCommand(orm, async (tx) => {
     const locked = (await findPayment(tx.em, { id: payment.id }, { forUpdate: true }))!;
-    const [marked] = await query<{ id: number }>(
-      tx.em,
-      "update side_effects set done_at = now(), last_error = null where id = ? and done_at is null returning id",
-      [sideEffectId],
-    );
-    if (!marked) return { status: "already_done" } as const;
+    if (!(await markDone(tx.em, sideEffectId, { attempted: askChapa }))) return { status: "already_done" };
     if (locked.status !== "refunded") {
       await query(
         tx.em,
@@ -77,19 +86,24 @@ export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId:
       });
     }
     logger.info({ txRef: locked.tx_ref, paymentId: locked.id, sideEffectId }, "payment refunded");
-    return { status: "refunded" } as const;
+    return { status: "refunded" };
   });
+  if ("retry" in outcome) throw outcome.retry;
+  return outcome;
 }
 
-/** Marks the refund failed so an operator sees it (refund_status, the side effect's last_error), loudly. */
+/**
+ * Marks the refund failed so an operator sees it (refund_status, the side effect's last_error), loudly.
+ * In the claim's transaction, which commits it.
+ */
 async function reject(
-  orm: Orm,
+  em: EntityManager,
   sideEffectId: number,
   paymentId: string | null,
   reason: string,
+  { attempted = false } = {},
 ): Promise<RefundOutcome> {
-  const em = orm.em.fork();
-  await query(em, "update side_effects set last_error = ? where id = ?", [reason, sideEffectId]);
+  await markFailed(em, sideEffectId, reason, { attempted });
   if (paymentId) {
     await query(em, "update payments set refund_status = 'failed', updated_at = now() where id = ?", [paymentId]);
   }

@@ -1,15 +1,15 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { config } from "../config.js";
-import { loadBookingView } from "../domain/bookings/view.js";
-import type { SideEffectMap } from "../sideEffects/sideEffectMap.js";
-import type { OutgoingEmail } from "./mailer.js";
-import { renderEmail } from "./render.js";
-import { type EmailContext, templates } from "./templates.js";
+import { config } from "../../config.js";
+import type { OutgoingEmail } from "../../mail/mailer.js";
+import { renderEmail } from "../../mail/render.js";
+import { type EmailContext, templates } from "../../mail/templates.js";
+import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+import { loadBookingView } from "../bookings/view.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
 
 /** The Message-ID of a side effect's email: the same for every attempt, so copies are recognisable. */
-export function sideEffectMessageId(sideEffectId: number): string {
+function sideEffectMessageId(sideEffectId: number): string {
   return `<side-effect-${sideEffectId}@nexus>`;
 }
 

@@ -2,7 +2,7 @@
  * The Socket.IO contract (API.md, "Real-time") as types, shared by the server and the browser client.
  * Browser-safe: types and constants only.
  */
-import type { EventEnvelope, EventType, Role } from "./eventMap.js";
+import type { EventEnvelope, EventType, Role } from "../events/eventMap.js";
 
 /** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
 export interface HandshakeAuth {
@@ -36,7 +36,7 @@ export interface SessionExpired {
  * the IP already holds the most sockets allowed (SOCKET_MAX_PER_USER / SOCKET_MAX_PER_IP); `err.data`
  * says which (`{limit: "user" | "ip", max}`).
  */
-export const HANDSHAKE_ERRORS = ["unauthorized", "validation_failed", "unavailable", "too_many_connections"] as const;
+export type HandshakeError = "unauthorized" | "validation_failed" | "unavailable" | "too_many_connections";
 
 export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
   "session.expired": (info: SessionExpired) => void;

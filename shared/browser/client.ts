@@ -5,7 +5,7 @@
  * imports; socket.io-client runs in both.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { EVENT_TYPES, type EventEnvelope, type EventType } from "./eventMap.js";
+import { EVENT_TYPES, type EventEnvelope, type EventType } from "../events/eventMap.js";
 import type {
   ClientToServerEvents,
   HandshakeAuth,
@@ -15,19 +15,19 @@ import type {
   SubscribeTarget,
 } from "./protocol.js";
 
-export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * Remembers the greatest event id seen (what to resume from) and the recent ids (to drop the
  * duplicates at-least-once delivery allows: a relay racing a fast path).
  */
-export interface EventTracker {
+interface EventTracker {
   readonly lastEventId: number | null;
   /** True the first time an id is seen; false for a duplicate. */
   accept(envelope: Pick<EventEnvelope, "id">): boolean;
 }
 
-export function createEventTracker(lastEventId: number | null = null, memory = 2000): EventTracker {
+function createEventTracker(lastEventId: number | null = null, memory = 2000): EventTracker {
   const seen = new Set<number>();
   let last = lastEventId;
   return {

@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Server, Socket } from "socket.io";
+
+/**
+ * The only two places where Nexus uses Socket.IO's insides: neither has a public alternative.
+ *
+ * 1. `interceptBroadcasts` wraps the namespace adapter's `_encode` and `apply`, which its in-memory
+ *    `broadcast` calls back to back, synchronously, for both local emits and those arriving from other
+ *    instances (the live gate, server/realtime/liveGate.ts, needs the packet each socket gets).
+ * 2. `publishToStreamOnly` calls the streams adapter's `doPublish` with the message ClusterAdapter's
+ *    `broadcast` builds (its wire format), from a sender id no instance owns (socketPublisher.ts).
+ *
+ * Both were verified against the versions in PINNED. On an upgrade of any of them this module stops
+ * the process at start (import time) instead of letting a broadcast silently skip the gate or the
+ * stream; re-verify what RE_VERIFY lists, then update PINNED.
+ */
+const PINNED = {
+  "socket.io": "4.8.4",
+  "socket.io-adapter": "2.5.8",
+  "@socket.io/redis-streams-adapter": "0.3.1",
+} as const;
+
+const RE_VERIFY = [
+  "socket.io-adapter Adapter#broadcast still calls this._encode(packet, opts) then this.apply(opts, cb) synchronously, for local and remote broadcasts",
+  "ClusterAdapter#broadcast's message is still {uid, nsp, type: MessageType.BROADCAST (3), data: {packet, opts: {rooms, except, flags}}} with packet.type EVENT (2)",
+  "@socket.io/redis-streams-adapter still has doPublish(message) returning the XADD's promise, and skips only messages whose uid is its own",
+  "then run test/realtime*.test.ts and update PINNED in shared/events/adapterPatches.ts",
+];
+
+/** The installed version of a package, as the package resolved from `from` would load it. */
+function installedVersion(name: string, from: string): string {
+  const require = createRequire(from);
+  // Not every package exports ./package.json: find it from the entry point instead.
+  let dir = require.resolve(name);
+  for (;;) {
+    const parent = dir.slice(0, dir.lastIndexOf("/"));
+    if (parent === dir || parent === "") throw new Error(`package.json of ${name} not found`);
+    dir = parent;
+    try {
+      const manifest = JSON.parse(readFileSync(`${dir}/package.json`, "utf8")) as { name?: string; version?: string };
+      if (manifest.name === name && manifest.version) return manifest.version;
+    } catch {
+      // no package.json at this level
+    }
+  }
+}
+
+/** Fails loudly when an installed version differs from the one the patches were verified with. */
+function checkPinnedVersions(): void {
+  const socketIoEntry = createRequire(import.meta.url).resolve("socket.io");
+  const found = {
+    "socket.io": installedVersion("socket.io", import.meta.url),
+    // The adapter socket.io itself loads (a transitive dependency), not whichever one is hoisted.
+    "socket.io-adapter": installedVersion("socket.io-adapter", socketIoEntry),
+    "@socket.io/redis-streams-adapter": installedVersion("@socket.io/redis-streams-adapter", import.meta.url),
+  };
+  const changed = (Object.keys(PINNED) as (keyof typeof PINNED)[]).filter((name) => found[name] !== PINNED[name]);
+  if (changed.length === 0) return;
+  throw new Error(
+    `shared/events/adapterPatches.ts patches Socket.IO internals verified with ${changed
+      .map((name) => `${name} ${PINNED[name]} (installed: ${found[name]})`)
+      .join(", ")}. Before upgrading, re-verify:\n- ${RE_VERIFY.join("\n- ")}`,
+  );
+}
+
+checkPinnedVersions();
+
+export interface BroadcastPacket {
+  data?: unknown[];
+}
+
+export interface BroadcastOptions {
+  rooms?: Set<string>;
+}
+
+interface PatchedAdapter {
+  _encode(packet: BroadcastPacket, opts: unknown): unknown;
+  apply(opts: BroadcastOptions, callback: (socket: Socket) => void): void;
+}
+
+/**
+ * Routes every broadcast of the main namespace through `intercept`, with the packet being sent (null
+ * when `apply` runs for something other than a broadcast, e.g. fetchSockets or socketsJoin) and the
+ * adapter's own `apply`, which the interceptor calls with the callback it wants (or not at all).
+ */
+export function interceptBroadcasts(
+  io: Server,
+  intercept: (
+    packet: BroadcastPacket | null,
+    opts: BroadcastOptions,
+    callback: (socket: Socket) => void,
+    apply: (opts: BroadcastOptions, callback: (socket: Socket) => void) => void,
+  ) => void,
+): void {
+  const adapter = io.of("/").adapter as unknown as PatchedAdapter;
+  let broadcasting: BroadcastPacket | null = null;
+  const encode = adapter._encode.bind(adapter);
+  adapter._encode = (packet, opts) => {
+    broadcasting = packet;
+    return encode(packet, opts);
+  };
+  const apply = adapter.apply.bind(adapter);
+  adapter.apply = (opts, callback) => {
+    const packet = broadcasting;
+    broadcasting = null;
+    intercept(packet, opts, callback, apply);
+  };
+}
+
+interface PublishingAdapter {
+  doPublish?: (message: unknown) => Promise<unknown>;
+  nsp: { name: string };
+}
+
+// socket.io-adapter 2.5's wire values (ClusterAdapter's MessageType.BROADCAST, socket.io-parser's EVENT).
+const BROADCAST_MESSAGE = 3;
+const EVENT_PACKET = 2;
+/**
+ * The sender id our event messages carry. Each adapter skips messages whose uid is its own (a random
+ * id), so a message from this id is delivered by EVERY instance's stream reader, the publisher's too.
+ */
+const STREAM_ONLY_UID = "nexus-events";
+
+/**
+ * `io.to(rooms).emit()` through the streams adapter, delivered to sockets only by the instances'
+ * stream readers, the publishing instance's included; resolves once Redis acknowledged the XADD and
+ * rejects if it failed. Why not a plain emit: the cluster adapter XADDs, swallows a failure (debug
+ * only), and then delivers to its own sockets at once. So (a) a failed publish still reached this
+ * instance's sockets, and the relay's later publish of the same event reached them twice; and (b) an
+ * instance's own events overtook older ones published elsewhere that its reader had not read yet,
+ * breaking the per-user id order that resuming "after N" relies on (both seen in the chaos run).
+ * Going through the stream alone, every socket gets events in the stream's order, which is the
+ * global id order (publishPendingEvents), and an event nobody could publish reaches nobody.
+ */
+export function publishToStreamOnly(io: Server, rooms: string[], event: string, payload: unknown): Promise<void> {
+  const adapter = io.of("/").adapter as unknown as PublishingAdapter;
+  if (typeof adapter.doPublish !== "function") {
+    io.to(rooms).emit(event, payload); // an in-memory adapter: nothing to wait for
+    return Promise.resolve();
+  }
+  const packet = { type: EVENT_PACKET, data: [event, payload], nsp: adapter.nsp.name };
+  return adapter
+    .doPublish({
+      uid: STREAM_ONLY_UID,
+      nsp: adapter.nsp.name,
+      type: BROADCAST_MESSAGE,
+      data: { packet, opts: { rooms, except: [], flags: {} } },
+    })
+    .then(() => undefined);
+}
