@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../config.js";
 import { loadBookingView } from "../domain/bookings/view.js";
+import type { Currency } from "../domain/currency.js";
 import type { SideEffectMap } from "../sideEffects/sideEffectMap.js";
 import type { OutgoingEmail } from "./mailer.js";
 import { renderEmail } from "./render.js";
@@ -42,7 +43,7 @@ export async function composeEmail(
   );
   const [payment] = await rows<{
     amount: number;
-    currency: "ETB" | "USD";
+    currency: Currency;
     status: never;
     refund_status: string | null;
   }>(
