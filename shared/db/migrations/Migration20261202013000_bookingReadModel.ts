@@ -9,13 +9,14 @@ import { Migration } from "@mikro-orm/migrations";
  *   - booking_view(b, listing_title, host_id, guest_name): a booking as users see it (BookingView,
  *     shared/domain/bookings/view.ts); the caller passes the listing's and the guest's fields it
  *     already has, so the hold does not read them twice;
- *   - stay_range_json(check_in, check_out) and listing_blocked_stays(listing, from, to): the blocked
- *     stays of a listing, for the availability endpoint and the listing.availability event.
- * (utc_iso() and the JSON builders are STABLE, not IMMUTABLE, because to_char() is: a function
- * declared less volatile than its body is never inlined.)
- * The scalar SQL functions are single expressions PostgreSQL inlines into the calling query (no
- * call overhead, indexes still usable); listing_blocked_stays is PL/pgSQL so its plan is cached per
- * session (a SQL function with a FROM clause is re-planned on every call of hold_booking_dates()).
+ *   - stay_range_json(check_in, check_out): one blocked stay as the availability endpoint and the
+ *     listing.availability event show it (blockedRanges() in availability.ts reads them the same way).
+ * Each is a single SQL expression, which PostgreSQL inlines into the calling query: no call
+ * overhead, the indexes on status and expires_at still usable, and hold_booking_dates() runs the
+ * very plans it ran before. (utc_iso() and the JSON builders are STABLE, not IMMUTABLE, because
+ * to_char() is: a function declared less volatile than its body is never inlined. A function with
+ * a FROM clause is not inlined and is re-planned on every call, which is why the blocked stays'
+ * query stays written in its two callers rather than in a function.)
  *
  * hold_booking_dates() is recreated to use them; it does the same work in the same order as before
  * (see Migration20261126071500_holdBookingDates for why it is one statement).
@@ -58,16 +59,6 @@ create function booking_view(b bookings, listing_title text, host_id uuid, guest
     'expiresAt', case when b.status = 'pending_payment' then utc_iso(b.expires_at) end,
     'note', b.note, 'createdAt', utc_iso(b.created_at), 'updatedAt', utc_iso(b.updated_at))
 $$;`);
-    this.addSql(`
-create function listing_blocked_stays(p_listing_id uuid, p_from date default '-infinity', p_to date default 'infinity')
-returns jsonb language plpgsql stable parallel safe as $fn$
-begin
-  return (select coalesce(jsonb_agg(stay_range_json(b.check_in, b.check_out) order by b.check_in), '[]')
-            from bookings b
-           where b.listing_id = p_listing_id and booking_blocks_dates(b.status, b.expires_at)
-             and daterange(b.check_in, b.check_out, '[)') && daterange(p_from, p_to, '[)'));
-end
-$fn$;`);
     this.addSql(`
 create or replace function hold_booking_dates(
   p_booking_id uuid, p_listing_id uuid, p_guest_id uuid, p_check_in date, p_check_out date, p_guests int,
@@ -112,7 +103,10 @@ begin
     from jsonb_to_recordset(p_emails) as e(template text, recipient text)
   on conflict (key) do nothing;
 
-  v_blocked := listing_blocked_stays(p_listing_id);
+  select coalesce(jsonb_agg(stay_range_json(k.check_in, k.check_out) order by k.check_in), '[]')
+    into v_blocked
+    from bookings k
+   where k.listing_id = p_listing_id and booking_blocks_dates(k.status, k.expires_at);
   v_view := booking_view(b, l.title, l.host_id, (select u.name from users u where u.id = b.guest_id));
 
   perform pg_advisory_xact_lock(p_event_order_lock);
@@ -135,7 +129,6 @@ $fn$;`);
     this.addSql(
       "drop function if exists hold_booking_dates(uuid, uuid, uuid, date, date, int, int, jsonb, int, bigint);",
     );
-    this.addSql("drop function listing_blocked_stays(uuid, date, date);");
     this.addSql("drop function booking_view(bookings, text, uuid, text);");
     this.addSql("drop function utc_iso(timestamptz);");
     this.addSql("drop function stay_range_json(date, date);");

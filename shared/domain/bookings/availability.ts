@@ -16,20 +16,23 @@ export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at
 
 /**
  * A listing's blocked stays, optionally only those overlapping [from, to). Ordered by check-in.
- * listing_blocked_stays() builds them, the same function hold_booking_dates() uses for its event.
+ * Built as hold_booking_dates() builds its listing.availability event: the rule and the JSON are
+ * its SQL functions (booking_blocks_dates, stay_range_json); bookings.test.ts proves they agree.
  */
 export async function blockedRanges(
   em: EntityManager,
   listingId: string,
   window: { from?: string; to?: string } = {},
 ): Promise<StayRange[]> {
-  const [row] = await em
-    .getConnection()
-    .execute<{ blocked: StayRange[] }[]>(
-      "select listing_blocked_stays(?::uuid, ?::date, ?::date) as blocked",
-      [listingId, window.from ?? "-infinity", window.to ?? "infinity"],
-      "all",
-      em.getTransactionContext(),
-    );
-  return row.blocked;
+  const rows = await em.getConnection().execute<{ stay: StayRange }[]>(
+    `select stay_range_json(b.check_in, b.check_out) as stay
+       from bookings b
+      where b.listing_id = ? and ${BLOCKING_BOOKING_SQL}
+        and daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')
+      order by b.check_in`,
+    [listingId, window.from ?? "-infinity", window.to ?? "infinity"],
+    "all",
+    em.getTransactionContext(),
+  );
+  return rows.map((r) => r.stay);
 }

@@ -32,8 +32,8 @@ type Row =
 /**
  * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
  * migrations: holdBookingDates, then bookingReadModel) locks the listing's availability, inserts the
- * hold, its emails and its two events. The booking's JSON comes from booking_view() and the blocked
- * stays from listing_blocked_stays(), the SQL functions every read uses too.
+ * hold, its emails and its two events. The booking's JSON comes from booking_view() and its blocked
+ * stays from booking_blocks_dates() and stay_range_json(), the SQL functions every read uses too.
  * It changes nothing when an expired hold is in the way or the listing refuses; the exclusion
  * constraint's 23P01 becomes 409 dates_unavailable.
  */
