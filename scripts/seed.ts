@@ -4,6 +4,7 @@
  */
 import { initOrm } from "../shared/db/orm.js";
 import { hashPassword } from "../shared/domain/accounts/password.js";
+import type { Currency } from "../shared/domain/currency.js";
 import { logger } from "../shared/logger.js";
 
 const PASSWORD = "password123";
@@ -21,7 +22,7 @@ const listings: [
   city: string,
   country: string,
   price: number,
-  currency: "ETB" | "USD",
+  currency: Currency,
   guests: number,
 ][] = [
   [1, "Bole loft with a view of the city", "Addis Ababa", "Ethiopia", 350000, "ETB", 2],

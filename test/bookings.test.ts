@@ -92,8 +92,9 @@ test("creating a booking writes booking.created for the host, listing.availabili
 });
 
 test("the hold's 201 body, its booking.created event and GET agree field by field; blocked matches availability", async (t) => {
-  // The hold is written by one SQL function (hold_booking_dates) that builds the booking's JSON and the
-  // blocked dates itself; reads go through toBookingView and the availability query. They must agree.
+  // The hold is written by one SQL function (hold_booking_dates); it and the reads build the booking's
+  // JSON with booking_view() and the blocked stays with booking_blocks_dates() and stay_range_json(), so they agree by
+  // construction. This proves it end to end (201 body, event, GET, availability).
   const guest = await createGuest({ name: "Parity Guest" });
   const own = await createListing(host, { title: "Parity house", pricePerNight: 9_990, maxGuests: 2 });
   const other = await createGuest();

@@ -1,4 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { CHAPA_CURRENCIES, type ChapaCurrency } from "../../shared/payments/chapa/client.js";
+
+const isChapaCurrency = (value: unknown): value is ChapaCurrency =>
+  (CHAPA_CURRENCIES as readonly unknown[]).includes(value);
 
 export type SandboxPaymentStatus = "pending" | "success" | "failed" | "refunded";
 export type WebhookEvent = "charge.success" | "charge.failed" | "charge.refunded";
@@ -41,7 +45,7 @@ export interface SandboxTransaction {
   reference: string;
   /** The decimal string the merchant sent, normalised to two decimals. */
   amount: string;
-  currency: "ETB" | "USD";
+  currency: ChapaCurrency;
   email: string;
   firstName: string;
   lastName: string;
@@ -172,7 +176,7 @@ export function transactionFromInitialize(body: Record<string, unknown>): Sandbo
       throw new ChapaHttpError(400, `The ${field.replace("_", " ")} field is required.`);
     }
   }
-  if (body.currency !== "ETB" && body.currency !== "USD") throw new ChapaHttpError(400, "Invalid currency");
+  if (!isChapaCurrency(body.currency)) throw new ChapaHttpError(400, "Invalid currency");
   const amount = parseDecimalAmount(body.amount);
   if (!amount) throw new ChapaHttpError(400, "The amount must be a positive number with at most two decimals.");
   if (typeof body.email !== "string" || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email)) {

@@ -1,4 +1,5 @@
-import type { BookingView, EventEnvelope } from "../../shared/events/eventMap.js";
+import type { BookingView } from "../../shared/domain/bookings/view.js";
+import type { EventEnvelope } from "../../shared/events/eventMap.js";
 import { money, stayRange } from "./format.js";
 
 /** One human sentence per event, for alerts and the notifications list. */

@@ -1,4 +1,5 @@
-import type { BookingStatus, Currency } from "../../shared/events/eventMap.js";
+import type { BookingStatus } from "../../shared/domain/bookings/status.js";
+import type { Currency } from "../../shared/domain/currency.js";
 
 /** Money arrives in minor units (12550 = 125.50). */
 export function money(amount: number, currency: Currency): string {

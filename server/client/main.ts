@@ -1,4 +1,4 @@
-import type { UserView } from "../../shared/events/eventMap.js";
+import type { UserView } from "../../shared/domain/accounts/view.js";
 import { Alerts } from "./alerts.js";
 import { api, onSessionRejected, setToken } from "./api.js";
 import type { AppContext, Route, View } from "./context.js";

@@ -1,4 +1,4 @@
-import type { UserView } from "../../shared/events/eventMap.js";
+import type { UserView } from "../../shared/domain/accounts/view.js";
 
 /** Who is logged in, kept in localStorage so a reload stays logged in. */
 export interface Session {

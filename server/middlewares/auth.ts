@@ -1,6 +1,7 @@
 import type { Middleware } from "koa";
 import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
+import type { Role } from "../../shared/domain/accounts/role.js";
 import {
   type Actor,
   claimsOf,
@@ -10,7 +11,6 @@ import {
 } from "../../shared/domain/accounts/tokens.js";
 import { currentTokenVersion } from "../../shared/domain/accounts/tokenVersions.js";
 import { forbidden, unauthenticated } from "../../shared/errors.js";
-import type { Role } from "../../shared/events/eventMap.js";
 import { authenticateWith } from "./passport.js";
 
 const bearer = new JwtStrategy(

@@ -1,30 +1,7 @@
-import { z } from "zod";
-import type { BookingView } from "../../shared/events/eventMap.js";
+import type { z } from "zod";
+import { type BookingView, bookingViewSchema } from "../../shared/domain/bookings/view.js";
 
-export const bookingSchema = z
-  .object({
-    id: z.uuid(),
-    listingId: z.uuid(),
-    listingTitle: z.string(),
-    guestId: z.uuid(),
-    guestName: z.string(),
-    hostId: z.uuid(),
-    checkIn: z.iso.date(),
-    checkOut: z.iso.date(),
-    nights: z.number().int(),
-    guests: z.number().int(),
-    totalPrice: z.number().int().meta({ description: "nights × pricePerNight, in minor units" }),
-    currency: z.enum(["ETB", "USD"]),
-    status: z.enum(["pending_payment", "confirmed", "completed", "expired", "cancelled"]),
-    expiresAt: z.iso
-      .datetime()
-      .nullable()
-      .meta({ description: "Until when an unpaid hold keeps the dates (pending_payment only)" }),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: "Booking" });
+export const bookingSchema = bookingViewSchema.meta({ id: "Booking" });
 
 /** What leaves the server about a booking: field by field, so nothing internal slips out. */
 export function presentBooking(b: BookingView): z.infer<typeof bookingSchema> {

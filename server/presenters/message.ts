@@ -1,16 +1,7 @@
-import { z } from "zod";
-import type { MessageView } from "../../shared/events/eventMap.js";
+import type { z } from "zod";
+import { type MessageView, messageViewSchema } from "../../shared/domain/messages/view.js";
 
-export const messageSchema = z
-  .object({
-    id: z.uuid(),
-    bookingId: z.uuid(),
-    senderId: z.uuid(),
-    senderName: z.string(),
-    body: z.string(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: "Message" });
+export const messageSchema = messageViewSchema.meta({ id: "Message" });
 
 export function presentMessage(m: MessageView): z.infer<typeof messageSchema> {
   return {

@@ -1,17 +1,8 @@
 import { z } from "zod";
-import type { ReviewView } from "../../shared/domain/reviews/view.js";
+import { type ReviewView, reviewViewSchema } from "../../shared/domain/reviews/view.js";
 
 /** What a review looks like on the wire: the reviewer's name, no user or booking id. */
-export const reviewSchema = z
-  .object({
-    id: z.uuid(),
-    listingId: z.uuid(),
-    rating: z.int().min(1).max(5),
-    comment: z.string(),
-    reviewerName: z.string(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: "Review" });
+export const reviewSchema = reviewViewSchema.meta({ id: "Review" });
 
 export const reviewResponseSchema = z.object({ review: reviewSchema });
 

@@ -1,18 +1,10 @@
 import { z } from "zod";
 import type { ILoginEvent } from "../../shared/db/entities/loginEvent.js";
 import type { IUser } from "../../shared/db/entities/user.js";
-import type { UserView } from "../../shared/events/eventMap.js";
+import { type UserView, userViewSchema } from "../../shared/domain/accounts/view.js";
 
 /** What leaves the server about an account (never the password hash); also its OpenAPI component. */
-export const userSchema = z
-  .object({
-    id: z.uuid(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(["guest", "host", "admin"]),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: "User" });
+export const userSchema = userViewSchema.meta({ id: "User" });
 
 export function presentUser(user: Pick<IUser, "id" | "email" | "name" | "role" | "createdAt">): UserView {
   return {

@@ -2,7 +2,9 @@
  * The Socket.IO contract (API.md, "Real-time") as types, shared by the server and the browser client.
  * Browser-safe: types and constants only.
  */
-import type { EventEnvelope, EventType, Role } from "../events/eventMap.js";
+
+import type { Role } from "../domain/accounts/role.js";
+import type { EventEnvelope, EventType } from "../events/eventMap.js";
 
 /** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
 export interface HandshakeAuth {

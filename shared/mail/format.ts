@@ -1,4 +1,4 @@
-import type { Currency } from "../events/eventMap.js";
+import type { Currency } from "../domain/currency.js";
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 

@@ -1,4 +1,6 @@
-import type { BookingView, Currency, PaymentStatus } from "../events/eventMap.js";
+import type { BookingView } from "../domain/bookings/view.js";
+import type { Currency } from "../domain/currency.js";
+import type { PaymentStatus } from "../domain/payments/status.js";
 import type { EmailTemplate } from "../sideEffects/sideEffectMap.js";
 import { formatInstant, formatMoney, formatStay } from "./format.js";
 import type { Block, EmailContent } from "./render.js";

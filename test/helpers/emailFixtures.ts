@@ -1,4 +1,4 @@
-import type { BookingStatus } from "../../shared/events/eventMap.js";
+import type { BookingStatus } from "../../shared/domain/bookings/status.js";
 import type { EmailTemplate } from "../../shared/sideEffects/sideEffectMap.js";
 import { db } from "./factories.js";
 

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { hashPassword } from "../../shared/domain/accounts/password.js";
+import type { Role } from "../../shared/domain/accounts/role.js";
 import { issueToken } from "../../shared/domain/accounts/tokens.js";
-import type { Currency, Role } from "../../shared/events/eventMap.js";
+import type { Currency } from "../../shared/domain/currency.js";
 import { databaseUrl } from "./env.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { UserView } from "../../../shared/events/eventMap.js";
+import type { UserView } from "../../../shared/domain/accounts/view.js";
 import { api } from "../api.js";
 import type { View } from "../context.js";
 import { field, h } from "../dom.js";

@@ -1,4 +1,5 @@
-import type { BookingView, PaymentView } from "../../../shared/events/eventMap.js";
+import type { BookingView } from "../../../shared/domain/bookings/view.js";
+import type { PaymentView } from "../../../shared/domain/payments/view.js";
 import { api } from "../api.js";
 import { fill, h, uuid } from "../dom.js";
 import { countdown, instant, money, STATUS_LABELS, stayRange } from "../format.js";

@@ -1,4 +1,4 @@
-import type { BookingView } from "../../../shared/events/eventMap.js";
+import type { BookingView } from "../../../shared/domain/bookings/view.js";
 import { api, type Page } from "../api.js";
 import type { AppContext } from "../context.js";
 import { fill, h } from "../dom.js";

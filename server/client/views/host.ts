@@ -1,4 +1,4 @@
-import type { ListingView } from "../../../shared/events/eventMap.js";
+import type { ListingView } from "../../../shared/domain/listings/view.js";
 import { api, type Page } from "../api.js";
 import type { AppContext, View } from "../context.js";
 import { fill, h } from "../dom.js";

@@ -1,4 +1,6 @@
-import type { BookingView, ListingView, StayRange } from "../../../shared/events/eventMap.js";
+import type { StayRange } from "../../../shared/domain/bookings/availability.js";
+import type { BookingView } from "../../../shared/domain/bookings/view.js";
+import type { ListingView } from "../../../shared/domain/listings/view.js";
 import { ApiError, api } from "../api.js";
 import type { AppContext, Route, View } from "../context.js";
 import { field, fill, h, uuid } from "../dom.js";

@@ -1,4 +1,4 @@
-import type { ListingView } from "../../../shared/events/eventMap.js";
+import type { ListingView } from "../../../shared/domain/listings/view.js";
 import { api, type Page, withQuery } from "../api.js";
 import type { AppContext, Route, View } from "../context.js";
 import { field, fill, h } from "../dom.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bookingStatusSchema } from "../../../shared/domain/bookings/status.js";
 import { pageCursor, pageLimit } from "../../../shared/pagination.js";
 import { bookingSchema } from "../../presenters/booking.js";
 import { messageSchema } from "../../presenters/message.js";
@@ -13,7 +14,7 @@ export const listBookingsQuery = z.object({
     .enum(["guest", "host"])
     .default("guest")
     .meta({ description: "guest: bookings you made; host: bookings on your listings" }),
-  status: z.enum(["pending_payment", "confirmed", "completed", "expired", "cancelled"]).optional(),
+  status: bookingStatusSchema.optional(),
   limit,
   cursor,
 });

@@ -1,4 +1,6 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { CURRENCIES } from "../../domain/currency.js";
+import { LISTING_STATUSES } from "../../domain/listings/status.js";
 import { User } from "./user.js";
 
 export const Listing = defineEntity({
@@ -16,9 +18,9 @@ export const Listing = defineEntity({
     city: p.string().length(120),
     country: p.string().length(120),
     pricePerNight: p.integer(),
-    currency: p.enum(["ETB", "USD"] as const),
+    currency: p.enum([...CURRENCIES]),
     maxGuests: p.integer(),
-    status: p.enum(["active", "archived"] as const).default("active"),
+    status: p.enum([...LISTING_STATUSES]).default("active"),
     // Kept by the review command in the review's transaction: average = ratingSum / reviewCount.
     ratingSum: p.integer().default(0),
     reviewCount: p.integer().default(0),

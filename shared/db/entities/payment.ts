@@ -1,4 +1,6 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { CURRENCIES } from "../../domain/currency.js";
+import { PAYMENT_MODES, PAYMENT_STATUSES, REFUND_STATUSES } from "../../domain/payments/status.js";
 import { Booking } from "./booking.js";
 
 export const Payment = defineEntity({
@@ -21,13 +23,13 @@ export const Payment = defineEntity({
     booking: p.manyToOne(Booking).fieldName("booking_id"),
     // Generated and stored by us before Chapa is called.
     txRef: p.string().length(100).unique("payments_tx_ref_unique"),
-    status: p.enum(["pending", "succeeded", "failed", "refunded"] as const).default("pending"),
+    status: p.enum([...PAYMENT_STATUSES]).default("pending"),
     amount: p.integer(),
-    currency: p.enum(["ETB", "USD"] as const),
-    mode: p.enum(["test", "live"] as const),
+    currency: p.enum([...CURRENCIES]),
+    mode: p.enum([...PAYMENT_MODES]),
     checkoutUrl: p.text().nullable(),
     chapaReference: p.string().length(100).nullable(),
-    refundStatus: p.enum(["requested", "succeeded", "failed"] as const).nullable(),
+    refundStatus: p.enum([...REFUND_STATUSES]).nullable(),
     createdAt: p
       .datetime()
       .defaultRaw("now()")

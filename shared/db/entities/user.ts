@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { ROLES } from "../../domain/accounts/role.js";
 
 export const User = defineEntity({
   name: "User",
@@ -8,7 +9,7 @@ export const User = defineEntity({
     // citext: emails are unique whatever their case.
     email: p.string().columnType("citext").unique("users_email_unique"),
     name: p.string().length(200),
-    role: p.enum(["guest", "host", "admin"] as const).default("guest"),
+    role: p.enum([...ROLES]).default("guest"),
     passwordHash: p.string().length(255).hidden(),
     // Tokens carry the version they were issued at (claim `ver`); moving it on revokes them all.
     tokenVersion: p.integer().default(0),

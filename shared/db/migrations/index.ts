@@ -5,6 +5,7 @@ import { Migration20261126075000_loginEventsRateLimited } from "./Migration20261
 import { Migration20261201230000_usersTokenVersion } from "./Migration20261201230000_usersTokenVersion.js";
 import { Migration20261201231500_abuseLimits } from "./Migration20261201231500_abuseLimits.js";
 import { Migration20261202001000_bookingsOverlapGuard } from "./Migration20261202001000_bookingsOverlapGuard.js";
+import { Migration20261202013000_bookingReadModel } from "./Migration20261202013000_bookingReadModel.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261201230000_usersTokenVersion", class: Migration20261201230000_usersTokenVersion },
   { name: "Migration20261201231500_abuseLimits", class: Migration20261201231500_abuseLimits },
   { name: "Migration20261202001000_bookingsOverlapGuard", class: Migration20261202001000_bookingsOverlapGuard },
+  { name: "Migration20261202013000_bookingReadModel", class: Migration20261202013000_bookingReadModel },
 ];

@@ -1,7 +1,7 @@
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { config } from "../../config.js";
-import type { Role } from "../../events/eventMap.js";
+import type { Role } from "./role.js";
 
 /** Who is acting: what the token says, checked again against the database where it matters. */
 export interface Actor {

@@ -1,23 +1,31 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { StayRange } from "../../events/eventMap.js";
+import { z } from "zod";
+
+/** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
+export const stayRangeSchema = z.object({ checkIn: z.iso.date(), checkOut: z.iso.date() });
+export type StayRange = z.infer<typeof stayRangeSchema>;
 
 /**
- * The SQL condition for a booking that blocks its dates right now: confirmed, or a hold that has
- * not expired yet. An expired hold never blocks, even before the sweeper marks it expired.
- * Use it with the bookings table aliased as `b`. hold_booking_dates() (its migration) has the same
- * rule in SQL: a change here needs a migration that redefines it (bookings.test.ts checks they agree).
+ * "Booking `b` blocks its dates right now" (confirmed, or a hold that has not expired yet; an
+ * expired hold never blocks, even before the sweeper marks it expired), over the bookings table
+ * aliased `b`. The rule itself is the SQL function booking_blocks_dates() (migration
+ * bookingReadModel), which hold_booking_dates() uses too; PostgreSQL inlines it, so the indexes
+ * on status and expires_at still serve.
  */
-export const BLOCKING_BOOKING_SQL =
-  "(b.status = 'confirmed' or (b.status = 'pending_payment' and b.expires_at > now()))";
+export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at)";
 
-/** A listing's blocked stays, optionally only those overlapping [from, to). Ordered by check-in. */
+/**
+ * A listing's blocked stays, optionally only those overlapping [from, to). Ordered by check-in.
+ * Built as hold_booking_dates() builds its listing.availability event: the rule and the JSON are
+ * its SQL functions (booking_blocks_dates, stay_range_json); bookings.test.ts proves they agree.
+ */
 export async function blockedRanges(
   em: EntityManager,
   listingId: string,
   window: { from?: string; to?: string } = {},
 ): Promise<StayRange[]> {
-  const rows = await em.getConnection().execute<{ check_in: string; check_out: string }[]>(
-    `select to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out
+  const rows = await em.getConnection().execute<{ stay: StayRange }[]>(
+    `select stay_range_json(b.check_in, b.check_out) as stay
        from bookings b
       where b.listing_id = ? and ${BLOCKING_BOOKING_SQL}
         and daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')
@@ -26,5 +34,5 @@ export async function blockedRanges(
     "all",
     em.getTransactionContext(),
   );
-  return rows.map((r) => ({ checkIn: r.check_in, checkOut: r.check_out }));
+  return rows.map((r) => r.stay);
 }

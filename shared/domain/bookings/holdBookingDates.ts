@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
 import { conflict, validationFailed } from "../../errors.js";
-import type { BookingView, StayRange } from "../../events/eventMap.js";
 import type { PublishableEvent } from "../../events/publisher.js";
 import { EVENT_ORDER_LOCK } from "../../events/record.js";
 import { type EventRow, rowToPublishable } from "../../events/relay.js";
 import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
 import type { Actor } from "../accounts/tokens.js";
+import type { StayRange } from "./availability.js";
 import { AVAILABILITY_LOCK_NAMESPACE } from "./listingAvailability.js";
 import type { CreateBookingInput } from "./stayInput.js";
+import type { BookingView } from "./view.js";
 
 /** The emails a new hold sends, and to whom. */
 const HOLD_EMAILS: { template: EmailTemplate; to: "host" | "guest" }[] = [
@@ -30,7 +31,9 @@ type Row =
 
 /**
  * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
- * migration) locks the listing's availability, inserts the hold, its emails and its two events.
+ * migrations: holdBookingDates, then bookingReadModel) locks the listing's availability, inserts the
+ * hold, its emails and its two events. The booking's JSON comes from booking_view() and its blocked
+ * stays from booking_blocks_dates() and stay_range_json(), the SQL functions every read uses too.
  * It changes nothing when an expired hold is in the way or the listing refuses; the exclusion
  * constraint's 23P01 becomes 409 dates_unavailable.
  */

@@ -1,5 +1,5 @@
 import { conflict } from "../../errors.js";
-import type { BookingStatus } from "../../events/eventMap.js";
+import type { BookingStatus } from "./status.js";
 
 /** API.md's status machine: every allowed move. Anything else is 409 invalid_transition. */
 const ALLOWED: Record<BookingStatus, readonly BookingStatus[]> = {
@@ -9,8 +9,6 @@ const ALLOWED: Record<BookingStatus, readonly BookingStatus[]> = {
   expired: [],
   cancelled: [],
 };
-
-export const ACTIVE_STATUSES: readonly BookingStatus[] = ["pending_payment", "confirmed"];
 
 export function canTransition(from: BookingStatus, to: BookingStatus): boolean {
   return ALLOWED[from].includes(to);

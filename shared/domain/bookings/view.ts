@@ -1,56 +1,49 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { BookingView } from "../../events/eventMap.js";
-
-interface BookingRow {
-  id: string;
-  listing_id: string;
-  listing_title: string;
-  guest_id: string;
-  guest_name: string;
-  host_id: string;
-  check_in: string;
-  check_out: string;
-  guests: number;
-  total_price: number;
-  currency: BookingView["currency"];
-  status: BookingView["status"];
-  expires_at: Date | null;
-  note: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const SELECT = `
-  select b.id, b.listing_id, l.title as listing_title, b.guest_id, g.name as guest_name, l.host_id,
-         to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out,
-         b.guests, b.total_price, b.currency, b.status, b.expires_at, b.note, b.created_at, b.updated_at
-  from bookings b join listings l on l.id = b.listing_id join users g on g.id = b.guest_id`;
+import { z } from "zod";
+import { currencySchema } from "../currency.js";
+import { bookingStatusSchema } from "./status.js";
 
 /**
- * The one shape of a booking for users. hold_booking_dates() (its migration) builds the same JSON in
- * SQL for new holds: a change here needs a migration that redefines it (bookings.test.ts checks they agree).
+ * A booking as users see it: the one TypeScript definition (the type, the presenter's schema and
+ * the OpenAPI component derive from it). The JSON itself is built in one place, the SQL function
+ * booking_view() (migration bookingReadModel), which both hold_booking_dates() and the reads below
+ * call, so a hold's 201, its booking.created event and every later read cannot differ.
+ * test/shapes.test.ts checks that booking_view() produces exactly these fields.
  */
-export function toBookingView(row: BookingRow): BookingView {
-  const nights = Math.round((Date.parse(row.check_out) - Date.parse(row.check_in)) / 86_400_000);
-  return {
-    id: row.id,
-    listingId: row.listing_id,
-    listingTitle: row.listing_title,
-    guestId: row.guest_id,
-    guestName: row.guest_name,
-    hostId: row.host_id,
-    checkIn: row.check_in,
-    checkOut: row.check_out,
-    nights,
-    guests: row.guests,
-    totalPrice: row.total_price,
-    currency: row.currency,
-    status: row.status,
-    expiresAt: row.status === "pending_payment" && row.expires_at ? new Date(row.expires_at).toISOString() : null,
-    note: row.note,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
+export const bookingViewSchema = z.object({
+  id: z.uuid(),
+  listingId: z.uuid(),
+  listingTitle: z.string(),
+  guestId: z.uuid(),
+  guestName: z.string(),
+  hostId: z.uuid(),
+  checkIn: z.iso.date(),
+  checkOut: z.iso.date(),
+  nights: z.number().int(),
+  guests: z.number().int(),
+  totalPrice: z.number().int().meta({ description: "nights × pricePerNight, in minor units" }),
+  currency: currencySchema,
+  status: bookingStatusSchema,
+  expiresAt: z.iso
+    .datetime()
+    .nullable()
+    .meta({ description: "Until when an unpaid hold keeps the dates (pending_payment only)" }),
+  note: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type BookingView = z.infer<typeof bookingViewSchema>;
+
+/** The read model's one query: booking_view() over a booking `b`, its listing `l` and its guest `g`. */
+const SELECT = `
+  select booking_view(b, l.title, l.host_id, g.name) as view
+    from bookings b join listings l on l.id = b.listing_id join users g on g.id = b.guest_id`;
+
+async function select(em: EntityManager, sql: string, params: unknown[]): Promise<BookingView[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ view: BookingView }[]>(sql, params, "all", em.getTransactionContext());
+  return rows.map((r) => r.view);
 }
 
 /**
@@ -58,10 +51,8 @@ export function toBookingView(row: BookingRow): BookingView {
  * transaction when there is one, so events carry the state being committed. Null when unknown.
  */
 export async function loadBookingView(em: EntityManager, bookingId: string): Promise<BookingView | null> {
-  const rows = await em
-    .getConnection()
-    .execute<BookingRow[]>(`${SELECT} where b.id = ?`, [bookingId], "all", em.getTransactionContext());
-  return rows[0] ? toBookingView(rows[0]) : null;
+  const [view] = await select(em, `${SELECT} where b.id = ?`, [bookingId]);
+  return view ?? null;
 }
 
 /** Several bookings by a where clause over `b` / `l` (parameters bound), in the given order. */
@@ -71,10 +62,7 @@ export async function queryBookingViews(
   params: unknown[],
   orderAndLimit = "order by b.created_at desc, b.id desc",
 ): Promise<BookingView[]> {
-  const rows = await em
-    .getConnection()
-    .execute<BookingRow[]>(`${SELECT} where ${where} ${orderAndLimit}`, params, "all", em.getTransactionContext());
-  return rows.map(toBookingView);
+  return select(em, `${SELECT} where ${where} ${orderAndLimit}`, params);
 }
 
 /** Who hears about a booking: its guest and its listing's host. */

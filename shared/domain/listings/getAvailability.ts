@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { StayRange } from "../../events/eventMap.js";
+import type { StayRange } from "../bookings/availability.js";
 import { blockedRanges } from "../bookings/availability.js";
 import { assertListingExists } from "./view.js";
 

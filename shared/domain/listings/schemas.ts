@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor } from "../../pagination.js";
 import { digits, multiLine, singleLine } from "../../text.js";
+import { currencySchema } from "../currency.js";
 
 /**
  * What listing requests may contain. The routes validate with these and OpenAPI is generated from
@@ -32,7 +33,7 @@ const listingFields = {
   city: singleLine({ max: 120 }),
   country: singleLine({ max: 120 }),
   pricePerNight: z.int().min(1).max(MAX_PRICE_PER_NIGHT).meta({ description: "Integer minor units (12550 = 125.50)." }),
-  currency: z.enum(["ETB", "USD"]),
+  currency: currencySchema,
   maxGuests: z.int().min(1).max(MAX_GUESTS),
 };
 

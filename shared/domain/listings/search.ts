@@ -1,9 +1,9 @@
 import { IsolationLevel } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { ListingView } from "../../events/eventMap.js";
 import { afterCursor, toKeysetPage } from "../../pagination.js";
 import { BLOCKING_BOOKING_SQL } from "../bookings/availability.js";
 import type { SearchFilters } from "./schemas.js";
+import type { ListingView } from "./view.js";
 import { queryListings } from "./view.js";
 
 export interface SearchPage {
@@ -21,8 +21,8 @@ const OVERLAPS_STAY_SQL = "daterange(b.check_in, b.check_out, '[)') && daterange
 
 /**
  * "Listing `l` is free from checkIn to checkOut": no booking that blocks right now (confirmed, or a
- * hold not yet expired) overlaps the stay. The same BLOCKING_BOOKING_SQL as the availability
- * endpoint, so search and availability cannot disagree. Parameters: checkIn, checkOut.
+ * hold not yet expired) overlaps the stay. The same SQL rule, booking_blocks_dates(), as the
+ * availability endpoint and the hold, so they cannot disagree. Parameters: checkIn, checkOut.
  */
 export const LISTING_FREE_SQL = `not exists (select 1 from bookings b
   where b.listing_id = l.id and ${BLOCKING_BOOKING_SQL} and ${OVERLAPS_STAY_SQL})`;
@@ -74,7 +74,7 @@ async function earliestHoldExpiry(em: EntityManager, f: SearchFilters): Promise<
   const [row] = await em.getConnection().execute<{ ms: string | null }[]>(
     `select floor(extract(epoch from (min(b.expires_at) - now())) * 1000)::bigint as ms
        from bookings b join listings l on l.id = b.listing_id
-      where ${sql.join(" and ")} and b.status = 'pending_payment' and b.expires_at > now() and ${OVERLAPS_STAY_SQL}`,
+      where ${sql.join(" and ")} and b.status = 'pending_payment' and ${BLOCKING_BOOKING_SQL} and ${OVERLAPS_STAY_SQL}`,
     [...params, f.checkIn, f.checkOut],
     "all",
     em.getTransactionContext(),

@@ -1,6 +1,27 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { z } from "zod";
 import { notFound } from "../../errors.js";
-import type { ListingView } from "../../events/eventMap.js";
+import { currencySchema } from "../currency.js";
+import { listingStatusSchema } from "./status.js";
+
+/** A listing as anyone sees it: the one definition (the type and the presenter's schema derive from it). */
+export const listingViewSchema = z.object({
+  id: z.uuid(),
+  hostId: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  city: z.string(),
+  country: z.string(),
+  pricePerNight: z.int().meta({ description: "Integer minor units (12550 = 125.50)." }),
+  currency: currencySchema,
+  maxGuests: z.int(),
+  status: listingStatusSchema,
+  ratingAverage: z.number().nullable().meta({ description: "Mean rating, 2 decimals; null before any review." }),
+  reviewCount: z.int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type ListingView = z.infer<typeof listingViewSchema>;
 
 interface ListingRow {
   id: string;

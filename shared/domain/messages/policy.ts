@@ -1,6 +1,6 @@
 import type { Actor } from "../accounts/tokens.js";
 import { type BookingParties, canSeeBooking } from "../bookings/policy.js";
-import { ACTIVE_STATUSES } from "../bookings/statusMachine.js";
+import { ACTIVE_BOOKING_STATUSES } from "../bookings/status.js";
 
 /** The conversation is readable by whoever may see the booking (admins included, for support). */
 export function canReadMessages(actor: Actor, booking: BookingParties): boolean {
@@ -19,7 +19,7 @@ export function canPostMessage(actor: Actor, booking: BookingParties): boolean {
  * (status_changed_at, kept by a trigger: a later note or refund moving updated_at does not count).
  */
 export const BOOKING_ENDED_AT_SQL = `(case
-  when b.status in (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")}) then null
+  when b.status in (${ACTIVE_BOOKING_STATUSES.map((s) => `'${s}'`).join(", ")}) then null
   when b.status = 'completed' then b.check_out::timestamp at time zone 'utc'
   else b.status_changed_at
   end)`;

@@ -1,5 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { MessageView } from "../../events/eventMap.js";
+import { z } from "zod";
+
+/** A message in a booking's conversation: the one definition (type and presenter schema derive from it). */
+export const messageViewSchema = z.object({
+  id: z.uuid(),
+  bookingId: z.uuid(),
+  senderId: z.uuid(),
+  senderName: z.string(),
+  body: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
 
 interface MessageRow {
   id: string;

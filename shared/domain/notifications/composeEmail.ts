@@ -5,6 +5,7 @@ import { renderEmail } from "../../mail/render.js";
 import { type EmailContext, templates } from "../../mail/templates.js";
 import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import { loadBookingView } from "../bookings/view.js";
+import type { Currency } from "../currency.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
 
@@ -42,7 +43,7 @@ export async function composeEmail(
   );
   const [payment] = await rows<{
     amount: number;
-    currency: "ETB" | "USD";
+    currency: Currency;
     status: never;
     refund_status: string | null;
   }>(

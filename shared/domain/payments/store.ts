@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { CommandTx } from "../../db/runCommand.js";
-import type { Currency, PaymentStatus, PaymentView } from "../../events/eventMap.js";
-import type { ChapaMode } from "../../payments/chapa/client.js";
+import type { Currency } from "../currency.js";
+import type { PaymentMode, PaymentStatus, RefundStatus } from "./status.js";
+import type { PaymentView } from "./view.js";
 
 /** A payments row with the people and listing of its booking (who hears about it, who may see it). */
 export interface PaymentRecord {
@@ -11,10 +12,10 @@ export interface PaymentRecord {
   status: PaymentStatus;
   amount: number;
   currency: Currency;
-  mode: ChapaMode;
+  mode: PaymentMode;
   checkout_url: string | null;
   chapa_reference: string | null;
-  refund_status: "requested" | "succeeded" | "failed" | null;
+  refund_status: RefundStatus | null;
   created_at: Date;
   updated_at: Date;
   guest_id: string;

@@ -1,17 +1,20 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { z } from "zod";
 
 /**
  * A review as anyone may read it. It names the reviewer but carries neither their user id nor the
- * booking id: listing reviews are public, bookings are not.
+ * booking id: listing reviews are public, bookings are not. The one definition (type and presenter
+ * schema derive from it).
  */
-export interface ReviewView {
-  id: string;
-  listingId: string;
-  rating: number;
-  comment: string;
-  reviewerName: string;
-  createdAt: string;
-}
+export const reviewViewSchema = z.object({
+  id: z.uuid(),
+  listingId: z.uuid(),
+  rating: z.int().min(1).max(5),
+  comment: z.string(),
+  reviewerName: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type ReviewView = z.infer<typeof reviewViewSchema>;
 
 interface ReviewRow {
   id: string;

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export type ChapaCurrency = "ETB" | "USD";
+/**
+ * The currencies Chapa charges in (its API's vocabulary, kept here: infrastructure does not import
+ * the domain). The domain's CURRENCIES must be among them: startPayment passes a booking's currency
+ * here, so TypeScript checks that.
+ */
+export const CHAPA_CURRENCIES = ["ETB", "USD"] as const;
+export type ChapaCurrency = (typeof CHAPA_CURRENCIES)[number];
 /** `data.status` of a verified transaction; Chapa may add others, so unknown values pass through. */
 export type ChapaPaymentStatus = "success" | "failed" | "pending" | "refunded" | (string & {});
 export type ChapaMode = "test" | "live";

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { roleSchema } from "./role.js";
+
+/** An account as its owner (and admins) see it, never the password hash: the one definition. */
+export const userViewSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  createdAt: z.iso.datetime(),
+});
+export type UserView = z.infer<typeof userViewSchema>;
