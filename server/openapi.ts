@@ -69,6 +69,9 @@ export function describeOperation(method: Method, fullPath: string, operation: Z
         "unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported.",
       );
     }
+    if (validatesParameters(operation)) {
+      responses["400"] ??= errorResponse("validation_failed: a parameter breaks its rules (details name it).");
+    }
     responses["500"] ??= errorResponse("internal_error: a fault of ours, logged under the requestId in the body.");
     responses["503"] ??= errorResponse(
       "service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds.",
@@ -97,6 +100,13 @@ export function describeOperation(method: Method, fullPath: string, operation: Z
     responses,
   };
   paths[openApiPath] = { ...(paths[openApiPath] ?? {}), [method]: described };
+}
+
+/** Query and header parameters are parsed with zod (400); so are path parameters but `:id` (404 when malformed). */
+function validatesParameters(operation: ZodOpenApiOperationObject): boolean {
+  const { query, header, path } = (operation.requestParams ?? {}) as Record<string, { shape?: object } | undefined>;
+  const pathNames = Object.keys(path?.shape ?? {});
+  return Boolean(query || header || pathNames.some((name) => name !== "id"));
 }
 
 const headersOf = (response: ZodOpenApiResponseObject) => (response.headers ?? {}) as Record<string, unknown>;

@@ -549,6 +549,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "password": "correct horse battery",
+         *       "name": "Ada Lovelace",
+         *       "role": "host"
+         *     }
+         */
         RegisterRequest: {
             /** Format: email */
             email: string;
@@ -560,6 +568,12 @@ export interface components {
              */
             role: "guest" | "host";
         };
+        /**
+         * @example {
+         *       "email": "ada@example.com",
+         *       "password": "correct horse battery"
+         *     }
+         */
         LoginRequest: {
             email: string;
             password: string;
@@ -568,6 +582,17 @@ export interface components {
             currentPassword: string;
             newPassword: string;
         };
+        /**
+         * @example {
+         *       "title": "Stone house by the lake",
+         *       "description": "Two bedrooms, a wood stove and a jetty.",
+         *       "city": "Bahir Dar",
+         *       "country": "Ethiopia",
+         *       "pricePerNight": 12550,
+         *       "currency": "ETB",
+         *       "maxGuests": 4
+         *     }
+         */
         ListingInput: {
             title: string;
             description: string;
@@ -2906,6 +2931,15 @@ export interface operations {
                     "application/json": {
                         payment: components["schemas"]["Payment"];
                     };
+                };
+            };
+            /** @description validation_failed: a parameter breaks its rules (details name it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description unauthenticated: no, bad or expired token. */
