@@ -116,9 +116,12 @@ function takesIdempotencyKey(operation: ZodOpenApiOperationObject): boolean {
   return Boolean(header?.shape && IDEMPOTENCY_HEADER in header.shape);
 }
 
-/** As server/middlewares/idempotency.ts stores them: 2xx and 4xx but 429 are replayed. */
+/**
+ * As server/middlewares/idempotency.ts stores them: 2xx and 4xx but 429 are replayed. 401 (requireUser),
+ * 413 and 415 (the body parser) are answered before the key is read, so they never are.
+ */
 const isReplayable = (status: number) =>
-  (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429);
+  (status >= 200 && status < 300) || (status >= 400 && status < 500 && ![401, 413, 415, 429].includes(status));
 
 const retryAfterHeaders = {
   "Retry-After": {

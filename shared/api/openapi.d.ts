@@ -2060,8 +2060,6 @@ export interface operations {
             /** @description unauthenticated: no, bad or expired token. */
             401: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2104,8 +2102,6 @@ export interface operations {
             /** @description payload_too_large: the body is over 100 kB. */
             413: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2115,8 +2111,6 @@ export interface operations {
             /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
             415: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2573,8 +2567,6 @@ export interface operations {
             /** @description unauthenticated: no, bad or expired token. */
             401: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2606,8 +2598,6 @@ export interface operations {
             /** @description payload_too_large: the body is over 100 kB. */
             413: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,8 +2607,6 @@ export interface operations {
             /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
             415: {
                 headers: {
-                    /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
