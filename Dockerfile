@@ -9,6 +9,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY tools/openapi-types/package.json tools/openapi-types/
 RUN npm ci --no-audit --no-fund
 
 # ---- build: tsc to dist/, browser client bundle to dist/public ----------------------------
@@ -23,6 +24,7 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY tools/openapi-types/package.json tools/openapi-types/
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force \
  && mkdir -p /app/.mail \

@@ -1,9 +1,12 @@
 import "./helpers/env.js";
 
+import { readFileSync } from "node:fs";
+import { generateTypes } from "@nexus/openapi-types";
 import test from "ava";
 import { chromium } from "playwright-core";
 import { type RunningApp, startApp } from "./helpers/app.js";
 import { apiClient } from "./helpers/http.js";
+import { contractProblem } from "./helpers/responseContract.js";
 
 let starting: Promise<RunningApp> | null = null;
 let app: RunningApp;
@@ -28,16 +31,16 @@ test("openapi.json describes the account routes with their bodies, responses and
   const register = doc.paths["/api/v1/auth/register"]?.post;
   t.truthy(register, "register is described");
   t.truthy(register.requestBody.content["application/json"].schema);
-  t.deepEqual(Object.keys(register.responses).sort(), ["201", "400", "409", "429", "503"]);
+  t.deepEqual(Object.keys(register.responses).sort(), ["201", "400", "409", "413", "415", "429", "500", "503"]);
   t.truthy(register.responses["429"].headers["Retry-After"], "429 documents Retry-After");
 
   const login = doc.paths["/api/v1/auth/login"]?.post;
-  t.deepEqual(Object.keys(login.responses).sort(), ["200", "400", "401", "429", "503"]);
+  t.deepEqual(Object.keys(login.responses).sort(), ["200", "400", "401", "413", "415", "429", "500", "503"]);
   t.truthy(login.responses["503"].headers["Retry-After"], "503 (database away) documents Retry-After");
   t.deepEqual(doc.paths["/api/v1/me"]?.get?.security, [{ bearer: [] }]);
   const loginEvents = doc.paths["/api/v1/admin/login-events"]?.get;
   t.deepEqual(loginEvents.parameters.map((p: { name: string }) => p.name).sort(), ["cursor", "limit", "userId"]);
-  t.deepEqual(Object.keys(loginEvents.responses).sort(), ["200", "400", "401", "403", "503"]);
+  t.deepEqual(Object.keys(loginEvents.responses).sort(), ["200", "400", "401", "403", "500", "503"]);
 
   for (const name of ["User", "Session", "Error", "RegisterRequest", "LoginRequest", "LoginEvent"]) {
     t.truthy(doc.components.schemas[name], `component ${name}`);
@@ -109,4 +112,35 @@ test("in a real browser, /docs renders the operations using nothing but this ser
   );
   t.true(requested.includes(`${app.url}/api/v1/openapi.json`));
   t.deepEqual(problems, [], "no script errors or CSP violations");
+});
+
+test("the committed client types (shared/api/openapi.d.ts) are generated from the document served here", async (t) => {
+  const served = (await api.get("/api/v1/openapi.json")).body;
+  const committed = readFileSync(new URL("../shared/api/openapi.d.ts", import.meta.url), "utf8");
+  t.true(
+    (await generateTypes(served)) === committed,
+    "shared/api/openapi.d.ts is stale: run npm run openapi:types and commit it",
+  );
+});
+
+test("the contract check (test/helpers/responseContract.ts) refuses an undocumented status, field or header", async (t) => {
+  const json = new Headers({ "content-type": "application/json" });
+  const error = (extra = {}) => JSON.stringify({ error: { code: "x", message: "m", details: [], ...extra } });
+  const seen = (over: Partial<Parameters<typeof contractProblem>[0]>) =>
+    contractProblem({ method: "GET", path: "/api/v1/me", status: 401, headers: json, text: error(), ...over });
+  t.is(await seen({}), null, "a documented status with its body");
+  t.regex((await seen({ status: 418 })) ?? "", /status 418 is not documented/);
+  t.regex((await seen({ text: error({ extra: 1 }) })) ?? "", /must NOT have additional properties/);
+  t.regex((await seen({ path: "/healthz", status: 200, text: '{"status":"fine"}' })) ?? "", /does not match/);
+  t.regex(
+    (await seen({
+      method: "POST",
+      path: "/api/v1/auth/login",
+      status: 429,
+      headers: new Headers({ ...Object.fromEntries(json), "retry-after": "soon" }),
+    })) ?? "",
+    /header Retry-After/,
+  );
+  t.is(await seen({ path: "/api/v1/no-such-route", status: 404 }), null, "an unknown path answers in the Error shape");
+  t.regex((await seen({ path: "/api/v1/no-such-route", status: 404, text: "{}" })) ?? "", /does not match/);
 });

@@ -1,7 +1,12 @@
 /**
- * The one way the page talks HTTP to Nexus: JSON in and out, the bearer token, and every failure
- * turned into an ApiError carrying the contract's `{code, message, details}` so views can show it.
+ * The one way the page talks HTTP to Nexus: the client generated from the OpenAPI document
+ * (openapi-fetch over shared/api/openapi.d.ts, so a path, a query or a body the contract does not have
+ * is a type error), the bearer token, and every failure turned into an ApiError carrying the
+ * contract's `{code, message, details}` so views can show it.
  */
+import createClient from "openapi-fetch";
+import type { paths } from "../../shared/api/openapi.js";
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -25,12 +30,6 @@ export interface Page<T> {
 
 export type Query = Record<string, string | number | undefined | null>;
 
-interface CallOptions {
-  body?: unknown;
-  query?: Query;
-  idempotencyKey?: string;
-}
-
 let token: string | null = null;
 let onUnauthenticated: () => void = () => {};
 
@@ -44,40 +43,43 @@ export function onSessionRejected(handler: () => void): void {
 }
 
 export function withQuery(path: string, query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
-  }
-  const search = params.toString();
+  const search = new URLSearchParams(presentParams(query)).toString();
   return search ? `${path}?${search}` : path;
 }
 
-async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
-  let res: Response;
+/** The query without its empty entries (an unset filter is left out, not sent as ""). */
+function presentParams(query: Query): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params[name] = String(value);
+  }
+  return params;
+}
+
+/** The generated client on this page's origin; every request carries the token we hold. */
+export const nexus = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "" });
+nexus.use({
+  onRequest({ request }) {
+    request.headers.set("accept", "application/json");
+    if (token) request.headers.set("authorization", `Bearer ${token}`);
+    return request;
+  },
+});
+
+/** An openapi-fetch answer: the parsed body of a 2xx, or the failure as an ApiError. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: Awaited<typeof call>;
   try {
-    res = await fetch(`/api/v1${withQuery(path, options.query)}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    result = await call;
   } catch {
     throw new ApiError(0, "network_error", "Nexus can't be reached right now. Check your connection and try again.");
   }
-  const text = await res.text();
-  let payload: any = null;
-  try {
-    payload = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON (a proxy's error page): handled below as an unexpected reply.
-  }
-  if (res.ok) return payload as T;
+  const { data, error, response: res } = result;
+  if (res.ok) return data as T;
 
-  const error = payload?.error;
-  if (res.status === 401 && error?.code === "unauthenticated" && token) onUnauthenticated();
+  const body = (error ?? null) as { error?: { code?: unknown; message?: unknown; details?: ErrorDetail[] } } | null;
+  const problem = typeof body === "object" ? body?.error : undefined;
+  if (res.status === 401 && problem?.code === "unauthenticated" && token) onUnauthenticated();
   if (res.status === 429) {
     const wait = res.headers.get("retry-after");
     throw new ApiError(
@@ -86,8 +88,8 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
       `Too many attempts. Try again${wait ? ` in ${wait} seconds` : " shortly"}.`,
     );
   }
-  if (error && typeof error.message === "string") {
-    throw new ApiError(res.status, String(error.code ?? "error"), error.message, error.details ?? []);
+  if (problem && typeof problem.message === "string") {
+    throw new ApiError(res.status, String(problem.code ?? "error"), problem.message, problem.details ?? []);
   }
   throw new ApiError(
     res.status,
@@ -96,8 +98,48 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
   );
 }
 
-export const api = {
-  get: <T>(path: string, query?: Query) => call<T>("GET", path, { query }),
-  post: <T>(path: string, body: unknown = {}, idempotencyKey?: string) =>
-    call<T>("POST", path, { body, idempotencyKey }),
-};
+type ApiPath<P> = P extends `/api/v1${infer Rest}` ? Rest : never;
+type PathsWith<M extends "get" | "post"> = {
+  [P in keyof paths]: paths[P][M] extends { responses: unknown } ? ApiPath<P> : never;
+}[keyof paths];
+type Operation<M extends "get" | "post", P extends string> = `/api/v1${P}` extends keyof paths
+  ? NonNullable<paths[`/api/v1${P}`][M]>
+  : never;
+type Json<R> = R extends { content: { "application/json": infer B } } ? B : undefined;
+type Success<O> = O extends { responses: infer R }
+  ? { [S in keyof R]: S extends 200 | 201 | 204 ? Json<R[S]> : never }[keyof R]
+  : never;
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
+type BodyOf<O> = O extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+
+/** A path built at run time (`/bookings/${id}`): a literal path of the document takes the typed overload. */
+type Built<S extends string, Literal> = S & (S extends Literal ? never : unknown);
+
+/** A path of /api/v1 without parameters (typed from the document), or a built one (typed by the caller). */
+function get<P extends PathsWith<"get">>(
+  path: P,
+  query?: QueryOf<Operation<"get", P>>,
+): Promise<Success<Operation<"get", P>>>;
+function get<T, S extends string = string>(path: Built<S, PathsWith<"get">>, query?: Query): Promise<T>;
+function get(path: string, query: Query = {}): Promise<unknown> {
+  const request = nexus.GET as (path: string, init: object) => ReturnType<typeof nexus.GET>;
+  return unwrap(request(`/api/v1${path}`, { params: { query: presentParams(query) } }));
+}
+
+function post<P extends PathsWith<"post">>(
+  path: P,
+  body?: BodyOf<Operation<"post", P>>,
+  idempotencyKey?: string,
+): Promise<Success<Operation<"post", P>>>;
+function post<T, S extends string = string>(
+  path: Built<S, PathsWith<"post">>,
+  body?: unknown,
+  idempotencyKey?: string,
+): Promise<T>;
+function post(path: string, body: unknown = {}, idempotencyKey?: string): Promise<unknown> {
+  const request = nexus.POST as (path: string, init: object) => ReturnType<typeof nexus.POST>;
+  const headers = idempotencyKey ? { "idempotency-key": idempotencyKey } : {};
+  return unwrap(request(`/api/v1${path}`, { body, headers }));
+}
+
+export const api = { get, post };

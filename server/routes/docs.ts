@@ -2,8 +2,9 @@ import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import Router from "@koa/router";
+import { z } from "zod";
 import { notFound } from "../../shared/errors.js";
-import { buildOpenApiDocument, describeRoute, jsonResponse } from "../openapi.js";
+import { buildOpenApiDocument, describeOperation, describeRoute, errorResponse, jsonResponse } from "../openapi.js";
 
 const OPENAPI_PATH = "/api/v1/openapi.json";
 
@@ -46,6 +47,62 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
+const openApiDocumentSchema = z
+  .looseObject({ openapi: z.string().meta({ example: "3.1.0" }), info: z.looseObject({}), paths: z.looseObject({}) })
+  .meta({ id: "OpenApiDocument" });
+
+const readiness = z
+  .object({
+    status: z.enum(["ready", "unavailable"]),
+    failed: z.array(z.string()).meta({ description: 'The checks that failed, e.g. ["redis"].' }),
+    checks: z.record(z.string(), z.string()).meta({
+      description: 'Each dependency: "ok" or "failed: <reason>".',
+      example: { postgres: "ok", redis: "ok", jobStore: "ok" },
+    }),
+  })
+  .meta({ id: "Readiness" });
+
+/**
+ * The health endpoints (server/routes/health.ts) are outside /api/v1 and have no zod schemas of their
+ * own, so their description lives with the document's other non-API routes, here.
+ */
+function describeHealthRoutes(): void {
+  describeOperation("get", "/healthz", {
+    tags: ["health"],
+    operationId: "getHealthz",
+    summary: "Liveness: the process answers (checks nothing else)",
+    responses: {
+      "200": jsonResponse("Alive.", z.object({ status: z.literal("ok") }).meta({ id: "Liveness" })),
+    },
+  });
+  describeOperation("get", "/readyz", {
+    tags: ["health"],
+    operationId: "getReadyz",
+    summary: "Readiness: PostgreSQL, Redis and the job store each answer within 1.5 s",
+    responses: {
+      "200": jsonResponse("Every dependency answered.", readiness),
+      "503": jsonResponse("At least one dependency did not answer; `failed` names them.", readiness),
+    },
+  });
+  describeOperation("get", "/metrics", {
+    tags: ["health"],
+    operationId: "getMetrics",
+    summary: "Prometheus metrics",
+    description:
+      "With METRICS_TOKEN set, requires `Authorization: Bearer <METRICS_TOKEN>`. Without it, production " +
+      "answers 404 (metrics off) and other environments serve it openly.",
+    security: [{}, { metricsToken: [] }],
+    responses: {
+      "200": {
+        description: "The Prometheus text exposition format.",
+        content: { "text/plain": { schema: z.string().meta({ example: "# HELP http_requests_total …" }) } },
+      },
+      "401": errorResponse("unauthenticated: METRICS_TOKEN is set and the bearer token is not it."),
+      "404": errorResponse("not_found: production without METRICS_TOKEN (metrics are off)."),
+    },
+  });
+}
+
 /**
  * GET /api/v1/openapi.json and the Swagger UI page at /docs. Routes are described while the app is
  * built, so the document is built once, on first request, and served from memory after that.
@@ -61,9 +118,11 @@ export function docsRoutes(): Router {
   });
   describeRoute("get", "/openapi.json", {
     tags: ["docs"],
+    operationId: "getOpenApiDocument",
     summary: "This OpenAPI 3.1 document",
-    responses: { "200": jsonResponse("The OpenAPI document.") },
+    responses: { "200": jsonResponse("The OpenAPI document.", openApiDocumentSchema) },
   });
+  describeHealthRoutes();
 
   router.get("/docs", (ctx) => {
     // Its Content-Security-Policy (Swagger UI's inline styles allowed) comes from securityHeaders.ts.

@@ -1,3 +1,7 @@
+import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "../../shared/api/openapi.js";
+import { contractProblem } from "./responseContract.js";
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -5,8 +9,20 @@ export interface ApiResponse<T = any> {
 }
 
 export type ApiClient = ReturnType<typeof apiClient>;
+/** The client generated from the OpenAPI document (openapi-fetch over shared/api/openapi.d.ts). */
+export type TypedClient = Client<paths>;
 
-/** A small JSON client for tests: real HTTP, no shortcuts. The base URL may be read late (useApp). */
+/** Fails the calling test when a response disagrees with the OpenAPI document (responseContract.ts). */
+async function checkContract(method: string, path: string, res: Response, text: string): Promise<void> {
+  const problem = await contractProblem({ method, path, status: res.status, headers: res.headers, text });
+  if (problem) throw new Error(`response outside the OpenAPI contract: ${problem}`);
+}
+
+/**
+ * A small JSON client for tests: real HTTP, no shortcuts. The base URL may be read late (useApp).
+ * Every response is checked against the OpenAPI document. `typed` is the same server through the
+ * generated client: `api.typed.GET("/api/v1/bookings/{id}", { params: { path: { id } }, headers })`.
+ */
 export function apiClient(base: string | (() => string)) {
   const baseUrl = () => (typeof base === "string" ? base : base());
   async function call<T = any>(
@@ -22,6 +38,7 @@ export function apiClient(base: string | (() => string)) {
     }
     const res = await fetch(`${baseUrl()}${path}`, { method, headers, body, redirect: "manual" });
     const text = await res.text();
+    await checkContract(method, path, res, text);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -30,6 +47,7 @@ export function apiClient(base: string | (() => string)) {
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
+  const typedClients = new Map<string, TypedClient>();
   return {
     call,
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>("GET", path, { headers }),
@@ -38,5 +56,27 @@ export function apiClient(base: string | (() => string)) {
     patch: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>("PATCH", path, { body, headers }),
     delete: <T = any>(path: string, headers?: Record<string, string>) => call<T>("DELETE", path, { headers }),
+    get typed(): TypedClient {
+      const url = baseUrl();
+      let client = typedClients.get(url);
+      if (!client) {
+        client = typedClient(url);
+        typedClients.set(url, client);
+      }
+      return client;
+    },
   };
+}
+
+/** The generated client on `baseUrl`, its every response checked against the document like apiClient's. */
+export function typedClient(baseUrl: string): TypedClient {
+  const client = createClient<paths>({ baseUrl, redirect: "manual" });
+  client.use({
+    async onResponse({ request, response }) {
+      const url = new URL(request.url);
+      await checkContract(request.method, url.pathname + url.search, response, await response.clone().text());
+      return response;
+    },
+  });
+  return client;
 }

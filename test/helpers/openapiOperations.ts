@@ -77,7 +77,11 @@ export function operationsOf(doc: Document): Operation[] {
         path,
         parameters,
         body: bodySchema ? resolve(bodySchema) : null,
-        secured: Array.isArray(op.security) && op.security.length > 0,
+        // `{}` among the requirements means credentials are optional (/metrics without METRICS_TOKEN).
+        secured:
+          Array.isArray(op.security) &&
+          op.security.length > 0 &&
+          !op.security.some((r: object) => Object.keys(r).length === 0),
       });
     }
   }

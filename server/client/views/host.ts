@@ -51,8 +51,8 @@ export function hostView(app: AppContext): View {
 }
 
 /**
- * The host's listings. Search has no owner filter in the contract, so we send `hostId` (honoured if
- * the server supports it, ignored otherwise) and keep only the host's own listings here.
+ * The host's listings. Search has no owner filter in the contract (the generated client refuses a
+ * `hostId`), so we page through the search and keep only the host's own listings here.
  */
 async function loadListings(app: AppContext, target: HTMLElement, errorSlot: HTMLElement): Promise<void> {
   const me = app.session.user.id;
@@ -60,7 +60,7 @@ async function loadListings(app: AppContext, target: HTMLElement, errorSlot: HTM
     const own: ListingView[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < MAX_PAGES; i++) {
-      const page: Page<ListingView> = await api.get("/listings", { hostId: me, limit: 100, cursor });
+      const page: Page<ListingView> = await api.get("/listings", { limit: 100, cursor: cursor ?? undefined });
       own.push(...page.data.filter((listing) => listing.hostId === me));
       cursor = page.nextCursor;
       if (!cursor) break;

@@ -15,7 +15,10 @@ export const registerBody = z
       .enum(["guest", "host"], { error: 'Either "guest" or "host"; admins are created by a script.' })
       .default("guest"),
   })
-  .meta({ id: "RegisterRequest" });
+  .meta({
+    id: "RegisterRequest",
+    examples: [{ email: "ada@example.com", password: "correct horse battery", name: "Ada Lovelace", role: "host" }],
+  });
 
 // Login only needs a string to look up: a malformed email simply matches no account.
 export const loginBody = z
@@ -23,7 +26,7 @@ export const loginBody = z
     email: singleLine({ max: 320 }).toLowerCase(),
     password: secret({ max: PASSWORD_MAX }),
   })
-  .meta({ id: "LoginRequest" });
+  .meta({ id: "LoginRequest", examples: [{ email: "ada@example.com", password: "correct horse battery" }] });
 export type LoginInput = z.output<typeof loginBody>;
 
 export const sessionSchema = z

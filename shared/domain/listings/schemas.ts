@@ -39,7 +39,20 @@ const listingFields = {
 
 // Strict: a client sending `status` or `hostId` learns at once that it cannot set them
 // (400 naming the key) instead of seeing them silently ignored.
-export const listingInputSchema = z.strictObject(listingFields).meta({ id: "ListingInput" });
+export const listingInputSchema = z.strictObject(listingFields).meta({
+  id: "ListingInput",
+  examples: [
+    {
+      title: "Stone house by the lake",
+      description: "Two bedrooms, a wood stove and a jetty.",
+      city: "Bahir Dar",
+      country: "Ethiopia",
+      pricePerNight: 12550,
+      currency: "ETB",
+      maxGuests: 4,
+    },
+  ],
+});
 export type ListingInput = z.output<typeof listingInputSchema>;
 
 export const listingPatchSchema = z
