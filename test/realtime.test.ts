@@ -309,8 +309,8 @@ test("resuming while the user's events keep committing: replay then live, every 
   // Writing on while the replay is under way: stop once the socket has some and more were committed.
   const writtenAtConnect = written;
   await eventually(
-    () => resumed.events.length > 0 && written - writtenAtConnect >= 40,
-    "the replay to start while 40 more events commit",
+    () => resumed.events.length > 0 && written - writtenAtConnect >= 10,
+    "the replay to start while 10 more events commit",
     { explain: () => ({ received: resumed.events.length, writtenSinceConnect: written - writtenAtConnect }) },
   );
   writing = false;

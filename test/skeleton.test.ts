@@ -149,20 +149,26 @@ async function jobRow(id: string) {
 }
 
 /** Backends whose last statement was a LISTEN: notification channels that are set up. */
-async function listeners(): Promise<number> {
+async function listeners(): Promise<number[]> {
   const { rows } = await sql.query(
-    "select count(*)::int as n from pg_stat_activity where datname = current_database() and query like 'LISTEN %'",
+    "select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN %'",
   );
-  return rows[0].n;
+  return rows.map((r) => r.pid);
 }
 
-/** Starts a worker and resolves once it is LISTENing (set up right after it logs "started"). */
+/**
+ * Starts a worker and resolves once it is LISTENing (set up right after it logs "started"): a LISTEN
+ * backend that was not there before (pids, not a count: an earlier test's may still be going away).
+ */
 async function listeningWorker(t: { teardown(fn: () => unknown): void }, env: Record<string, string>) {
-  const before = await listeners();
+  const before = new Set(await listeners());
   const worker = spawnEntry("worker/main.ts", env);
   t.teardown(() => worker.stop("SIGKILL"));
   await worker.waitFor(/worker started/);
-  await eventually(async () => (await listeners()) > before, "the worker's LISTEN", { intervalMs: 20 });
+  await eventually(async () => (await listeners()).some((pid) => !before.has(pid)), "the worker's LISTEN", {
+    intervalMs: 20,
+    explain: async () => ({ before: [...before], now: await listeners() }),
+  });
   return worker;
 }
 
