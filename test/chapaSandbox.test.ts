@@ -13,6 +13,7 @@ import {
   toChapaAmount,
 } from "../shared/payments/chapa/client.js";
 import { verifyWebhookSignature } from "../shared/payments/chapa/signature.js";
+import { eventually } from "./helpers/eventually.js";
 
 const SECRET_KEY = "CHASECK_TEST-sandbox-test";
 const WEBHOOK_SECRET = "sandbox-test-webhook-secret";
@@ -98,15 +99,9 @@ async function complete(checkoutUrl: string, outcome: "success" | "failed") {
   });
 }
 
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(10);
-  }
-}
+/** Polls faster than the default: the sandbox answers in milliseconds. */
+const waitFor = <T>(probe: () => T | Promise<T>, what: string) =>
+  eventually(probe, what, { timeoutMs: 3000, intervalMs: 10 });
 
 test("amounts convert between minor units and Chapa's decimals without float error", (t) => {
   t.is(toChapaAmount(12550), "125.50");
@@ -145,7 +140,7 @@ test("the charge.success webhook is signed over its exact bytes; a tampered body
   const payment = input();
   await complete((await client.initialize(payment)).checkoutUrl, "success");
 
-  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks());
+  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks(), "one webhook");
   const body = JSON.parse(webhook.body);
   t.like(body, { event: "charge.success", tx_ref: payment.txRef, status: "success", amount: "125.50", mode: "test" });
   t.is(fromChapaAmount(body.amount), payment.amount);
@@ -161,7 +156,7 @@ test("the charge.success webhook is signed over its exact bytes; a tampered body
   const recorded = await waitFor(async () => {
     const tx = await state(payment.txRef);
     return tx.webhooks[0]?.state === "delivered" && tx;
-  });
+  }, "the webhook recorded as delivered");
   t.like(recorded.webhooks[0], { event: "charge.success", attempts: [{ attempt: 1, httpStatus: 200 }] });
 });
 
@@ -178,7 +173,7 @@ test("the browser form redirects to return_url, and Chapa's callback GET carries
   t.is(posted.status, 302);
   t.is(posted.headers.get("location"), payment.returnUrl);
 
-  const [callback] = await waitFor(() => receiver.callbacks().length === 1 && receiver.callbacks());
+  const [callback] = await waitFor(() => receiver.callbacks().length === 1 && receiver.callbacks(), "one callback");
   const query = new URL(callback.url, receiver.url).searchParams;
   const verified = await client.verify(payment.txRef);
   t.is(new URL(callback.url, receiver.url).pathname, "/callback");
@@ -270,14 +265,14 @@ test("receiver answers 500 first → the sandbox retries after the interval with
   const payment = input();
   await complete((await client.initialize(payment)).checkoutUrl, "success");
 
-  const [first, second] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks());
+  const [first, second] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks(), "two webhooks");
   t.true(second.at - first.at >= 90, `retried after ${second.at - first.at} ms`);
   t.is(second.body, first.body);
   t.is(second.headers["x-chapa-signature"], first.headers["x-chapa-signature"]);
   const tx = await waitFor(async () => {
     const current = await state(payment.txRef);
     return current.webhooks[0].state === "delivered" && current;
-  });
+  }, "the webhook recorded as delivered");
   t.deepEqual(
     tx.webhooks[0].attempts.map((a: { httpStatus: number }) => a.httpStatus),
     [500, 200],
@@ -291,18 +286,19 @@ test("a webhook that keeps failing stops after max retries, and close() clears p
   const tx = await waitFor(async () => {
     const current = await gaveUp.state(payment.txRef);
     return current.webhooks[0].state === "gave_up" && current;
-  });
+  }, "the sandbox to give up");
   t.is(tx.webhooks[0].attempts.length, 3);
+  // Nothing observable marks "no further retry": wait 2.5 retry intervals (100 ms) for one.
   await sleep(250);
   t.is(gaveUp.receiver.webhooks().length, 3);
 
   const closing = await setup(t, { webhookStatus: () => 500, maxRetries: 50 });
   const other = closing.input();
   await complete((await closing.client.initialize(other)).checkoutUrl, "success");
-  await waitFor(() => closing.receiver.webhooks().length >= 1);
+  await waitFor(() => closing.receiver.webhooks().length >= 1, "a first webhook");
   await closing.sandbox.close();
   const sent = closing.receiver.webhooks().length;
-  await sleep(300);
+  await sleep(300); // three retry intervals: a timer that close() left would have sent by now
   t.is(closing.receiver.webhooks().length, sent);
 });
 
@@ -312,7 +308,7 @@ test("the Fail button → charge.failed webhook and verify says failed; completi
   const { checkoutUrl } = await client.initialize(payment);
   t.is((await complete(checkoutUrl, "failed")).status, 200);
 
-  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks());
+  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks(), "one webhook");
   t.like(JSON.parse(webhook.body), { event: "charge.failed", status: "failed", tx_ref: payment.txRef });
   t.true(verifyWebhookSignature(webhook.body, webhook.headers, WEBHOOK_SECRET));
   t.like(await client.verify(payment.txRef), { found: true, status: "failed" });
@@ -332,11 +328,11 @@ test("refund of a paid charge → charge.refunded webhook, verify says refunded,
 
   const payment = input();
   await complete((await client.initialize(payment)).checkoutUrl, "success");
-  await waitFor(() => receiver.webhooks().length === 1);
+  await waitFor(() => receiver.webhooks().length === 1, "the charge.success webhook");
   const refund = await client.refund(payment.txRef, { reason: "paid after hold expired", reference: "rf-1" });
   t.like(refund, { message: "Refund processed successfully", data: { tx_ref: payment.txRef, status: "refunded" } });
 
-  const [, refunded] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks());
+  const [, refunded] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks(), "two webhooks");
   t.like(JSON.parse(refunded.body), { event: "charge.refunded", status: "refunded", tx_ref: payment.txRef });
   t.true(verifyWebhookSignature(refunded.body, refunded.headers, WEBHOOK_SECRET));
   t.like(await client.verify(payment.txRef), { found: true, status: "refunded", amount: 12550 });
@@ -361,7 +357,8 @@ test("drop mode: a completed payment sends no webhook until it is re-sent throug
   t.is((await drop(true)).status, 200);
   const payment = input();
   await complete((await client.initialize(payment)).checkoutUrl, "success");
-  await sleep(200);
+  // The sandbox records its decision: once the webhook is marked dropped, it would have been sent.
+  await waitFor(async () => (await state(payment.txRef)).webhooks?.[0]?.state === "dropped", "the webhook dropped");
   t.is(receiver.webhooks().length, 0);
   t.like(await state(payment.txRef), { status: "success", webhooks: [{ event: "charge.success", state: "dropped" }] });
 
@@ -370,7 +367,7 @@ test("drop mode: a completed payment sends no webhook until it is re-sent throug
     headers: sandboxControlHeaders(),
   });
   t.is(resent.status, 202);
-  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks());
+  const [webhook] = await waitFor(() => receiver.webhooks().length === 1 && receiver.webhooks(), "one webhook");
   t.like(JSON.parse(webhook.body), { event: "charge.success", tx_ref: payment.txRef });
   await drop(false);
 });
@@ -387,7 +384,8 @@ test("faults control: initialize, verify and refund answer the injected status w
   const { checkoutUrl } = await client.initialize(paid);
   await complete(checkoutUrl, "success");
 
-  t.is((await fault({ status: 500, seconds: 0.5 })).status, 200);
+  // Long enough for the three calls below on a loaded machine: the wait for its end costs no more than it lasts.
+  t.is((await fault({ status: 500, seconds: 2 })).status, 200);
   t.like(await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders() })).json(), {
     fault: { status: 500 },
   });
@@ -406,7 +404,11 @@ test("faults control: initialize, verify and refund answer the injected status w
   // Nothing changed while failing: the charge is still a success, not refunded.
   t.like(await state(paid.txRef), { status: "success", refund: null });
 
-  await sleep(600);
+  await eventually(
+    async () =>
+      (await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders() })).json()).fault === null,
+    "the 2 s fault to end by itself",
+  );
   t.like(await client.verify(paid.txRef), { found: true, status: "success" });
   t.like(await (await fetch(`${url}/__sandbox/health`, { headers: sandboxControlHeaders() })).json(), { fault: null });
 

@@ -1,7 +1,7 @@
 import "./helpers/env.js";
 
 import test from "ava";
-import { eventually } from "./helpers/emailFixtures.js";
+import { eventually } from "./helpers/eventually.js";
 import { day } from "./helpers/factories.js";
 import { type ApiClient, apiClient } from "./helpers/http.js";
 import { migrate, type PrivatePostgres, startPrivatePostgres } from "./helpers/privatePostgres.js";
@@ -97,13 +97,22 @@ async function book(): Promise<{ id: string }> {
 /** Polls /readyz until 200; returns how long that took. */
 async function untilReady(timeoutMs = 15_000): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const res = await api.get("/readyz").catch(() => null);
-    if (res?.status === 200) return Date.now() - started;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(res?.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(
+    async () => {
+      const res = await api.get("/readyz").catch((err: Error) => ({ status: 0, body: err.message }));
+      return res.status === 200 || null;
+    },
+    "/readyz to answer 200",
+    {
+      timeoutMs,
+      explain: () =>
+        api.get("/readyz").then(
+          (r) => r.body,
+          (err: Error) => err.message,
+        ),
+    },
+  );
+  return Date.now() - started;
 }
 
 /** Every booking so far has its two emails (host alert, guest hold), each exactly once, and its event. */
@@ -204,6 +213,7 @@ test.serial(
       t.true(ms < 5000, `${what} answered in ${ms} ms, not after a hang`);
     }
 
+    // The outage's length is what this test is about: it lasts `outageSeconds` (not a wait for something).
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, down + outageSeconds * 1000 - Date.now())));
     bothAlive(t);
     await postgres.start();

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import test from "ava";
 import { config } from "../shared/config.js";
+import { eventually } from "./helpers/eventually.js";
 import { apiClient } from "./helpers/http.js";
 import { freePort, spawnEntry } from "./helpers/processes.js";
 import { useApp } from "./helpers/useApp.js";
@@ -128,13 +129,14 @@ test("past HTTP_MAX_CONNECTIONS open connections, a new one is dropped; it is ac
 
   // The server counts the closed connection out once it has seen the close: poll until then.
   held[0].destroy();
-  const deadline = Date.now() + 5000;
-  let status = 0;
-  while (!status && Date.now() < deadline) {
-    status = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { connection: "close" } }).then(
-      (res) => res.status,
-      () => new Promise<number>((resolve) => setTimeout(() => resolve(0), 50)),
-    );
-  }
+  const status = await eventually(
+    () =>
+      fetch(`http://127.0.0.1:${port}/healthz`, { headers: { connection: "close" } }).then(
+        (res) => res.status,
+        () => 0,
+      ),
+    "an answer once under the cap again",
+    5000,
+  );
   t.is(status, 200, "under the cap again");
 });

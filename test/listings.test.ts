@@ -4,7 +4,7 @@ import test from "ava";
 import { buildOpenApiDocument } from "../server/openapi.js";
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
-import { createAdmin, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { createAdmin, createBooking, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
 import { useApp } from "./helpers/useApp.js";
 
 const { api } = useApp();
@@ -25,22 +25,6 @@ const validListing = () => ({
 
 /** A city of this test's own, so tests running side by side never see each other's listings. */
 const uniqueCity = () => `City ${randomUUID().slice(0, 8)}`;
-
-/** A booking row straight in the database, then the invalidation every booking command does after commit. */
-async function insertBooking(
-  listingId: string,
-  guest: TestUser,
-  stay: { checkIn: string; checkOut: string },
-  status: string,
-  expiresIn: string | null = null,
-) {
-  await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at)
-     values ($1, $2, $3, $4, 1, 1000, 'ETB', $5, now() + $6::interval)`,
-    [listingId, guest.id, stay.checkIn, stay.checkOut, status, expiresIn],
-  );
-  await invalidateSearchCache(redis);
-}
 
 const ids = (body: { data: { id: string }[] }) => body.data.map((l) => l.id).sort();
 
@@ -265,14 +249,15 @@ test("date filter: confirmed bookings and live holds hide a listing; expired hol
     Array.from({ length: 7 }, () => createListing(host, { city })),
   );
   const stay = { checkIn: day(30), checkOut: day(33) };
-  await insertBooking(confirmed.id, guest, { checkIn: day(31), checkOut: day(32) }, "confirmed");
-  await insertBooking(liveHold.id, guest, { checkIn: day(29), checkOut: day(31) }, "pending_payment", "15 minutes");
-  await insertBooking(expiredHold.id, guest, stay, "pending_payment", "-1 second");
-  await insertBooking(cancelled.id, guest, stay, "cancelled");
-  await insertBooking(completed.id, guest, stay, "completed");
+  await createBooking(confirmed, guest, { checkIn: day(31), checkOut: day(32) });
+  await createBooking(liveHold, guest, { checkIn: day(29), checkOut: day(31), status: "pending_payment" });
+  await createBooking(expiredHold, guest, { ...stay, status: "pending_payment", expiresIn: "-1 second" });
+  await createBooking(cancelled, guest, { ...stay, status: "cancelled" });
+  await createBooking(completed, guest, { ...stay, status: "completed" });
   // Touching on both sides: one leaves the day we arrive, the next arrives the day we leave.
-  await insertBooking(touching.id, guest, { checkIn: day(27), checkOut: day(30) }, "confirmed");
-  await insertBooking(touching.id, guest, { checkIn: day(33), checkOut: day(35) }, "pending_payment", "15 minutes");
+  await createBooking(touching, guest, { checkIn: day(27), checkOut: day(30) });
+  await createBooking(touching, guest, { checkIn: day(33), checkOut: day(35), status: "pending_payment" });
+  await invalidateSearchCache(redis); // what every booking command does after commit
 
   const search = async (checkIn: string, checkOut: string) =>
     ids(
@@ -347,9 +332,15 @@ test("limit defaults to 20 and accepts up to 100", async (t) => {
 test("availability: blocked stays by check-in, optionally within from/to; bad windows are 400", async (t) => {
   const [host, guest] = await Promise.all([createHost(), createGuest()]);
   const listing = await createListing(host);
-  await insertBooking(listing.id, guest, { checkIn: day(20), checkOut: day(22) }, "pending_payment", "10 minutes");
-  await insertBooking(listing.id, guest, { checkIn: day(10), checkOut: day(12) }, "confirmed");
-  await insertBooking(listing.id, guest, { checkIn: day(12), checkOut: day(14) }, "cancelled");
+  await createBooking(listing, guest, {
+    checkIn: day(20),
+    checkOut: day(22),
+    status: "pending_payment",
+    expiresIn: "10 minutes",
+  });
+  await createBooking(listing, guest, { checkIn: day(10), checkOut: day(12) });
+  await createBooking(listing, guest, { checkIn: day(12), checkOut: day(14), status: "cancelled" });
+  await invalidateSearchCache(redis); // what every booking command does after commit
   const all = await api.get(`/api/v1/listings/${listing.id}/availability`);
   t.deepEqual(all.body.blocked, [
     { checkIn: day(10), checkOut: day(12) },

@@ -10,8 +10,9 @@ import { initOrm, type Orm } from "../shared/db/orm.js";
 import { composeEmail } from "../shared/domain/notifications/composeEmail.js";
 import { createMailer } from "../shared/mail/mailer.js";
 import type { EmailTemplate } from "../shared/sideEffects/sideEffectMap.js";
-import { eventually, insertBooking, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
-import { closeFactories, createGuest, createHost, createListing, day } from "./helpers/factories.js";
+import { recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
+import { eventually } from "./helpers/eventually.js";
+import { closeFactories, createBooking, createGuest, createHost, createListing, day } from "./helpers/factories.js";
 import { spawnEntry } from "./helpers/processes.js";
 import { decodeMessage } from "./helpers/smtp.js";
 
@@ -40,7 +41,7 @@ test.serial(
     const host = await createHost({ name: "Hana Host" });
     const guest = await createGuest();
     const listing = await createListing(host, { title: "Sunny loft" });
-    const booking = await insertBooking(listing, guest, {
+    const booking = await createBooking(listing, guest, {
       status: "pending_payment",
       checkIn: day(20),
       checkOut: day(22),
@@ -83,7 +84,7 @@ test("a 'pay now' email for a booking that is no longer held is not sent", async
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(30), checkOut: day(31) });
+  const { id: booking } = await createBooking(listing, guest, { checkIn: day(30), checkOut: day(31) });
   t.deepEqual(await compose("booking_held_guest", booking, guest.id), { skip: "booking is confirmed, no longer held" });
 });
 
@@ -91,7 +92,11 @@ test("a failed payment after the hold ended points to the place, not to a pay li
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, { status: "expired", checkIn: day(33), checkOut: day(34) });
+  const { id: booking } = await createBooking(listing, guest, {
+    status: "expired",
+    checkIn: day(33),
+    checkOut: day(34),
+  });
   const result = await compose("payment_failed_guest", booking, guest.id);
   if (!("email" in result)) return t.fail(result.skip);
   t.true(result.email.text.includes("The hold on these dates has ended"));
@@ -103,7 +108,7 @@ test("an email whose recipient or booking is gone is not sent", async (t) => {
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(36), checkOut: day(37) });
+  const { id: booking } = await createBooking(listing, guest, { checkIn: day(36), checkOut: day(37) });
   t.deepEqual(await compose("booking_confirmed_guest", booking, randomUUID()), { skip: "recipient not found" });
   t.deepEqual(await compose("booking_confirmed_guest", randomUUID(), guest.id), { skip: "booking not found" });
 });

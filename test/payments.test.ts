@@ -2,7 +2,8 @@ import "./helpers/env.js";
 import "./helpers/chapa.js";
 
 import test from "ava";
-import { completeCheckout, PUBLIC_URL, waitFor } from "./helpers/chapa.js";
+import { completeCheckout, PUBLIC_URL } from "./helpers/chapa.js";
+import { eventually } from "./helpers/eventually.js";
 import { createAdmin, createGuest, db } from "./helpers/factories.js";
 import {
   bookingRow,
@@ -47,7 +48,7 @@ test("full flow: hold → payment → pay on Chapa's checkout → webhook → bo
   t.like(await paymentRow(payment.txRef), { mode: "test", checkout_url: payment.checkoutUrl, status: "pending" });
 
   await completeCheckout(payment.checkoutUrl, "success");
-  await waitFor(async () => (await bookingRow(booking.id)).status === "confirmed");
+  await eventually(async () => (await bookingRow(booking.id)).status === "confirmed", "the booking to be confirmed");
 
   const row = await paymentRow(payment.txRef);
   t.is(row.status, "succeeded");
@@ -155,7 +156,7 @@ test("a declined payment fails (event, email); the guest starts a new one while 
   const booking = await heldBooking(api);
   const payment = await startCheckout(api, booking);
   await completeCheckout(payment.checkoutUrl, "failed");
-  await waitFor(async () => (await paymentRow(payment.txRef)).status === "failed");
+  await eventually(async () => (await paymentRow(payment.txRef)).status === "failed", "the payment to fail");
 
   t.is((await bookingRow(booking.id)).status, "pending_payment");
   const events = await eventTypesFor(booking.id);

@@ -9,7 +9,8 @@ import { chapaFromConfig } from "../shared/payments/chapa/fromConfig.js";
 import { createRedis } from "../shared/redis.js";
 import { PermanentJobError } from "../worker/jobs/defineJob.js";
 import refundPayment from "../worker/jobs/refundPayment.js";
-import { completeCheckout, sandboxTransaction, setWebhookDrop, waitFor } from "./helpers/chapa.js";
+import { completeCheckout, sandboxTransaction, setWebhookDrop } from "./helpers/chapa.js";
+import { eventually } from "./helpers/eventually.js";
 import { db } from "./helpers/factories.js";
 import {
   bookingRow,
@@ -53,7 +54,7 @@ async function payLate(booking: HeldBooking) {
   const payment = await startCheckout(api, booking);
   await db().query("update bookings set expires_at = now() - interval '1 second' where id = $1", [booking.id]);
   await completeCheckout(payment.checkoutUrl, "success");
-  await waitFor(async () => (await paymentRow(payment.txRef)).status === "succeeded");
+  await eventually(async () => (await paymentRow(payment.txRef)).status === "succeeded", "the payment to succeed");
   return payment;
 }
 
@@ -139,7 +140,7 @@ test("paid after the booking was cancelled → refund requested, the note keeps 
   const payment = await startCheckout(api, booking);
   t.is((await api.post(`/api/v1/bookings/${booking.id}/cancel`, {}, booking.guest.auth)).status, 200);
   await completeCheckout(payment.checkoutUrl, "success");
-  await waitFor(async () => (await paymentRow(payment.txRef)).status === "succeeded");
+  await eventually(async () => (await paymentRow(payment.txRef)).status === "succeeded", "the payment to succeed");
 
   t.is((await paymentRow(payment.txRef)).refund_status, "requested");
   const cancelled = await bookingRow(booking.id);

@@ -4,7 +4,8 @@ import "./helpers/chapa.js";
 import test from "ava";
 import { sandboxControlHeaders } from "../scripts/chapaSandbox/sandbox.js";
 import { logger } from "../shared/logger.js";
-import { completeCheckout, PUBLIC_URL, postWebhook, sandboxTransaction, waitFor } from "./helpers/chapa.js";
+import { completeCheckout, PUBLIC_URL, postWebhook, sandboxTransaction } from "./helpers/chapa.js";
+import { eventually } from "./helpers/eventually.js";
 import { db } from "./helpers/factories.js";
 import {
   bookingRow,
@@ -22,10 +23,10 @@ const { api, stack } = usePaymentsStack();
 
 /** Until every webhook the sandbox sent for this tx_ref has been answered 2xx. */
 const allDelivered = (txRef: string) =>
-  waitFor(async () => {
+  eventually(async () => {
     const state = await sandboxTransaction(stack().sandboxUrl, txRef);
     return state.webhooks.length > 0 && state.webhooks.every((w) => w.state === "delivered") && state;
-  });
+  }, `every webhook for ${txRef} answered 2xx`);
 
 /** A webhook body of our own, nested under `data` (the flat form is what the sandbox sends). */
 const nestedBody = (payment: { txRef: string; amount: number }) =>

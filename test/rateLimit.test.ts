@@ -2,13 +2,13 @@ import "./helpers/env.js";
 import "./helpers/tightRateLimits.js";
 
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import Router from "@koa/router";
 import test from "ava";
 import { rateLimit } from "../server/middlewares/rateLimit.js";
 import { config } from "../shared/config.js";
 import { createRedis } from "../shared/redis.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
+import { eventually } from "./helpers/eventually.js";
 import { closeFactories, createGuest, db, PASSWORD } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
@@ -139,7 +139,7 @@ test.serial("with Redis down, login still works and the in-memory insurance limi
   t.is((await login(client, user.email, PASSWORD)).status, 200, "Redis up");
 
   await privateRedis.stop();
-  await sleep(200); // let the client notice the connection is gone
+  await eventually(() => app.redis.status !== "ready", "the app's Redis client to notice the connection is gone");
   for (let i = 0; i < TIGHT.loginPerEmail; i++) {
     const res = await login(client, user.email, PASSWORD);
     t.is(res.status, 200, `Redis down, attempt ${i + 1}: ${JSON.stringify(res.body)}`);

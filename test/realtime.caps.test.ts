@@ -5,6 +5,7 @@ import { io } from "socket.io-client";
 import { config } from "../shared/config.js";
 import { createRedis } from "../shared/redis.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
+import { eventually } from "./helpers/eventually.js";
 import { createGuest, type TestUser } from "./helpers/factories.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
 import { freePort, spawnEntry } from "./helpers/processes.js";
@@ -30,10 +31,12 @@ const open: (() => void)[] = [];
 test.afterEach.always(async () => {
   for (const close of open.splice(0)) close();
   // The next test starts from zero: wait until both instances have seen every socket go.
-  const deadline = Date.now() + 5000;
-  while (app().io.of("/").sockets.size + other.io.of("/").sockets.size > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const left = () => app().io.of("/").sockets.size + other.io.of("/").sockets.size;
+  await eventually(() => left() === 0, "both instances to see every socket go", {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    explain: left,
+  });
 });
 
 function tryConnect(url: string, user: TestUser): Promise<Outcome> {
@@ -58,12 +61,16 @@ function tryConnect(url: string, user: TestUser): Promise<Outcome> {
 /** Tries to connect until it works (counts are released asynchronously), for at most `ms`. */
 async function connectWithin(url: string, user: TestUser, ms: number): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const outcome = await tryConnect(url, user);
-    if (outcome.connected) return Date.now() - started;
-    if (Date.now() - started > ms) throw new Error(`still refused after ${ms} ms: ${outcome.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let last: Outcome | undefined;
+  await eventually(
+    async () => {
+      last = await tryConnect(url, user);
+      return last.connected;
+    },
+    "a connection to be accepted",
+    { timeoutMs: ms, explain: () => last },
+  );
+  return Date.now() - started;
 }
 
 test.serial(

@@ -3,6 +3,7 @@ import "./helpers/env.js";
 import test from "ava";
 import { connectRealtime, type RealtimeClient } from "../shared/browser/client.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
+import { eventually } from "./helpers/eventually.js";
 import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { freePort, type Spawned, spawnEntry } from "./helpers/processes.js";
@@ -125,15 +126,11 @@ test.serial("a socket on instance B receives events sent by jobs in the worker",
   t.is(hostOnB.events.at(-1)?.id, relayedId);
   // The relay marks the row inside the transaction that emits it, so the mark commits just after
   // the socket may already have the event.
-  let publishedAt: Date | null = null;
-  async function poll() {
-    for (let i = 0; i < 100 && !publishedAt; i++) {
-      publishedAt = (await db().query("select published_at from events where id = $1", [relayedId])).rows[0]
-        .published_at;
-      if (!publishedAt) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  await poll();
+  const publishedAt = await eventually(
+    async () => (await db().query("select published_at from events where id = $1", [relayedId])).rows[0].published_at,
+    `event ${relayedId} marked published`,
+    5000,
+  );
   t.truthy(publishedAt);
 });
 
@@ -145,14 +142,17 @@ test.serial("a web instance killed and restarted: its clients reconnect and miss
   const booking = await book(b.url, guest, listing.id, 20);
   // booking.created is published just after its commit; wait for that before the host connects, so
   // it is not received live (it is before this client's history, which starts at the next event).
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await db().query(
-      "select count(*)::int as n from events where user_ids @> array[$1]::uuid[] and published_at is null",
-      [host.id],
-    );
-    if (rows[0].n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await eventually(
+    async () =>
+      (
+        await db().query(
+          "select count(*)::int as n from events where user_ids @> array[$1]::uuid[] and published_at is null",
+          [host.id],
+        )
+      ).rows[0].n === 0,
+    "the host's events so far published",
+    { timeoutMs: 10_000, intervalMs: 25 },
+  );
 
   const client: RealtimeClient = connectRealtime(a.url, {
     token: host.token,
@@ -172,22 +172,22 @@ test.serial("a web instance killed and restarted: its clients reconnect and miss
         if (r.status !== 201) throw new Error(`message failed: ${r.status}`);
       });
   await say("before the crash");
-  await until(() => received.length === 1);
+  await eventually(() => received.length === 1, "the message before the crash", { explain: () => raw });
 
   await a.process.stop("SIGKILL");
-  await until(() => !client.socket.connected);
+  await eventually(() => !client.socket.connected, "the client to see A gone");
   for (const body of ["while A is down 1", "while A is down 2", "while A is down 3"]) await say(body);
 
   a.process = await startWeb(a.port);
   const trail: string[] = [];
   client.socket.on("connect", () => trail.push(`connect recovered=${client.socket.recovered}`));
   client.socket.on("connect_error", (err) => trail.push(`connect_error ${err.message}`));
-  await until(() => received.length === 4, 20_000).catch((err) => {
-    t.log(trail, raw, a.process.output().slice(-2000));
-    throw err;
+  await eventually(() => received.length === 4, "the three messages sent while A was down", {
+    timeoutMs: 20_000,
+    explain: () => ({ trail, raw, webA: a.process.output().slice(-2000) }),
   });
   await say("after the restart");
-  await until(() => received.length === 5);
+  await eventually(() => received.length === 5, "the message after the restart", { explain: () => raw });
   await settle();
 
   const expected = await db().query("select id from events where user_ids @> array[$1]::uuid[] order by id", [host.id]);
@@ -202,11 +202,3 @@ test.serial("a web instance killed and restarted: its clients reconnect and miss
   );
   t.deepEqual(raw, ids, "the server itself sent each once, in order");
 });
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -11,6 +11,7 @@ import { issueToken } from "../shared/domain/accounts/tokens.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
 import { recordEvents } from "../shared/events/record.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
+import { eventually } from "./helpers/eventually.js";
 import {
   closeFactories,
   createAdmin,
@@ -228,13 +229,13 @@ test("limits: too_many_subscriptions past the cap, rate_limited past the message
   // Paced under the rate limit, so only the subscription cap can refuse.
   for (let i = 0; i < listings.length; i += 10) {
     acks.push(...(await Promise.all(listings.slice(i, i + 10).map((l) => s.subscribe({ listingId: l.id })))));
-    await sleep(600);
+    await sleep(600); // the bucket refills with time: nothing else to wait for
   }
   t.true(acks.slice(0, max).every((a) => a.ok));
   t.like(acks[max], { ok: false, error: { code: "too_many_subscriptions" } });
   t.deepEqual(await s.subscribe({ listingId: listings[0].id }), { ok: true }, "an existing one is still fine");
 
-  await sleep(1100); // a full bucket again
+  await sleep(1100); // a full bucket again (refilled by time alone)
   const burst = await Promise.all(Array.from({ length: 40 }, () => s.subscribe({ listingId: listings[0].id })));
   const limited = burst.filter((a) => !a.ok && a.error.code === "rate_limited").length;
   t.true(limited >= 40 - config.SOCKET_EVENTS_PER_SECOND - 2, `${limited} of 40 rate_limited`);
@@ -297,11 +298,21 @@ test("resuming while the user's events keep committing: replay then live, every 
   }
   const from = (await userEventIds(user.id, 0))[10];
   let writing = true;
+  let written = 0;
   const writer = (async () => {
-    for (let n = 1000; writing; n++) await Promise.all([emit(n), emit(n + 0.5)]);
+    for (let n = 1000; writing; n++) {
+      await Promise.all([emit(n), emit(n + 0.5)]);
+      written += 2;
+    }
   })();
   const resumed = await connect(user, from);
-  await sleep(500);
+  // Writing on while the replay is under way: stop once the socket has some and more were committed.
+  const writtenAtConnect = written;
+  await eventually(
+    () => resumed.events.length > 0 && written - writtenAtConnect >= 10,
+    "the replay to start while 10 more events commit",
+    { explain: () => ({ received: resumed.events.length, writtenSinceConnect: written - writtenAtConnect }) },
+  );
   writing = false;
   await writer;
   const expected = await userEventIds(user.id, from);
@@ -337,7 +348,17 @@ test("event ids become visible in commit order: a later insert waits for the ear
   const later = emitEvents(orm, [event]).then(() => {
     laterDone = true;
   });
-  await sleep(300);
+  // Bounded by what PostgreSQL shows: the second insert is waiting for the event-order lock.
+  await eventually(
+    async () =>
+      (
+        await db().query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+              and wait_event = 'advisory' and query like '%pg_advisory_xact_lock%'`,
+        )
+      ).rowCount,
+    "the second insert to wait on the event-order lock",
+  );
   t.false(laterDone, "the second insert waits for the open transaction to end");
   t.deepEqual(await userEventIds(user.id, 0), [], "nothing visible yet");
   release();
@@ -375,31 +396,31 @@ test("a short disconnect: the client reconnects with lastEventId, gets what it m
   await new Promise<void>((resolve) => client.socket.once("connect", () => resolve()));
   t.deepEqual(await client.subscribe({ listingId: listing.id }), { ok: true });
   await book(guest, listing.id);
-  await until(() => raw.length === 2);
+  await eventually(() => raw.length === 2, "booking.created and the listing's availability");
   const reconnected = new Promise<void>((resolve) => client.socket.io.once("reconnect", () => resolve()));
   client.socket.io.engine.close(); // the network drops: a transport close, the client reconnects
   const missed = await book(guest, listing.id); // while it is away
   await reconnected;
   t.falsy(client.socket.recovered, "no session recovery: the replay is the only way back");
-  await until(() => raw.filter(([name]) => name === "booking.created").length === 2);
+  await eventually(
+    () => raw.filter(([name]) => name === "booking.created").length === 2,
+    "the missed booking.created, replayed",
+    { explain: () => raw },
+  );
   const replayed = raw.filter(([name]) => name === "booking.created")[1];
   t.deepEqual(replayed[1], (await userEventIds(host.id, 0))[1], "the missed booking.created, from PostgreSQL");
   t.truthy(missed.id);
   // The listing feed was asked for again on reconnect: later availability changes arrive.
   const before = raw.length;
   await book(guest, listing.id);
-  await until(() => raw.slice(before).some(([name]) => name === "listing.availability"));
+  await eventually(
+    () => raw.slice(before).some(([name]) => name === "listing.availability"),
+    "listing.availability after the reconnect",
+    { explain: () => raw },
+  );
   t.is(new Set(raw.map(([, id]) => id)).size, raw.length, "no event twice");
   t.true((await lastEventId()) >= raw[raw.length - 1][1]);
 });
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await sleep(20);
-  }
-}
 
 // Serial (alone): the file's other tests start and close apps of their own, whose publishers would take
 // over the relay of this one's events.
@@ -422,11 +443,8 @@ test.serial(
   },
 );
 
-async function waitForPublished(id: number) {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await db().query("select published_at from events where id = $1", [id]);
-    if (rows[0]?.published_at) return;
-    await sleep(50);
-  }
-  throw new Error(`event ${id} was not published again`);
-}
+const waitForPublished = (id: number) =>
+  eventually(
+    async () => (await db().query("select published_at from events where id = $1", [id])).rows[0]?.published_at,
+    `event ${id} to be published again`,
+  );

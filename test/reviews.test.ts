@@ -1,8 +1,10 @@
 import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
 import test from "ava";
+import type { BookingStatus } from "../shared/events/eventMap.js";
 import {
   createAdmin,
+  createBooking,
   createGuest,
   createHost,
   createListing,
@@ -16,13 +18,8 @@ import { useApp } from "./helpers/useApp.js";
 const { api } = useApp();
 
 /** A past stay in a given status, inserted directly (the status machine is the bookings tests' subject). */
-async function pastStay(listing: TestListing, guest: TestUser, status = "completed"): Promise<string> {
-  const { rows } = await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status)
-     values ($1, $2, $3, $4, 1, 1000, 'ETB', $5) returning id`,
-    [listing.id, guest.id, day(-10), day(-8), status],
-  );
-  return rows[0].id;
+async function pastStay(listing: TestListing, guest: TestUser, status: BookingStatus = "completed"): Promise<string> {
+  return (await createBooking(listing, guest, { status, checkIn: day(-10), checkOut: day(-8) })).id;
 }
 
 const review = (bookingId: string, who: TestUser | null, body: unknown = { rating: 5, comment: "Lovely stay" }) =>
@@ -68,17 +65,18 @@ test("ratingAverage is rounded to 2 decimals", async (t) => {
 test("a stay that is not completed cannot be reviewed yet: 409 invalid_transition", async (t) => {
   const [host, guest] = await Promise.all([createHost(), createGuest()]);
   const listing = await createListing(host);
-  for (const status of ["confirmed", "cancelled", "expired"]) {
+  for (const status of ["confirmed", "cancelled", "expired"] as const) {
     const res = await review(await pastStay(listing, guest, status), guest);
     t.is(res.status, 409, status);
     t.is(res.body.error.code, "invalid_transition");
   }
-  const { rows } = await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at)
-     values ($1, $2, $3, $4, 1, 1000, 'ETB', 'pending_payment', now() + interval '10 minutes') returning id`,
-    [listing.id, guest.id, day(3), day(5)],
-  );
-  t.is((await review(rows[0].id, guest)).status, 409);
+  const hold = await createBooking(listing, guest, {
+    status: "pending_payment",
+    checkIn: day(3),
+    checkOut: day(5),
+    expiresIn: "10 minutes",
+  });
+  t.is((await review(hold.id, guest)).status, 409);
   t.like((await api.get(`/api/v1/listings/${listing.id}`)).body.listing, { reviewCount: 0, ratingAverage: null });
 });
 

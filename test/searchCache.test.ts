@@ -1,12 +1,13 @@
 import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import test from "ava";
+import type { Redis } from "ioredis";
 import { config } from "../shared/config.js";
 import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
-import { closeFactories, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
+import { eventually } from "./helpers/eventually.js";
+import { closeFactories, createBooking, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
 
@@ -30,19 +31,25 @@ test.after.always(async () => {
 const uniqueCity = () => `City ${randomUUID().slice(0, 8)}`;
 const entryKeys = () => redis.keys(`${config.REDIS_KEY_PREFIX}search:entry:*`);
 
-async function insertBooking(
-  listingId: string,
-  guest: TestUser,
-  stay: { checkIn: string; checkOut: string },
-  status: string,
-  expiresIn: string | null = null,
-): Promise<string> {
-  const { rows } = await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at)
-     values ($1, $2, $3, $4, 1, 1000, 'ETB', $5, now() + $6::interval) returning id`,
-    [listingId, guest.id, stay.checkIn, stay.checkOut, status, expiresIn],
+/**
+ * An entry is written after its answer leaves: resolves once `client`'s Redis holds one of the
+ * current version for this city, for searches from `checkIn` (or, without it, for searches without dates).
+ */
+async function stored(city: string, o: { checkIn?: string; client?: Redis } = {}): Promise<string> {
+  const client = o.client ?? redis;
+  const matches = (key: string) =>
+    key.includes(city.toLowerCase()) && (o.checkIn ? key.includes(o.checkIn) : !/"\d{4}-\d{2}-\d{2}"/.test(key));
+  return eventually(
+    async () => {
+      const version = (await client.get(`${config.REDIS_KEY_PREFIX}search:version`)) ?? "0";
+      for (const key of (await client.keys(`${config.REDIS_KEY_PREFIX}search:entry:*`)).filter(matches)) {
+        if ((await client.get(key))?.startsWith(`${version}\n`)) return key;
+      }
+      return null;
+    },
+    `a current cache entry for ${city}${o.checkIn ? ` from ${o.checkIn}` : ""}`,
+    { timeoutMs: 5000, intervalMs: 10, explain: async () => (await client.keys("*")).filter(matches) },
   );
-  return rows[0].id;
 }
 
 function searchIn(city: string, extra = "") {
@@ -58,7 +65,7 @@ test.serial("the same search twice: the second answer comes from Redis, byte for
   const first = await searchIn(city, "&guests=2");
   t.is(first.status, 200);
   t.is(first.headers.get("x-cache"), "miss");
-  await sleep(50); // the entry is written after the answer leaves
+  await stored(city);
   const second = await searchIn(city, "&guests=2");
   t.is(second.headers.get("x-cache"), "hit");
   t.is(second.headers.get("content-type"), "application/json; charset=utf-8");
@@ -81,12 +88,12 @@ test.serial("a booking hides the listing from the very next search for its dates
   const dates = `&checkIn=${day(40)}&checkOut=${day(43)}`;
   for (const [i, listing] of listings.entries()) {
     await searchIn(city, dates);
-    await sleep(20);
+    await stored(city, { checkIn: day(40) });
     t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit", "warm before the booking");
     // Searches racing with the commit may cache the old answer, under the old version.
     const racing = Array.from({ length: 5 }, () => searchIn(city, dates));
     const status = i % 2 === 0 ? "confirmed" : "pending_payment";
-    await insertBooking(listing.id, guest, { checkIn: day(41), checkOut: day(42) }, status, "15 minutes");
+    await createBooking(listing, guest, { status, checkIn: day(41), checkOut: day(42) });
     await invalidateSearchCache(redis); // what every booking command does after its commit
     await Promise.all(racing);
     const after = await searchIn(city, dates);
@@ -103,7 +110,7 @@ test.serial("a booking made through the API is gone from search by the time its 
   const listing = await createListing(host, { city });
   const dates = `&checkIn=${day(70)}&checkOut=${day(72)}`;
   await searchIn(city, dates);
-  await sleep(20);
+  await stored(city, { checkIn: day(70) });
   t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
   const booked = await api.post(
     "/api/v1/bookings",
@@ -121,13 +128,13 @@ test.serial("a cancelled booking frees the dates in search at once", async (t) =
   const [host, guest] = await Promise.all([createHost(), createGuest()]);
   const city = uniqueCity();
   const listing = await createListing(host, { city });
-  const bookingId = await insertBooking(listing.id, guest, { checkIn: day(50), checkOut: day(52) }, "confirmed");
+  const booking = await createBooking(listing, guest, { checkIn: day(50), checkOut: day(52) });
   await invalidateSearchCache(redis);
   const dates = `&checkIn=${day(50)}&checkOut=${day(51)}`;
   t.deepEqual((await searchIn(city, dates)).body.data, []);
-  await sleep(20);
+  await stored(city, { checkIn: day(50) });
   t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
-  await db().query("update bookings set status = 'cancelled' where id = $1", [bookingId]);
+  await db().query("update bookings set status = 'cancelled' where id = $1", [booking.id]);
   await invalidateSearchCache(redis);
   t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id]);
 });
@@ -138,7 +145,7 @@ test.serial("creating, changing, archiving and reviewing listings invalidate cac
   const existing = await createListing(host, { city });
   const warm = async () => {
     await searchIn(city);
-    await sleep(20);
+    await stored(city);
     t.is((await searchIn(city)).headers.get("x-cache"), "hit");
   };
   await warm();
@@ -160,15 +167,8 @@ test.serial("creating, changing, archiving and reviewing listings invalidate cac
   t.is(changed.pricePerNight, 1200, "a change shows at once");
 
   await warm();
-  const { rows } = await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status)
-     values ($1, $2, $3, $4, 1, 1000, 'USD', 'completed') returning id`,
-    [created.id, guest.id, day(-5), day(-3)],
-  );
-  t.is(
-    (await api.post(`/api/v1/bookings/${rows[0].id}/review`, { rating: 4, comment: "Nice" }, guest.auth)).status,
-    201,
-  );
+  const stay = await createBooking(created, guest, { status: "completed", checkIn: day(-5), checkOut: day(-3) });
+  t.is((await api.post(`/api/v1/bookings/${stay.id}/review`, { rating: 4, comment: "Nice" }, guest.auth)).status, 201);
   const reviewed = (await searchIn(city)).body.data.find((l: { id: string }) => l.id === created.id);
   t.like(reviewed, { reviewCount: 1, ratingAverage: 4 }, "a review's rating shows at once");
 
@@ -188,7 +188,7 @@ test.serial(
       const listing = await createListing(host, { city });
       const path = `/api/v1/listings?city=${encodeURIComponent(city)}`;
       t.is((await api.get(path)).headers.get("x-cache"), "miss");
-      await sleep(20);
+      await stored(city);
       const fromRedis = await other.get(path);
       t.is(fromRedis.headers.get("x-cache"), "hit", "the other instance is served the entry the first one stored");
       t.is((await api.get(path)).headers.get("x-cache"), "hit");
@@ -208,11 +208,16 @@ test.serial("an answer shaped by an unpaid hold is not cached past the hold's ex
   const city = uniqueCity();
   const held = await createListing(host, { city });
   const free = await createListing(host, { city });
-  await insertBooking(held.id, guest, { checkIn: day(60), checkOut: day(62) }, "pending_payment", "2 seconds");
+  const hold = await createBooking(held, guest, {
+    status: "pending_payment",
+    checkIn: day(60),
+    checkOut: day(62),
+    expiresIn: "2 seconds",
+  });
   await invalidateSearchCache(redis);
   const dates = `&checkIn=${day(61)}&checkOut=${day(63)}`;
   t.deepEqual(ids((await searchIn(city, dates)).body), [free.id], "the live hold hides its listing");
-  await sleep(20);
+  await stored(city, { checkIn: day(61) });
   t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
   const [holdEntry] = (await entryKeys()).filter((k) => k.includes(city.toLowerCase()) && k.includes(day(61)));
   const holdTtl = await redis.pttl(holdEntry);
@@ -220,13 +225,19 @@ test.serial("an answer shaped by an unpaid hold is not cached past the hold's ex
 
   // A search without dates is not shaped by holds: it keeps the configured TTL.
   await searchIn(city);
-  await sleep(20);
+  await stored(city);
   const [plainEntry] = (await entryKeys()).filter((k) => k.includes(city.toLowerCase()) && !k.includes(day(61)));
   const plainTtl = await redis.pttl(plainEntry);
   t.true(plainTtl > 2000 && plainTtl <= config.SEARCH_CACHE_TTL_SECONDS * 1000, `plain TTL ${plainTtl}`);
 
   // No commit happens when a hold runs out: the entry must simply be gone by then.
-  await sleep(2100);
+  await eventually(
+    async () =>
+      !(await redis.exists(holdEntry)) &&
+      (await db().query("select expires_at <= now() as over from bookings where id = $1", [hold.id])).rows[0].over,
+    "the hold to run out and its entry to expire",
+    5000,
+  );
   const after = await searchIn(city, dates);
   t.is(after.headers.get("x-cache"), "miss");
   t.deepEqual(ids(after.body), [held.id, free.id].sort(), "the expired hold no longer hides the listing");
@@ -241,9 +252,11 @@ test.serial("with Redis down, search still answers (uncached) and listing change
     const city = uniqueCity();
     const listing = await createListing(host, { city });
     const search = () => local.get(`/api/v1/listings?city=${encodeURIComponent(city)}`);
-    await sleep(200); // let the app's Redis connection become ready
+    await eventually(() => app.redis.status === "ready", "the app's Redis connection");
+    const probe = createRedis("search-cache-probe", privateRedis.url);
+    t.teardown(() => probe.disconnect());
     t.is((await search()).headers.get("x-cache"), "miss");
-    await sleep(20);
+    await stored(city, { client: probe });
     t.is((await search()).headers.get("x-cache"), "hit");
 
     await privateRedis.stop();
@@ -265,20 +278,15 @@ test.serial("with Redis down, search still answers (uncached) and listing change
 
     // Redis comes back (empty): the invalidation left pending is retried and lands.
     await privateRedis.start();
-    const probe = createRedis("search-cache-probe", privateRedis.url);
-    try {
-      let version: string | null = null;
-      for (let i = 0; i < 40 && !version; i++) {
-        await sleep(100);
-        version = await probe.get(`${config.REDIS_KEY_PREFIX}search:version`).catch(() => null);
-      }
-      t.truthy(version, "the pending invalidation reached Redis once it was back");
-    } finally {
-      probe.disconnect();
-    }
-    await sleep(50);
+    const version = await eventually(
+      () => probe.get(`${config.REDIS_KEY_PREFIX}search:version`).catch(() => null),
+      "the pending invalidation to reach Redis once it was back",
+      { timeoutMs: 4000, intervalMs: 100 },
+    );
+    t.truthy(version, "the pending invalidation reached Redis once it was back");
+    await eventually(() => app.redis.status === "ready", "the app's Redis connection back");
     t.is((await search()).headers.get("x-cache"), "miss");
-    await sleep(20);
+    await stored(city, { client: probe });
     const cached = await search();
     t.is(cached.headers.get("x-cache"), "hit", "caching resumes");
     t.is(cached.body.data[0].title, "Changed while Redis was away");

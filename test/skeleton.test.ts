@@ -1,18 +1,23 @@
 import "./helpers/env.js";
 
-import { setTimeout as sleep } from "node:timers/promises";
 import Router from "@koa/router";
 import test from "ava";
 import pg from "pg";
 import { initOrm } from "../shared/db/orm.js";
+import type { BookingStatus } from "../shared/events/eventMap.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { startApp } from "./helpers/app.js";
 import { databaseUrl } from "./helpers/env.js";
+import { eventually } from "./helpers/eventually.js";
+import { closeFactories, createBooking } from "./helpers/factories.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
 import { spawnEntry } from "./helpers/processes.js";
 
 const sql = new pg.Pool({ connectionString: databaseUrl, max: 3 });
-test.after.always(() => sql.end());
+test.after.always(async () => {
+  await sql.end();
+  await closeFactories();
+});
 
 test("migrations apply to an empty database and leave no schema difference", async (t) => {
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -64,11 +69,8 @@ test("the exclusion constraint rejects an overlapping active booking and accepts
     "insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests) values ($1, 'L', 'd', 'Addis Ababa', 'Ethiopia', 1000, 'ETB', 2) returning id",
     [host.id],
   );
-  const insert = (checkIn: string, checkOut: string, status = "pending_payment") =>
-    sql.query(
-      "insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status) values ($1, $2, $3, $4, 1, 1000, 'ETB', $5)",
-      [listing.id, guest.id, checkIn, checkOut, status],
-    );
+  const insert = (checkIn: string, checkOut: string, status: BookingStatus = "pending_payment") =>
+    createBooking(listing, guest, { status, checkIn, checkOut });
   await insert("2030-01-10", "2030-01-15");
   const overlap = await t.throwsAsync(insert("2030-01-14", "2030-01-16", "confirmed"));
   t.is((overlap as { code?: string }).code, "23P01");
@@ -128,11 +130,14 @@ test("/readyz is 503 naming Redis while Redis is down, and 200 again when it is 
   const body = await down.json();
   t.deepEqual(body.failed, ["redis"]);
   await redis.start();
-  let status = 0;
-  for (let i = 0; i < 50 && status !== 200; i++) {
-    await sleep(100);
-    status = (await fetch(`${app.url}/readyz`)).status;
-  }
+  const status = await eventually(
+    async () => {
+      const res = await fetch(`${app.url}/readyz`);
+      return res.status === 200 && res.status;
+    },
+    "/readyz back to 200 with Redis",
+    { timeoutMs: 5000, intervalMs: 100 },
+  );
   t.is(status, 200);
 });
 
@@ -143,35 +148,56 @@ async function jobRow(id: string) {
   return rows[0] as { last_run_at: Date | null; last_finished_at: Date | null; fail_reason: string | null };
 }
 
-test.serial("a job enqueued by the web side runs in a separate worker process within one second", async (t) => {
-  const worker = spawnEntry("worker/main.ts", { NEXUS_PROCESS: "worker", JOB_PROCESS_EVERY_MS: "5000" });
+/** Backends whose last statement was a LISTEN: notification channels that are set up. */
+async function listeners(): Promise<number[]> {
+  const { rows } = await sql.query(
+    "select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN %'",
+  );
+  return rows.map((r) => r.pid);
+}
+
+/**
+ * Starts a worker and resolves once it is LISTENing (set up right after it logs "started"): a LISTEN
+ * backend that was not there before (pids, not a count: an earlier test's may still be going away).
+ */
+async function listeningWorker(t: { teardown(fn: () => unknown): void }, env: Record<string, string>) {
+  const before = new Set(await listeners());
+  const worker = spawnEntry("worker/main.ts", env);
   t.teardown(() => worker.stop("SIGKILL"));
   await worker.waitFor(/worker started/);
+  await eventually(async () => (await listeners()).some((pid) => !before.has(pid)), "the worker's LISTEN", {
+    intervalMs: 20,
+    explain: async () => ({ before: [...before], now: await listeners() }),
+  });
+  return worker;
+}
+
+test.serial("a job enqueued by the web side runs in a separate worker process within one second", async (t) => {
+  await listeningWorker(t, { NEXUS_PROCESS: "worker", JOB_PROCESS_EVERY_MS: "5000" });
   const producer = await JobProducer.open("test-web");
   t.teardown(() => producer.close());
-  await sleep(300); // the worker's LISTEN is set up right after it logs "started"
   const enqueuedAt = Date.now();
   const job = await producer.enqueue("ping", { sentAt: enqueuedAt });
-  let row = await jobRow(String(job.attrs._id));
-  while (!row.last_finished_at && Date.now() - enqueuedAt < 3000) {
-    await sleep(20);
-    row = await jobRow(String(job.attrs._id));
-  }
+  const row = await eventually(
+    async () => {
+      const r = await jobRow(String(job.attrs._id));
+      return r.last_finished_at && r;
+    },
+    "the job to run",
+    { timeoutMs: 3000, intervalMs: 20 },
+  );
   t.truthy(row.last_finished_at, "the job ran");
   // Polling is every 5 s here, so a run within 1 s proves the notification channel did its work.
   t.true(row.last_run_at!.getTime() - enqueuedAt < 1000, `started after ${row.last_run_at!.getTime() - enqueuedAt} ms`);
 });
 
 test.serial("SIGTERM on a worker mid-job lets the job finish, then the worker exits 0", async (t) => {
-  const worker = spawnEntry("worker/main.ts", { NEXUS_PROCESS: "worker" });
-  t.teardown(() => worker.stop("SIGKILL"));
-  await worker.waitFor(/worker started/);
+  const worker = await listeningWorker(t, { NEXUS_PROCESS: "worker" });
   const producer = await JobProducer.open("test-web");
   t.teardown(() => producer.close());
-  await sleep(300);
   const job = await producer.enqueue("ping", { sleepMs: 1500 });
   const id = String(job.attrs._id);
-  while (!(await jobRow(id)).last_run_at) await sleep(20);
+  await eventually(async () => (await jobRow(id)).last_run_at, "the job to start", { intervalMs: 20 });
   const code = await worker.stop("SIGTERM");
   t.is(code, 0);
   const row = await jobRow(id);

@@ -3,8 +3,9 @@ import "./helpers/env.js";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import test from "ava";
-import { eventually, insertBooking, jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
-import { closeFactories, createGuest, createHost, createListing, db } from "./helpers/factories.js";
+import { jobsOfSideEffect, recordEmail, sideEffectRow, sideEffectState } from "./helpers/emailFixtures.js";
+import { eventually } from "./helpers/eventually.js";
+import { closeFactories, createBooking, createGuest, createHost, createListing, db } from "./helpers/factories.js";
 import { type Spawned, spawnEntry } from "./helpers/processes.js";
 import { TestSmtp } from "./helpers/smtp.js";
 
@@ -31,11 +32,7 @@ test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime anothe
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, {
-    status: "confirmed",
-    checkIn: "2033-01-01",
-    checkOut: "2033-01-03",
-  });
+  const booking = await createBooking(listing, guest, { checkIn: "2033-01-01", checkOut: "2033-01-03" });
   const stalled = smtp.stallNextData();
   const id = await recordEmail("booking_confirmed_guest", booking, guest.id);
   await stalled; // one worker has sent the whole message; the server does not answer it
@@ -44,12 +41,14 @@ test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime anothe
   const survivor = workers.find((w) => w !== stuck)!;
   t.truthy(stuck, "the job is locked by the worker that is sending");
 
-  // Past the lock lifetime the other worker may take the job, but the side effect is still being
-  // sent (its row is locked by the stuck worker's transaction): it must not send a second copy.
-  await sleep(3000);
+  // Past the lock lifetime the other worker takes the job, but the side effect is still being sent
+  // (its row is locked by the stuck worker's transaction): it must not send a second copy.
+  await eventually(
+    () => workers.some((w) => w.output().includes(`side effect ${id} is being sent by another run`)),
+    "a second run, once the lock lapsed, to be held off by the row lock",
+    { explain: async () => ({ ...(await sideEffectState(id)), smtpMessages: smtp.messages.length }) },
+  );
   t.is(smtp.messages.length, 0, "nothing sent while the first attempt hangs");
-  const blocked = workers.some((w) => w.output().includes(`side effect ${id} is being sent by another run`));
-  t.log(`a second run tried during the hang and was held off by the row lock: ${blocked}`);
   await stuck.stop("SIGKILL");
   t.is((await sideEffectRow(id)).done_at, null);
 
@@ -62,7 +61,10 @@ test.serial("a worker killed (SIGKILL) mid-email: after the lock lifetime anothe
   }, "done_at");
   t.is(row.attempts, 1, "the killed attempt never got to record anything");
   await survivor.waitFor(new RegExp(`"sideEffectId":${id},.*"msg":"email sent"`)); // the other worker sent it
-  await sleep(1000);
+  // Once its job is gone, nothing is left that could send it again.
+  await eventually(async () => (await jobsOfSideEffect(id)).length === 0, "the completed job to be removed", {
+    explain: () => sideEffectState(id),
+  });
   t.is(smtp.messages.length, 1, "the recipient got one email in the end");
   t.is(smtp.dataAttempts, 2, "the stalled attempt and the one that was accepted");
   // SIGTERM: exit 0, and nothing left locked by it (jobs it had locked ahead are released at once).
@@ -96,12 +98,14 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
   for (const [i, listing] of listings.entries()) {
     for (let n = 0; n < 5; n++) {
       holds.push(
-        await insertBooking(listing, guest, {
-          status: "pending_payment",
-          checkIn: `2034-0${i + 1}-${String(n * 3 + 1).padStart(2, "0")}`,
-          checkOut: `2034-0${i + 1}-${String(n * 3 + 3).padStart(2, "0")}`,
-          expiresInMinutes: -1,
-        }),
+        (
+          await createBooking(listing, guest, {
+            status: "pending_payment",
+            checkIn: `2034-0${i + 1}-${String(n * 3 + 1).padStart(2, "0")}`,
+            checkOut: `2034-0${i + 1}-${String(n * 3 + 3).padStart(2, "0")}`,
+            expiresIn: "-1 minute",
+          })
+        ).id,
       );
     }
   }
@@ -124,6 +128,7 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
     return firsts.every(Number.isFinite) ? firsts : null;
   }, "a first run of every task");
   const windowStart = Math.max(...firstRuns);
+  // A measurement window, not a wait for something: the runs are counted over these 5 s.
   await sleep(Math.max(0, windowStart + 5000 - Date.now()));
   await Promise.all(workers.map((w) => w.stop("SIGTERM")));
 
@@ -160,11 +165,7 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
 /** A guest's confirmed stay on a new listing: what an email side effect needs. */
 async function confirmedBooking(checkIn: string, checkOut: string) {
   const guest = await createGuest();
-  const booking = await insertBooking(await createListing(await createHost()), guest, {
-    status: "confirmed",
-    checkIn,
-    checkOut,
-  });
+  const booking = await createBooking(await createListing(await createHost()), guest, { checkIn, checkOut });
   return { guest, booking };
 }
 
@@ -258,7 +259,11 @@ test.serial(
     await worker.waitFor(
       new RegExp(`"sideEffectId":${id},.*email sent \\(recorded once the database answered again\\)`),
     );
-    await sleep(1500); // a retry, if one were wrongly scheduled, would send within its 200 ms backoff
+    // A retry, if one were wrongly scheduled, would be this same job, sending within its 200 ms
+    // backoff: once the job is gone, none can come.
+    await eventually(async () => (await jobsOfSideEffect(id)).length === 0, "the completed job to be removed", {
+      explain: () => sideEffectState(id),
+    });
     t.is(smtp.messages.length, 1, "delivered once");
     t.is(smtp.dataAttempts, 1, "and attempted once");
   },

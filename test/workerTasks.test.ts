@@ -14,8 +14,8 @@ import { relaySideEffects } from "../shared/sideEffects/relay.js";
 import { SCHEDULES } from "../worker/cron.js";
 import { defineJob, type JobDefinition } from "../worker/jobs/defineJob.js";
 import { allJobs, checkRegistry, concurrencyFor } from "../worker/registry.js";
-import { insertBooking, jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
-import { closeFactories, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
+import { jobsOfSideEffect, recordEmail, sideEffectRow } from "./helpers/emailFixtures.js";
+import { closeFactories, createBooking, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
 
 let orm: Orm;
 let producer: JobProducer;
@@ -54,7 +54,7 @@ async function emailFixtures(count: number): Promise<number[]> {
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(40), checkOut: day(42) });
+  const { id: booking } = await createBooking(listing, guest, { checkIn: day(40), checkOut: day(42) });
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
     const { rows } = await db().query(
@@ -104,9 +104,13 @@ test.serial("past confirmed stays become completed, once, with their events and 
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const past = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(-3), checkOut: day(0) });
-  const current = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(0), checkOut: day(2) });
-  const cancelled = await insertBooking(listing, guest, { status: "cancelled", checkIn: day(-9), checkOut: day(-7) });
+  const { id: past } = await createBooking(listing, guest, { checkIn: day(-3), checkOut: day(0) });
+  const { id: current } = await createBooking(listing, guest, { checkIn: day(0), checkOut: day(2) });
+  const { id: cancelled } = await createBooking(listing, guest, {
+    status: "cancelled",
+    checkIn: day(-9),
+    checkOut: day(-7),
+  });
 
   t.is(await runCommand(orm, (tx) => completePastStays(tx)), 1);
   t.is(await runCommand(orm, (tx) => completePastStays(tx)), 0, "a second sweep finds nothing");
@@ -227,7 +231,7 @@ test.serial("the relay takes the worker's bare Agenda as well as a producer", as
   const host = await createHost();
   const guest = await createGuest();
   const listing = await createListing(host);
-  const booking = await insertBooking(listing, guest, { status: "confirmed", checkIn: day(60), checkOut: day(61) });
+  const booking = await createBooking(listing, guest, { checkIn: day(60), checkOut: day(61) });
   const id = await recordEmail("booking_confirmed_host", booking, host.id);
   t.true((await relaySideEffects(orm, producer.agenda)) >= 1);
   t.is((await jobsOfSideEffect(id)).length, 1);

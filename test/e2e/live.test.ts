@@ -13,6 +13,7 @@ import {
   screenshot,
   waitForText,
 } from "../helpers/browser.js";
+import { eventually } from "../helpers/eventually.js";
 import {
   closeFactories,
   createGuest,
@@ -114,13 +115,16 @@ async function bellAgreesWithApi(page: Page, user: TestUser): Promise<number> {
   const api = apiClient(baseUrl);
   let unread = -1;
   let shown = "";
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    unread = (await api.get("/api/v1/notifications?limit=1", user.auth)).body?.unread ?? -1;
-    shown = (await page.getByTestId("unread-count").textContent()) ?? "";
-    if (shown === String(unread)) return unread;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the bell shows ${shown}, the API counts ${unread} unread`);
+  await eventually(
+    async () => {
+      unread = (await api.get("/api/v1/notifications?limit=1", user.auth)).body?.unread ?? -1;
+      shown = (await page.getByTestId("unread-count").textContent()) ?? "";
+      return shown === String(unread);
+    },
+    "the bell to show the API's unread count",
+    { timeoutMs: 10_000, intervalMs: 200, explain: () => ({ bell: shown, apiUnread: unread }) },
+  );
+  return unread;
 }
 
 test.serial("the guest books; the host's page shows the alert within a second, without a reload", async (t) => {

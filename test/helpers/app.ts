@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
+import type { Redis } from "ioredis";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { answerClientErrors } from "../../server/clientError.js";
@@ -19,6 +20,8 @@ export interface RunningApp {
   io: IoServer;
   /** The app's fast-path publisher (drain() sends whatever is pending, in order). */
   publisher: OrderedPublisher;
+  /** The app's Redis client (cache, rate limits): `status` says whether it is connected. */
+  redis: Redis;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function startApp(
     server,
     io,
     publisher,
+    redis,
     close: async () => {
       publisher.stop();
       if (getEventPublisher() === publisher) setEventPublisher(null);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { eventually } from "./eventually.js";
 
 /** Debian's chromium; CI installs it (.ci/run). These tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -84,16 +85,23 @@ export async function logInThroughUi(page: Page, email: string, password: string
 /** Waits until the locator's text matches; resolves to the text, or rejects naming what was there. */
 export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (;;) {
-    last =
-      (await locator
-        .first()
-        .textContent({ timeout: Math.max(1, deadline - Date.now()) })
-        .catch(() => null)) ?? "";
-    if (pattern.test(last)) return last;
-    if (Date.now() >= deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${pattern}; text was "${last}"`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return eventually(
+    async () => {
+      const text =
+        (await locator
+          .first()
+          .textContent({ timeout: Math.max(1, deadline - Date.now()) })
+          .catch(() => null)) ?? "";
+      return pattern.test(text) && text;
+    },
+    `text matching ${pattern}`,
+    {
+      timeoutMs,
+      explain: () =>
+        locator
+          .first()
+          .textContent({ timeout: 500 })
+          .catch(() => null),
+    },
+  );
 }

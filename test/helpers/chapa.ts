@@ -9,7 +9,6 @@
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import { type ChapaSandbox, createChapaSandbox, sandboxControlHeaders } from "../../scripts/chapaSandbox/sandbox.js";
 import { signWebhookBody } from "../../shared/payments/chapa/signature.js";
 import type { RunningApp } from "./app.js";
@@ -178,14 +177,4 @@ export async function postWebhook(
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
 }

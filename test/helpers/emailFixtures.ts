@@ -1,49 +1,20 @@
-import type { BookingStatus } from "../../shared/domain/bookings/status.js";
 import type { EmailTemplate } from "../../shared/sideEffects/sideEffectMap.js";
+import { afterChanges } from "./eventually.js";
 import { db } from "./factories.js";
 
 /**
- * Bookings and recorded side effects written straight in SQL, for the worker's tests: they are
+ * Payments and recorded side effects written straight in SQL, for the worker's tests: they are
  * about what happens AFTER a command committed (relay, jobs, emails), whatever command it was.
+ * (Bookings come from factories.ts's createBooking.)
  */
-export async function insertBooking(
-  listing: { id: string },
-  guest: { id: string },
-  o: {
-    status: BookingStatus;
-    checkIn: string;
-    checkOut: string;
-    totalPrice?: number;
-    expiresInMinutes?: number;
-    note?: string;
-  },
-): Promise<string> {
-  const { rows } = await db().query(
-    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at, note)
-     select $1, $2, $3, $4, 2, $5, l.currency, $6, now() + make_interval(mins => $7), $8 from listings l where l.id = $1
-     returning id`,
-    [
-      listing.id,
-      guest.id,
-      o.checkIn,
-      o.checkOut,
-      o.totalPrice ?? 30_000,
-      o.status,
-      o.expiresInMinutes ?? 15,
-      o.note ?? null,
-    ],
-  );
-  return rows[0].id;
-}
-
 export async function insertPayment(
-  bookingId: string,
+  booking: { id: string },
   o: { amount: number; status: "pending" | "succeeded" | "failed" | "refunded"; refundStatus?: string },
 ): Promise<string> {
   const { rows } = await db().query(
     `insert into payments (booking_id, tx_ref, status, amount, currency, mode, refund_status)
      select $1, 'tx-' || gen_random_uuid(), $2, $3, b.currency, 'test', $4 from bookings b where b.id = $1 returning id`,
-    [bookingId, o.status, o.amount, o.refundStatus ?? null],
+    [booking.id, o.status, o.amount, o.refundStatus ?? null],
   );
   return rows[0].id;
 }
@@ -51,9 +22,10 @@ export async function insertPayment(
 /** Records an email side effect as a command would (same key scheme); returns its id. */
 export async function recordEmail(
   template: EmailTemplate,
-  bookingId: string,
+  booking: { id: string },
   recipientUserId: string,
 ): Promise<number> {
+  const bookingId = booking.id;
   const { rows } = await db().query(
     "insert into side_effects (kind, key, payload) values ('email', $1, $2::jsonb) returning id",
     [`email:${template}:${bookingId}`, JSON.stringify({ template, bookingId, recipientUserId })],
@@ -96,17 +68,21 @@ export async function jobsOfSideEffect(id: number): Promise<JobRow[]> {
   return rows;
 }
 
-/** Polls until `check` returns a truthy value (then returns it) or the time is up (then throws). */
-export async function eventually<T>(
-  check: () => Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * Resolves once the worker's recurring `task` (an Agenda job name: relayOutbox, publishEvents…)
+ * has finished `runs` more times: the bound for "and nothing more happens" assertions.
+ */
+export async function afterTaskRuns(task: string, runs: number, timeoutMs = 15_000): Promise<void> {
+  await afterChanges(
+    async () =>
+      (await db().query("select last_finished_at from agenda_jobs where name = $1", [task])).rows[0]?.last_finished_at,
+    runs,
+    `finished runs of ${task}`,
+    timeoutMs,
+  );
+}
+
+/** What explains an email side effect's state: its row, its Agenda jobs. For eventually()'s `explain`. */
+export async function sideEffectState(id: number) {
+  return { sideEffect: await sideEffectRow(id), jobs: await jobsOfSideEffect(id) };
 }

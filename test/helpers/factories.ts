@@ -3,6 +3,7 @@ import pg from "pg";
 import { hashPassword } from "../../shared/domain/accounts/password.js";
 import type { Role } from "../../shared/domain/accounts/role.js";
 import { issueToken } from "../../shared/domain/accounts/tokens.js";
+import type { BookingStatus } from "../../shared/domain/bookings/status.js";
 import type { Currency } from "../../shared/domain/currency.js";
 import { databaseUrl } from "./env.js";
 
@@ -83,6 +84,80 @@ export async function createListing(
     ],
   );
   return { id: rows[0].id, hostId: host.id, ...listing };
+}
+
+export interface TestBooking {
+  id: string;
+  listingId: string;
+  guestId: string;
+  status: BookingStatus;
+  checkIn: string;
+  checkOut: string;
+  totalPrice: number;
+  currency: Currency;
+}
+
+export interface BookingOptions {
+  /** Default "confirmed". */
+  status?: BookingStatus;
+  checkIn: string;
+  checkOut: string;
+  /** Default 1. */
+  guests?: number;
+  /** Default: the listing's price per night × the nights, in the listing's currency. */
+  totalPrice?: number;
+  currency?: Currency;
+  /**
+   * When the hold lapses, as a PostgreSQL interval from now ("15 minutes", "-1 second"), or null.
+   * Default: "15 minutes" for a pending_payment hold, null for every other status.
+   */
+  expiresIn?: string | null;
+  note?: string;
+}
+
+/**
+ * A booking written straight in SQL, in any status, for tests about something else than how a
+ * booking is made (the bookings tests go through POST /bookings): what a listing's calendar, a
+ * review, a worker's email or a cache needs to exist. The exclusion constraint still applies, so an
+ * overlapping active booking rejects with PostgreSQL's 23P01.
+ */
+export async function createBooking(
+  listing: { id: string },
+  guest: { id: string },
+  o: BookingOptions,
+): Promise<TestBooking> {
+  const status = o.status ?? "confirmed";
+  const expiresIn = o.expiresIn === undefined ? (status === "pending_payment" ? "15 minutes" : null) : o.expiresIn;
+  const { rows } = await db().query(
+    `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at, note)
+     select l.id, $2, $3::date, $4::date, $5, coalesce($6, l.price_per_night * ($4::date - $3::date)),
+            coalesce($7, l.currency), $8, now() + $9::interval, $10
+       from listings l where l.id = $1
+     returning id, total_price, currency`,
+    [
+      listing.id,
+      guest.id,
+      o.checkIn,
+      o.checkOut,
+      o.guests ?? 1,
+      o.totalPrice ?? null,
+      o.currency ?? null,
+      status,
+      expiresIn,
+      o.note ?? null,
+    ],
+  );
+  if (!rows[0]) throw new Error(`createBooking: no listing ${listing.id}`);
+  return {
+    id: rows[0].id,
+    listingId: listing.id,
+    guestId: guest.id,
+    status,
+    checkIn: o.checkIn,
+    checkOut: o.checkOut,
+    totalPrice: rows[0].total_price,
+    currency: rows[0].currency,
+  };
 }
 
 /** A date `days` from today (UTC), as YYYY-MM-DD. */
