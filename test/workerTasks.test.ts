@@ -2,9 +2,9 @@ import "./helpers/env.js";
 
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { runCommand } from "../shared/db/runCommand.js";
 import { pruneLoginEvents } from "../shared/domain/accounts/pruneLoginEvents.js";
 import { completePastStays } from "../shared/domain/bookings/completePastStays.js";
+import { inUnitOfWork as runCommand } from "../shared/domain/commands/unitOfWork.js";
 import { pruneEvents } from "../shared/domain/events/pruneEvents.js";
 import { pruneIdempotencyKeys } from "../shared/domain/idempotency/pruneKeys.js";
 import { pruneWebhookReceipts } from "../shared/domain/payments/pruneWebhookReceipts.js";

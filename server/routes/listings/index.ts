@@ -13,7 +13,7 @@ import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../open
 import { listingResponseSchema, presentListing } from "../../presenters/listing.js";
 import { parse } from "../../validate.js";
 import { idParam, idPathParams } from "../params.js";
-import { reviewRoutes } from "./reviews.js";
+import { addListingReviewRoutes } from "./reviews.js";
 import { searchRoutes } from "./search.js";
 
 const bearer = [{ bearer: [] }];
@@ -21,8 +21,8 @@ const notFoundResponse = errorResponse("not_found: unknown listing (or an id tha
 const unauthenticatedResponse = errorResponse("unauthenticated: no or bad bearer token.");
 
 /**
- * Listings: create, read, update, archive, plus search and availability (search.ts) and reviews
- * (reviews.ts, which also owns POST /bookings/:id/review so the bookings module stays untouched).
+ * Listings: create, read, update, archive, plus search and availability (search.ts) and a listing's
+ * reviews (reviews.ts; reviewing a stay is a booking's route, bookings/review.ts).
  */
 export function listingRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -98,6 +98,7 @@ export function listingRoutes(deps: AppDeps): Router {
     ctx.status = 204;
   });
 
-  for (const nested of [searchRoutes(deps), reviewRoutes(deps)]) router.use(nested.routes());
+  router.use(searchRoutes(deps).routes());
+  addListingReviewRoutes(router, deps);
   return router;
 }

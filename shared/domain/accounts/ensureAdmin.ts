@@ -1,5 +1,5 @@
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { normalizeEmail } from "./email.js";
 import { hashPassword } from "./password.js";
 

@@ -1,6 +1,6 @@
 import { LoginEvent } from "../../db/entities/loginEvent.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 
 export interface LoginAttempt {
   userId: string | null;

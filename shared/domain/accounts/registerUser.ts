@@ -1,7 +1,7 @@
 import { type IUser, User } from "../../db/entities/user.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import { conflict } from "../../errors.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { normalizeEmail } from "./email.js";
 import { hashPassword } from "./password.js";
 

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import { isUuid } from "../../ids.js";
 import { logger } from "../../logger.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 
 /**
  * Token revocation by a per-account version: a token carries the version it was issued at (`ver`),

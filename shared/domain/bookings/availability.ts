@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { sql } from "../../db/sql.js";
 import type { StayRange } from "../../events/eventMap.js";
 
 /**
@@ -16,15 +17,13 @@ export async function blockedRanges(
   listingId: string,
   window: { from?: string; to?: string } = {},
 ): Promise<StayRange[]> {
-  const rows = await em.getConnection().execute<{ check_in: string; check_out: string }[]>(
+  const rows = await sql(em)<{ check_in: string; check_out: string }>(
     `select to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out
        from bookings b
       where b.listing_id = ? and ${BLOCKING_BOOKING_SQL}
         and daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')
       order by b.check_in`,
     [listingId, window.from ?? "-infinity", window.to ?? "infinity"],
-    "all",
-    em.getTransactionContext(),
   );
   return rows.map((r) => ({ checkIn: r.check_in, checkOut: r.check_out }));
 }

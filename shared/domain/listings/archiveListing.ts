@@ -1,7 +1,7 @@
 import { Listing } from "../../db/entities/listing.js";
-import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { Actor } from "../accounts/tokens.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import type { CommandDeps } from "../deps.js";
 import { assertMayManageListing } from "./policy.js";
 import { invalidateSearchCache } from "./searchCache.js";

@@ -1,8 +1,8 @@
 import { Listing } from "../../db/entities/listing.js";
-import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { ListingView } from "../../events/eventMap.js";
 import type { Actor } from "../accounts/tokens.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import type { CommandDeps } from "../deps.js";
 import { assertMayManageListing } from "./policy.js";
 import type { ListingPatch } from "./schemas.js";

@@ -1,8 +1,8 @@
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
 import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { emitPaymentUpdated, findPayment, query } from "./store.js";
 
 export type RefundOutcome =

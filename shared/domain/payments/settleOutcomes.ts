@@ -1,9 +1,9 @@
-import type { CommandTx } from "../../db/runCommand.js";
 import type { PaymentStatus } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { emitAvailabilityChanged } from "../bookings/listingAvailability.js";
 import { transitionBooking } from "../bookings/transitionBooking.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import type { LockedBooking, SettleResult } from "./settlePayment.js";
 import { emitPaymentUpdated, type PaymentRecord, query } from "./store.js";
 

@@ -1,9 +1,9 @@
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import type { BookingStatus, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import type { ChapaClient, ChapaVerifiedTransaction, ChapaVerifyResult } from "../../payments/chapa/client.js";
 import { lockListingAvailability } from "../bookings/listingAvailability.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { settleFailure, settleSuccess } from "./settleOutcomes.js";
 import { findPayment, type PaymentRecord, query, toPaymentView } from "./store.js";
 

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import { AppError, conflict, notFound } from "../../errors.js";
 import type { Currency, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError, newTxRef } from "../../payments/chapa/client.js";
 import { chapaModeOf } from "../../payments/chapa/fromConfig.js";
 import type { Actor } from "../accounts/tokens.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { canStartPayment } from "./policy.js";
 import { findPayment, findPendingPayment, type PaymentRecord, query, toPaymentView } from "./store.js";
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { CommandTx } from "../../db/runCommand.js";
 import type { Currency, PaymentStatus, PaymentView } from "../../events/eventMap.js";
 import type { ChapaMode } from "../../payments/chapa/client.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 
 /** A payments row with the people and listing of its booking (who hears about it, who may see it). */
 export interface PaymentRecord {

@@ -1,0 +1,94 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { z } from "zod";
+import type { PublishableEvent } from "../../events/publisher.js";
+import type { Actor } from "../accounts/tokens.js";
+import type { CommandDeps } from "../deps.js";
+import type { DatabaseErrorRules } from "./databaseErrors.js";
+import type { CommandTx } from "./unitOfWork.js";
+
+/*
+ * Every use case is one of these, entered through execute() / query() (./execute.ts), which own what
+ * every command needs and none should write again: parsing the input (400 validation_failed), the
+ * transaction, mapping PostgreSQL refusals to API errors, publishing events after commit, and the
+ * cache invalidation the command declares.
+ *
+ * `actor` says who runs it: "user" (the default; run gets the signed-in Actor) or "system" (worker
+ * sweeps, webhooks, scripts; run gets null). `D` is what it needs besides the database and Redis (e.g.
+ * the Chapa client).
+ */
+
+export type RunBy = "user" | "system";
+export type ActorOf<K extends RunBy> = K extends "system" ? null : Actor;
+
+/** Caches a command may declare stale after it committed. */
+export type CacheName = "search";
+
+interface Common<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps> {
+  /** Names the command in logs, metrics and errors: "bookings.create". */
+  name: string;
+  input: S;
+  /** Caches to invalidate after commit, always or when the result says so. */
+  invalidates?: { [C in CacheName]?: true | ((result: R, input: z.output<S>) => boolean) };
+  /** How the PostgreSQL refusals this command expects become API errors (see databaseErrors.ts). */
+  errors?: DatabaseErrorRules;
+  /** Who runs it (default "user"). */
+  actor?: K;
+  /** Type-only: what it needs besides the database and Redis (never read). */
+  readonly _deps?: D;
+}
+
+/** A command run in execute()'s unit of work: `tx` records its events and side effects with the state. */
+export interface UnitOfWorkCommand<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
+  extends Common<S, R, K, D> {
+  transaction?: "unitOfWork";
+  run(ctx: { actor: ActorOf<K>; input: z.output<S>; tx: CommandTx; deps: D }): Promise<R>;
+}
+
+/**
+ * A command that commits by itself (one statement that is its own transaction, the hot booking path,
+ * or several transactions in batches): it gets no `tx`; events it has committed are handed to
+ * `published` to go out at once. It may execute() other commands.
+ */
+export interface SelfCommittingCommand<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
+  extends Common<S, R, K, D> {
+  transaction: "self";
+  run(ctx: { actor: ActorOf<K>; input: z.output<S>; deps: D; published(events: PublishableEvent[]): void }): Promise<R>;
+}
+
+export type Command<
+  S extends z.ZodType = z.ZodType,
+  R = unknown,
+  K extends RunBy = RunBy,
+  D extends CommandDeps = CommandDeps,
+> = UnitOfWorkCommand<S, R, K, D> | SelfCommittingCommand<S, R, K, D>;
+
+export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+  command: UnitOfWorkCommand<S, R, K, D>,
+): UnitOfWorkCommand<S, R, K, D>;
+export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+  command: SelfCommittingCommand<S, R, K, D>,
+): SelfCommittingCommand<S, R, K, D>;
+export function defineCommand(command: Command): Command {
+  return command;
+}
+
+/** A read: same shape, no transaction of its own unless it opens one; `em` is a fresh fork. */
+export interface Query<
+  S extends z.ZodType = z.ZodType,
+  R = unknown,
+  K extends RunBy = RunBy,
+  D extends CommandDeps = CommandDeps,
+> {
+  name: string;
+  input: S;
+  errors?: DatabaseErrorRules;
+  actor?: K;
+  readonly _deps?: D;
+  run(ctx: { actor: ActorOf<K>; input: z.output<S>; em: EntityManager; deps: D }): Promise<R>;
+}
+
+export function defineQuery<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+  query: Query<S, R, K, D>,
+): Query<S, R, K, D> {
+  return query;
+}
