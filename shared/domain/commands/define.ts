@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { z } from "zod";
+import { z } from "zod";
 import type { PublishableEvent } from "../../events/publisher.js";
 import type { Actor } from "../accounts/tokens.js";
 import type { CommandDeps } from "../deps.js";
@@ -33,6 +33,11 @@ interface Common<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
   errors?: DatabaseErrorRules;
   /** Who runs it (default "user"). */
   actor?: K;
+  /**
+   * A policy check on the actor alone, before the input is parsed: someone who may never do this is
+   * told so (403), not how to fix a body they cannot use.
+   */
+  authorize?: (actor: ActorOf<K>) => void;
   /** Type-only: what it needs besides the database and Redis (never read). */
   readonly _deps?: D;
 }
@@ -91,4 +96,25 @@ export function defineQuery<S extends z.ZodType, R, K extends RunBy = "user", D 
   query: Query<S, R, K, D>,
 ): Query<S, R, K, D> {
   return query;
+}
+
+/**
+ * The input of a command on one resource: the path's ids (`{ listingId }`) plus a body schema of its
+ * own, which may be strict or refined (and so cannot be extended). Each part is parsed on its own and
+ * their issues keep their paths, so a body's errors name the body's fields exactly.
+ */
+export function withIds<I extends z.ZodRawShape, B extends z.ZodType>(ids: I, body: B) {
+  const idSchema = z.object(ids);
+  const keys = Object.keys(ids);
+  return z.record(z.string(), z.unknown()).transform((value, ctx) => {
+    const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+    const own = Object.fromEntries(Object.entries(value).filter(([key]) => keys.includes(key)));
+    const parsedIds = idSchema.safeParse(own);
+    const parsedBody = body.safeParse(rest);
+    for (const issue of [...(parsedIds.error?.issues ?? []), ...(parsedBody.error?.issues ?? [])]) {
+      ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+    }
+    if (!parsedIds.success || !parsedBody.success) return z.NEVER;
+    return { ...(parsedBody.data as object), ...parsedIds.data } as z.output<typeof idSchema> & z.output<B>;
+  });
 }

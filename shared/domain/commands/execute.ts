@@ -33,8 +33,9 @@ export async function execute<S extends z.ZodType, R, K extends RunBy, D extends
   call: { actor: ActorOf<K>; input: z.input<S> | z.output<S> },
   deps: D,
 ): Promise<R> {
-  const input = parseInput(command.input, call.input);
   const { actor } = call;
+  command.authorize?.(actor);
+  const input = parseInput(command.input, call.input);
   let result: R;
   try {
     result =
