@@ -5,7 +5,7 @@ import type { ZodOpenApiOperationObject } from "zod-openapi";
 import type { Actor } from "../../shared/domain/accounts/tokens.js";
 import type { ActorOf, Command, Query } from "../../shared/domain/commands/define.js";
 import { execute, query } from "../../shared/domain/commands/execute.js";
-import type { CommandDeps } from "../../shared/domain/deps.js";
+import type { DatabaseDeps } from "../../shared/domain/deps.js";
 import { validationFailed } from "../../shared/errors.js";
 import { actorOf, requireRole, requireUser } from "../middlewares/auth.js";
 import { describeRoute } from "../openapi.js";
@@ -19,12 +19,12 @@ type RunByFor<A extends RouteAuth> = A extends "none" ? "system" : "user";
 type Method = "get" | "post" | "patch" | "put" | "delete";
 
 /** How a route gets to its result: one command, one query, or (webhooks, health) its own handler. */
-type Work<A extends RouteAuth, R, D extends CommandDeps> =
+type Work<A extends RouteAuth, R, D extends DatabaseDeps> =
   | { command: Command<any, R, RunByFor<A>, D>; input?: (ctx: RouterContext) => unknown }
   | { query: Query<any, R, RunByFor<A>, D>; input?: (ctx: RouterContext) => unknown }
   | { handle: (call: { ctx: RouterContext; actor: ActorFor<A> }) => Promise<R> };
 
-export type RouteSpec<A extends RouteAuth, R, D extends CommandDeps> = Work<A, R, D> & {
+export type RouteSpec<A extends RouteAuth, R, D extends DatabaseDeps> = Work<A, R, D> & {
   method: Method;
   /** The Koa path (":id" style), written once: registered and described from here. */
   path: string;
@@ -50,7 +50,7 @@ const AUTH: Record<RouteAuth, Middleware[]> = {
  * middlewares it is given, executes its command or query (input: by default the body, or the query
  * string for GET), and presents the result. The one way routes are written.
  */
-export function route<A extends RouteAuth, R, D extends CommandDeps>(
+export function route<A extends RouteAuth, R, D extends DatabaseDeps>(
   router: Router,
   deps: D,
   spec: RouteSpec<A, R, D>,

@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import type { PublishableEvent } from "../../events/publisher.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { CommandDeps } from "../deps.js";
+import type { DatabaseDeps } from "../deps.js";
 import type { DatabaseErrorRules } from "./databaseErrors.js";
 import type { CommandTx } from "./unitOfWork.js";
 
@@ -23,7 +23,7 @@ export type ActorOf<K extends RunBy> = K extends "system" ? null : Actor;
 /** Caches a command may declare stale after it committed. */
 export type CacheName = "search";
 
-interface Common<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps> {
+interface Common<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps> {
   /** Names the command in logs, metrics and errors: "bookings.create". */
   name: string;
   input: S;
@@ -43,7 +43,7 @@ interface Common<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
 }
 
 /** A command run in execute()'s unit of work: `tx` records its events and side effects with the state. */
-export interface UnitOfWorkCommand<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
+export interface UnitOfWorkCommand<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>
   extends Common<S, R, K, D> {
   transaction?: "unitOfWork";
   run(ctx: { actor: ActorOf<K>; input: z.output<S>; tx: CommandTx; deps: D }): Promise<R>;
@@ -54,7 +54,7 @@ export interface UnitOfWorkCommand<S extends z.ZodType, R, K extends RunBy, D ex
  * or several transactions in batches): it gets no `tx`; events it has committed are handed to
  * `published` to go out at once. It may execute() other commands.
  */
-export interface SelfCommittingCommand<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>
+export interface SelfCommittingCommand<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>
   extends Common<S, R, K, D> {
   transaction: "self";
   run(ctx: { actor: ActorOf<K>; input: z.output<S>; deps: D; published(events: PublishableEvent[]): void }): Promise<R>;
@@ -64,13 +64,13 @@ export type Command<
   S extends z.ZodType = z.ZodType,
   R = unknown,
   K extends RunBy = RunBy,
-  D extends CommandDeps = CommandDeps,
+  D extends DatabaseDeps = DatabaseDeps,
 > = UnitOfWorkCommand<S, R, K, D> | SelfCommittingCommand<S, R, K, D>;
 
-export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends DatabaseDeps = DatabaseDeps>(
   command: UnitOfWorkCommand<S, R, K, D>,
 ): UnitOfWorkCommand<S, R, K, D>;
-export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+export function defineCommand<S extends z.ZodType, R, K extends RunBy = "user", D extends DatabaseDeps = DatabaseDeps>(
   command: SelfCommittingCommand<S, R, K, D>,
 ): SelfCommittingCommand<S, R, K, D>;
 export function defineCommand(command: Command): Command {
@@ -82,7 +82,7 @@ export interface Query<
   S extends z.ZodType = z.ZodType,
   R = unknown,
   K extends RunBy = RunBy,
-  D extends CommandDeps = CommandDeps,
+  D extends DatabaseDeps = DatabaseDeps,
 > {
   name: string;
   input: S;
@@ -92,7 +92,7 @@ export interface Query<
   run(ctx: { actor: ActorOf<K>; input: z.output<S>; em: EntityManager; deps: D }): Promise<R>;
 }
 
-export function defineQuery<S extends z.ZodType, R, K extends RunBy = "user", D extends CommandDeps = CommandDeps>(
+export function defineQuery<S extends z.ZodType, R, K extends RunBy = "user", D extends DatabaseDeps = DatabaseDeps>(
   query: Query<S, R, K, D>,
 ): Query<S, R, K, D> {
   return query;

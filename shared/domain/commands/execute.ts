@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { z } from "zod";
 import { type ErrorDetail, validationFailed } from "../../errors.js";
-import type { CommandDeps } from "../deps.js";
+import type { CommandDeps, DatabaseDeps } from "../deps.js";
 import { invalidateSearchCache } from "../listings/searchCache.js";
 import { mapDatabaseError } from "./databaseErrors.js";
 import type { ActorOf, CacheName, Command, Query, RunBy } from "./define.js";
@@ -19,16 +19,22 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   return result.data;
 }
 
-const INVALIDATE: Record<CacheName, (deps: CommandDeps) => Promise<void>> = {
-  search: (deps) => invalidateSearchCache(deps.redis),
+const INVALIDATE: Record<CacheName, (deps: DatabaseDeps) => Promise<void>> = {
+  search: (deps) => invalidateSearchCache(redisOf(deps)),
 };
+
+function redisOf(deps: DatabaseDeps) {
+  const { redis } = deps as Partial<CommandDeps>;
+  if (!redis) throw new Error("a command that invalidates a cache needs Redis in its deps");
+  return redis;
+}
 
 /**
  * The one door of every command: parses `input` (400), runs the command in its unit of work (or lets
  * it commit itself, `transaction: "self"`), maps PostgreSQL refusals to API errors, publishes its
  * events after commit, and drops the caches it declares stale before returning.
  */
-export async function execute<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>(
+export async function execute<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>(
   command: Command<S, R, K, D>,
   call: { actor: ActorOf<K>; input: z.input<S> | z.output<S> },
   deps: D,
@@ -53,7 +59,7 @@ export async function execute<S extends z.ZodType, R, K extends RunBy, D extends
 }
 
 /** The door of every read: parses `input` (400), runs it on a fresh EntityManager, maps PostgreSQL refusals. */
-export async function query<S extends z.ZodType, R, K extends RunBy, D extends CommandDeps>(
+export async function query<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>(
   read: Query<S, R, K, D>,
   call: { actor: ActorOf<K>; input: z.input<S> | z.output<S> },
   deps: D,
