@@ -33,8 +33,8 @@ export type RouteSpec<A extends RouteAuth, R, D extends DatabaseDeps> = Work<A, 
   use?: Middleware[];
   /** The OpenAPI operation (summary, description, parameters, body, responses). */
   describe: ZodOpenApiOperationObject;
-  /** The success status (default 200). */
-  status?: number;
+  /** The success status (default 200), or a function of the result. */
+  status?: number | ((result: R) => number);
   /** The response body from the result (default: the result itself); may set headers on ctx. */
   present?: (result: R, ctx: RouterContext) => unknown;
 };
@@ -66,7 +66,7 @@ export function route<A extends RouteAuth, R, D extends DatabaseDeps>(
     if ("command" in spec) result = await execute(spec.command, { actor, input: inputOf(ctx) }, deps);
     else if ("query" in spec) result = await query(spec.query, { actor, input: inputOf(ctx) }, deps);
     else result = await spec.handle({ ctx, actor });
-    ctx.status = spec.status ?? 200;
+    ctx.status = typeof spec.status === "function" ? spec.status(result) : (spec.status ?? 200);
     const body = spec.present ? spec.present(result, ctx) : result;
     if (body !== undefined) ctx.body = body;
   };

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../config.js";
+import { sql } from "../db/sql.js";
 import { loadBookingView } from "../domain/bookings/view.js";
 import type { SideEffectMap } from "../sideEffects/sideEffectMap.js";
 import type { OutgoingEmail } from "./mailer.js";
@@ -13,9 +14,7 @@ export function sideEffectMessageId(sideEffectId: number): string {
   return `<side-effect-${sideEffectId}@nexus>`;
 }
 
-async function rows<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, "all", em.getTransactionContext());
-}
+const rows = <T>(em: EntityManager, text: string, params: unknown[]): Promise<T[]> => sql(em)<T>(text, params);
 
 /**
  * Builds the email of one `email` side effect from the state as it is NOW (names, dates, status):
