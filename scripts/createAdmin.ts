@@ -6,6 +6,7 @@ import { z } from "zod";
 import { initOrm } from "../shared/db/orm.js";
 import { ensureAdmin } from "../shared/domain/accounts/ensureAdmin.js";
 import { emailField, nameField, passwordField } from "../shared/domain/accounts/fields.js";
+import { execute } from "../shared/domain/commands/execute.js";
 import { logger } from "../shared/logger.js";
 
 const USAGE = 'usage: npm run create-admin -- <email> <name> <password>   (e.g. admin@x.test "Ada" "long-password")';
@@ -27,7 +28,7 @@ const [email, name, password] = parsed.data;
 
 const orm = await initOrm();
 try {
-  const admin = await ensureAdmin(orm, { email, name, password });
+  const admin = await execute(ensureAdmin, { actor: null, input: { email, name, password } }, { orm });
   logger.info(
     admin,
     admin.created ? "admin created" : "existing account is now an admin (its name and password are unchanged)",

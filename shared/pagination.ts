@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { config } from "./config.js";
+import { sql } from "./db/sql.js";
 import { isUuid } from "./ids.js";
 import { digits, singleLine } from "./text.js";
 
@@ -131,18 +132,52 @@ export async function toKeysetPage<T extends { id: string; createdAt: string }>(
   const data = rows.slice(0, limit);
   if (rows.length <= limit) return { data, nextCursor: null };
   const last = data[data.length - 1];
-  const [found] = await em
-    .getConnection()
-    .execute<{ at: string }[]>(
-      `select to_char(c.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from ${table} c where c.id = ?`,
-      [last.id],
-      "all",
-      em.getTransactionContext(),
-    );
+  const [found] = await sql(em)<{ at: string }>(
+    `select to_char(c.created_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from ${table} c where c.id = ?`,
+    [last.id],
+  );
   // Paged rows are never deleted (listings are archived, bookings cancelled); should one vanish meanwhile,
   // its millisecond value still positions the next page, at worst repeating rows of that millisecond.
   const at = found?.at ?? last.createdAt.replace("Z", "000Z");
   return { data, nextCursor: encodeCursor([at, last.id]) };
+}
+
+/** `?limit=&cursor=` of a (created_at, id) list. */
+export const pageInput = z.object({ limit: pageLimit, cursor: pageCursor.optional() });
+
+/**
+ * One keyset page of a (created_at, id) list, the one helper every such list uses (bookings, messages,
+ * reviews): `where`/`params` select the caller's rows; `fetch` runs the list's own SELECT with the
+ * where clause, its parameters and the order-and-limit it is given (`limit + 1` rows, to know whether
+ * a next page exists).
+ */
+export async function keysetPage<T extends { id: string; createdAt: string }>(
+  em: EntityManager,
+  list: {
+    table: string;
+    alias: string;
+    order: "newest" | "oldest";
+    where: string[];
+    params: unknown[];
+    page: { limit: number; cursor?: CursorKey };
+  },
+  fetch: (where: string, params: unknown[], orderAndLimit: string) => Promise<T[]>,
+): Promise<Page<T>> {
+  const { alias, page } = list;
+  const where = [...list.where];
+  const params = [...list.params];
+  if (page.cursor) {
+    const after = afterCursor(alias, list.order, page.cursor);
+    where.push(after.sql);
+    params.push(...after.params);
+  }
+  const direction = list.order === "newest" ? " desc" : "";
+  const rows = await fetch(
+    where.join(" and "),
+    [...params, page.limit + 1],
+    `order by ${alias}.created_at${direction}, ${alias}.id${direction} limit ?`,
+  );
+  return toKeysetPage(em, list.table, rows, page.limit);
 }
 
 /** The same for lists ordered by a numeric id alone (login events), whose id is the whole key. */

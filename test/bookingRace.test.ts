@@ -1,9 +1,9 @@
 import "./helpers/env.js";
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { runCommand } from "../shared/db/runCommand.js";
 import { expireHolds } from "../shared/domain/bookings/expireHolds.js";
 import { transitionBooking } from "../shared/domain/bookings/transitionBooking.js";
+import { inUnitOfWork as runCommand } from "../shared/domain/commands/unitOfWork.js";
 import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { useApp } from "./helpers/useApp.js";
 

@@ -3,6 +3,7 @@ import "./helpers/chapa.js";
 
 import test from "ava";
 import { initOrm } from "../shared/db/orm.js";
+import { execute } from "../shared/domain/commands/execute.js";
 import { reconcilePendingPayments } from "../shared/domain/payments/reconcilePayments.js";
 import { logger } from "../shared/logger.js";
 import { chapaFromConfig } from "../shared/payments/chapa/fromConfig.js";
@@ -73,15 +74,29 @@ test.serial("reconciliation settles a payment whose webhook was lost, and only p
   t.is((await bookingRow(booking.id)).status, "pending_payment");
 
   const young = await startCheckout(api, await heldBooking(api));
-  t.deepEqual(await reconcilePendingPayments(orm, chapaFromConfig(), { olderThanMinutes: 5 }), {
-    checked: 0,
-    settled: 0,
-  });
+  t.deepEqual(
+    await execute(
+      reconcilePendingPayments,
+      { actor: null, input: { olderThanMinutes: 5 } },
+      { orm, chapa: chapaFromConfig() },
+    ),
+    {
+      checked: 0,
+      settled: 0,
+    },
+  );
   await db().query("update payments set created_at = now() - interval '6 minutes' where tx_ref = $1", [payment.txRef]);
-  t.deepEqual(await reconcilePendingPayments(orm, chapaFromConfig(), { olderThanMinutes: 5 }), {
-    checked: 1,
-    settled: 1,
-  });
+  t.deepEqual(
+    await execute(
+      reconcilePendingPayments,
+      { actor: null, input: { olderThanMinutes: 5 } },
+      { orm, chapa: chapaFromConfig() },
+    ),
+    {
+      checked: 1,
+      settled: 1,
+    },
+  );
 
   t.is((await bookingRow(booking.id)).status, "confirmed");
   t.is((await paymentRow(payment.txRef)).status, "succeeded");
@@ -89,10 +104,17 @@ test.serial("reconciliation settles a payment whose webhook was lost, and only p
   const events = await eventTypesFor(booking.id);
   t.is(countOf(events, "payment.updated"), 1);
   t.is(countOf(events, "booking.updated"), 1);
-  t.deepEqual(await reconcilePendingPayments(orm, chapaFromConfig(), { olderThanMinutes: 5 }), {
-    checked: 0,
-    settled: 0,
-  });
+  t.deepEqual(
+    await execute(
+      reconcilePendingPayments,
+      { actor: null, input: { olderThanMinutes: 5 } },
+      { orm, chapa: chapaFromConfig() },
+    ),
+    {
+      checked: 0,
+      settled: 0,
+    },
+  );
 });
 
 test("paid after the hold expired → refund recorded; the refundPayment job refunds it at Chapa and here, once", async (t) => {

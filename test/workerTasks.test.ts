@@ -2,9 +2,10 @@ import "./helpers/env.js";
 
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
-import { runCommand } from "../shared/db/runCommand.js";
 import { pruneLoginEvents } from "../shared/domain/accounts/pruneLoginEvents.js";
 import { completePastStays } from "../shared/domain/bookings/completePastStays.js";
+import { execute } from "../shared/domain/commands/execute.js";
+import { inUnitOfWork as runCommand } from "../shared/domain/commands/unitOfWork.js";
 import { pruneEvents } from "../shared/domain/events/pruneEvents.js";
 import { pruneIdempotencyKeys } from "../shared/domain/idempotency/pruneKeys.js";
 import { pruneWebhookReceipts } from "../shared/domain/payments/pruneWebhookReceipts.js";
@@ -152,7 +153,7 @@ test.serial("pruneEvents deletes events older than the retention, in batches, an
   const {
     rows: [recent],
   } = await db().query("insert into events (type, data) values ('booking.updated', '{}'::jsonb) returning id");
-  t.is(await pruneEvents(orm, { olderThanDays: 30, batchSize: 10 }), 25);
+  t.is(await execute(pruneEvents, { actor: null, input: { olderThanDays: 30, batchSize: 10 } }, { orm }), 25);
   const { rows } = await db().query("select id from events where created_at < now() - interval '30 days'");
   t.deepEqual(rows, []);
   const { rows: kept } = await db().query("select id from events where id = $1", [recent.id]);
@@ -174,7 +175,10 @@ test.serial(
      values ($1, 'bookings.create', 'recent', 'h', now() - interval '23 hours')`,
       [guest.id],
     );
-    t.is(await pruneIdempotencyKeys(orm, { olderThanHours: 24, batchSize: 5 }), 12);
+    t.is(
+      await execute(pruneIdempotencyKeys, { actor: null, input: { olderThanHours: 24, batchSize: 5 } }, { orm }),
+      12,
+    );
     const { rows } = await db().query("select key from idempotency_keys where user_id = $1", [guest.id]);
     t.deepEqual(rows, [{ key: "recent" }]);
   },
@@ -197,10 +201,10 @@ test.serial(
       (
         await db().query("select dedupe_key from webhook_receipts where tx_ref = 'nx-prune' order by dedupe_key")
       ).rows.map((r) => r.dedupe_key);
-    t.is(await pruneWebhookReceipts(orm, { olderThanDays: 90, batchSize: 3 }), 7);
+    t.is(await execute(pruneWebhookReceipts, { actor: null, input: { olderThanDays: 90, batchSize: 3 } }, { orm }), 7);
     t.deepEqual(await keys(), ["fresh-unprocessed", "recent-processed", "retrying"]);
     // Asked for less than Chapa's retry window, it still keeps what a retry could match.
-    t.is(await pruneWebhookReceipts(orm, { olderThanDays: 1 }), 1);
+    t.is(await execute(pruneWebhookReceipts, { actor: null, input: { olderThanDays: 1 } }, { orm }), 1);
     t.deepEqual(await keys(), ["fresh-unprocessed", "retrying"]);
   },
 );
@@ -218,7 +222,7 @@ test.serial(
     await insert("181 days", 9);
     await insert("179 days", 2);
     await insert("1 minute", 1);
-    t.is(await pruneLoginEvents(orm, { olderThanDays: 180, batchSize: 4 }), 9);
+    t.is(await execute(pruneLoginEvents, { actor: null, input: { olderThanDays: 180, batchSize: 4 } }, { orm }), 9);
     const { rows } = await db().query(
       "select count(*)::int as n, min(created_at) > now() - interval '180 days' as recent from login_events where user_id = $1",
       [guest.id],

@@ -1,4 +1,4 @@
-import type { Middleware } from "koa";
+import type { Context, Middleware } from "koa";
 import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
 import { findUser } from "../../shared/domain/accounts/findUser.js";
 import type { Role } from "../../shared/domain/accounts/role.js";
@@ -59,11 +59,20 @@ export const optionalUser: Middleware = async (ctx, next) => {
   return requireUser(ctx, next);
 };
 
+/**
+ * The Actor requireUser established (the one place its state is read as one): 401 when the request
+ * did not pass requireUser, which would be a route declared without authentication.
+ */
+export function actorOf(ctx: Pick<Context, "state">): Actor {
+  const actor = ctx.state.user as Actor | undefined;
+  if (!actor?.id) throw unauthenticated();
+  return actor;
+}
+
 /** After requireUser: only these roles may go on (403 otherwise). */
 export function requireRole(...roles: Role[]): Middleware {
   return async (ctx, next) => {
-    const actor = ctx.state.user as Actor;
-    if (!roles.includes(actor.role)) throw forbidden();
+    if (!roles.includes(actorOf(ctx).role)) throw forbidden();
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { sql } from "../db/sql.js";
 import type { EventMap, EventType } from "./eventMap.js";
 import type { PublishableEvent } from "./publisher.js";
 
@@ -41,7 +42,7 @@ export async function recordEvents(
   }));
   // One statement takes the lock and inserts every event (ids in input order, ORDER BY before the
   // INSERT assigns them), so the lock is held for a single round trip plus the COMMIT.
-  const rows = await em.getConnection().execute<{ id: string; created_at: Date }[]>(
+  const rows = await sql(em)<{ id: string; created_at: Date }>(
     `insert into events (type, user_ids, listing_id, data)
      select e.value->>'type', array(select jsonb_array_elements_text(e.value->'userIds'))::uuid[],
             (e.value->>'listingId')::uuid, e.value->'data'
@@ -49,8 +50,6 @@ export async function recordEvents(
       order by e.ord
      returning id, created_at`,
     [EVENT_ORDER_LOCK, JSON.stringify(events)],
-    "all",
-    em.getTransactionContext(),
   );
   const ordered = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
   return events.map((event, i) => ({

@@ -1,4 +1,5 @@
 import type { Orm } from "../db/orm.js";
+import { sql } from "../db/sql.js";
 import { logger } from "../logger.js";
 import type { EventType } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
@@ -50,15 +51,13 @@ export async function publishPendingEvents(
       ? `and id <= (select max(id) from events where published_at is null
                      and created_at < now() - (${Number(options.minAgeMs)} * interval '1 millisecond'))`
       : "";
-    const rows = await tx.getConnection().execute<EventRow[]>(
+    const rows = await sql(tx)<EventRow>(
       `with lock as (select pg_advisory_xact_lock(?)),
             picked as (select id from events, lock where published_at is null ${upTo} order by id limit ?)
        update events e set published_at = now() from picked
         where e.id = picked.id and e.published_at is null
        returning e.id, e.type, e.user_ids, e.listing_id, e.data, e.created_at`,
       [EVENT_PUBLISH_LOCK, options.limit ?? RELAY_BATCH],
-      "all",
-      tx.getTransactionContext(),
     );
     if (!rows.length) return 0;
     await publisher.publish(rows.map(rowToPublishable).sort((a, b) => a.envelope.id - b.envelope.id));

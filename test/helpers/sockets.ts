@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { io, type Socket } from "socket.io-client";
 import type { SocketAck, SubscribeTarget } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
-import { runCommand } from "../../shared/db/runCommand.js";
+import { inUnitOfWork as runCommand } from "../../shared/domain/commands/unitOfWork.js";
 import { EVENT_TYPES, type EventEnvelope, type EventType } from "../../shared/events/eventMap.js";
 import type { EventInput } from "../../shared/events/record.js";
 

@@ -1,4 +1,5 @@
 import { config } from "../../shared/config.js";
+import { execute } from "../../shared/domain/commands/execute.js";
 import { pruneEvents } from "../../shared/domain/events/pruneEvents.js";
 import { defineJob } from "./defineJob.js";
 
@@ -7,7 +8,11 @@ export default defineJob({
   name: "pruneEvents",
   options: { retry: false, concurrency: 1 },
   async handler(_data, { deps, log }) {
-    const deleted = await pruneEvents(deps.orm, { olderThanDays: config.EVENT_RETENTION_DAYS });
+    const deleted = await execute(
+      pruneEvents,
+      { actor: null, input: { olderThanDays: config.EVENT_RETENTION_DAYS } },
+      deps,
+    );
     if (deleted) log.info({ deleted, olderThanDays: config.EVENT_RETENTION_DAYS }, "pruned old events");
   },
 });

@@ -1,4 +1,5 @@
 import { config } from "../../shared/config.js";
+import { execute } from "../../shared/domain/commands/execute.js";
 import { pruneIdempotencyKeys } from "../../shared/domain/idempotency/pruneKeys.js";
 import { defineJob } from "./defineJob.js";
 
@@ -8,7 +9,7 @@ export default defineJob({
   options: { retry: false, concurrency: 1 },
   async handler(_data, { deps, log }) {
     const olderThanHours = config.IDEMPOTENCY_KEY_TTL_HOURS;
-    const deleted = await pruneIdempotencyKeys(deps.orm, { olderThanHours });
+    const deleted = await execute(pruneIdempotencyKeys, { actor: null, input: { olderThanHours } }, deps);
     if (deleted) log.info({ deleted, olderThanHours }, "pruned old idempotency keys");
   },
 });

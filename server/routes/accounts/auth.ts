@@ -7,18 +7,18 @@ import type { IUser } from "../../../shared/db/entities/user.js";
 import type { Orm } from "../../../shared/db/orm.js";
 import { authenticateUser, invalidCredentials } from "../../../shared/domain/accounts/authenticateUser.js";
 import { normalizeEmail } from "../../../shared/domain/accounts/email.js";
-import { findUser, findUserByEmail } from "../../../shared/domain/accounts/findUser.js";
+import { findUserByEmail, getMe } from "../../../shared/domain/accounts/findUser.js";
 import { recordLoginAttempt } from "../../../shared/domain/accounts/recordLoginAttempt.js";
 import { registerUser } from "../../../shared/domain/accounts/registerUser.js";
-import { type Actor, issueToken } from "../../../shared/domain/accounts/tokens.js";
-import { unauthenticated } from "../../../shared/errors.js";
+import { issueToken } from "../../../shared/domain/accounts/tokens.js";
+import { execute } from "../../../shared/domain/commands/execute.js";
 import type { AppDeps } from "../../deps.js";
-import { requireUser } from "../../middlewares/auth.js";
 import { authenticateWith } from "../../middlewares/passport.js";
 import { byIp, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
-import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
+import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentUser } from "../../presenters/user.js";
 import { parse } from "../../validate.js";
+import { route } from "../route.js";
 import { type LoginInput, loginBody, meSchema, registerBody, sessionSchema } from "./schemas.js";
 
 const FIFTEEN_MINUTES = 15 * 60;
@@ -60,14 +60,14 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     key: byIp,
   });
   const audit = (ctx: Context, email: string, success: boolean, userId: string | null, rateLimited = false) =>
-    recordLoginAttempt(deps.orm, {
-      userId,
-      email,
-      ip: ctx.ip || null,
-      userAgent: ctx.get("user-agent") || null,
-      success,
-      rateLimited,
-    });
+    execute(
+      recordLoginAttempt,
+      {
+        actor: null,
+        input: { userId, email, ip: ctx.ip || null, userAgent: ctx.get("user-agent") || null, success, rateLimited },
+      },
+      deps,
+    );
   // A refused attempt is on record too (against the account its email names, if any), once per window.
   // The body is not validated yet here: only an email the login schema would take is looked up and stored.
   const auditRefusal = async (ctx: Context) => {
@@ -90,83 +90,95 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     onFirstRefusal: auditRefusal,
   });
 
-  router.post("/auth/register", registerPerIp, async (ctx) => {
-    const input = parse(registerBody, ctx.request.body);
-    const user = await registerUser(deps.orm, input);
-    ctx.status = 201;
-    ctx.body = session(user);
-  });
-  describeRoute("post", "/auth/register", {
-    tags: ["accounts"],
-    summary: "Create a guest or host account",
-    description:
-      `Emails are trimmed and case-insensitive. At most ${config.RATE_LIMIT_REGISTER_PER_IP} per IP per hour. ` +
-      "A blank password, or one of the 10,000 most common ones (case-insensitive), is 400 validation_failed " +
-      "naming `password`. The token carries `exp`, `iss`, `aud` and the account's token version (`ver`).",
-    requestBody: jsonBody(registerBody),
-    responses: {
-      "201": jsonResponse("The new account and a bearer token.", sessionSchema),
-      "400": errorResponse(
-        "validation_failed (details name each field; a common password names password) or invalid_json.",
-      ),
-      "409": errorResponse("email_taken: an account already uses this email, in any case."),
-      "429": rateLimitedResponse,
+  route(router, deps, {
+    method: "post",
+    path: "/auth/register",
+    auth: "none",
+    use: [registerPerIp],
+    command: registerUser,
+    status: 201,
+    present: session,
+    describe: {
+      tags: ["accounts"],
+      summary: "Create a guest or host account",
+      description:
+        `Emails are trimmed and case-insensitive. At most ${config.RATE_LIMIT_REGISTER_PER_IP} per IP per hour. ` +
+        "A blank password, or one of the 10,000 most common ones (case-insensitive), is 400 validation_failed " +
+        "naming `password`. The token carries `exp`, `iss`, `aud` and the account's token version (`ver`).",
+      requestBody: jsonBody(registerBody),
+      responses: {
+        "201": jsonResponse("The new account and a bearer token.", sessionSchema),
+        "400": errorResponse(
+          "validation_failed (details name each field; a common password names password) or invalid_json.",
+        ),
+        "409": errorResponse("email_taken: an account already uses this email, in any case."),
+        "429": rateLimitedResponse,
+      },
     },
   });
 
-  router.post(
-    "/auth/login",
-    loginPerIp,
-    loginPerEmail,
-    async (ctx, next) => {
-      ctx.request.body = parse(loginBody, ctx.request.body);
-      await next();
-    },
-    authenticateWith(localStrategy(deps.orm), async (ctx, info) => {
-      await audit(
-        ctx,
-        (ctx.request.body as LoginInput).email,
-        false,
-        (info as { userId?: string | null } | undefined)?.userId ?? null,
-      );
-      throw invalidCredentials();
-    }),
-    async (ctx) => {
+  // Login is passport-local's: the strategy checks the password; the route records the attempt.
+  route(router, deps, {
+    method: "post",
+    path: "/auth/login",
+    auth: "none",
+    use: [
+      loginPerIp,
+      loginPerEmail,
+      async (ctx, next) => {
+        ctx.request.body = parse(loginBody, ctx.request.body);
+        await next();
+      },
+      authenticateWith(localStrategy(deps.orm), async (ctx, info) => {
+        await audit(
+          ctx,
+          (ctx.request.body as LoginInput).email,
+          false,
+          (info as { userId?: string | null } | undefined)?.userId ?? null,
+        );
+        throw invalidCredentials();
+      }),
+    ],
+    handle: async ({ ctx }) => {
+      // passport-local's verified account (not an Actor: the token is only being issued).
       const user = ctx.state.user as IUser;
       await audit(ctx, (ctx.request.body as LoginInput).email, true, user.id);
-      ctx.body = session(user);
+      return user;
     },
-  );
-  describeRoute("post", "/auth/login", {
-    tags: ["accounts"],
-    summary: "Exchange an email and password for a bearer token",
-    description:
-      `Every attempt is recorded (time, IP, user agent, outcome). At most ${config.RATE_LIMIT_LOGIN_PER_IP} ` +
-      `attempts per IP and ${config.RATE_LIMIT_LOGIN_PER_EMAIL} per email per 15 minutes; the first refused ` +
-      "attempt of each window is recorded with rateLimited: true, the ones after it only counted.",
-    requestBody: jsonBody(loginBody),
-    responses: {
-      "200": jsonResponse("The account and a bearer token.", sessionSchema),
-      "400": errorResponse("validation_failed or invalid_json."),
-      "401": errorResponse("invalid_credentials: unknown email or wrong password (the same answer for both)."),
-      "429": rateLimitedResponse,
+    present: session,
+    describe: {
+      tags: ["accounts"],
+      summary: "Exchange an email and password for a bearer token",
+      description:
+        `Every attempt is recorded (time, IP, user agent, outcome). At most ${config.RATE_LIMIT_LOGIN_PER_IP} ` +
+        `attempts per IP and ${config.RATE_LIMIT_LOGIN_PER_EMAIL} per email per 15 minutes; the first refused ` +
+        "attempt of each window is recorded with rateLimited: true, the ones after it only counted.",
+      requestBody: jsonBody(loginBody),
+      responses: {
+        "200": jsonResponse("The account and a bearer token.", sessionSchema),
+        "400": errorResponse("validation_failed or invalid_json."),
+        "401": errorResponse("invalid_credentials: unknown email or wrong password (the same answer for both)."),
+        "429": rateLimitedResponse,
+      },
     },
   });
 
-  router.get("/me", requireUser, async (ctx) => {
-    const user = await findUser(deps.orm, (ctx.state.user as Actor).id);
-    if (!user) throw unauthenticated("This token's account no longer exists.");
-    ctx.body = { user: presentUser(user) };
-  });
-  describeRoute("get", "/me", {
-    tags: ["accounts"],
-    summary: "The account the bearer token belongs to",
-    security: [{ bearer: [] }],
-    responses: {
-      "200": jsonResponse("The caller's account.", meSchema),
-      "401": errorResponse(
-        "unauthenticated: no, bad or expired token, a token revoked (logout, password change) or whose account no longer exists.",
-      ),
+  route(router, deps, {
+    method: "get",
+    path: "/me",
+    auth: "user",
+    query: getMe,
+    present: (user) => ({ user: presentUser(user) }),
+    describe: {
+      tags: ["accounts"],
+      summary: "The account the bearer token belongs to",
+      security: [{ bearer: [] }],
+      responses: {
+        "200": jsonResponse("The caller's account.", meSchema),
+        "401": errorResponse(
+          "unauthenticated: no, bad or expired token, a token revoked (logout, password change) or whose account no longer exists.",
+        ),
+      },
     },
   });
 }

@@ -1,24 +1,14 @@
 import { z } from "zod";
-import { emailField, nameField, PASSWORD_MAX, passwordField } from "../../../shared/domain/accounts/fields.js";
-import { idPageCursor, pageLimit } from "../../../shared/pagination.js";
+import { PASSWORD_MAX } from "../../../shared/domain/accounts/fields.js";
 import { secret, singleLine } from "../../../shared/text.js";
 import { userSchema } from "../../presenters/user.js";
 
 /** Request and response schemas of the account routes: they validate input and describe the API. */
 
-export const registerBody = z
-  .object({
-    email: emailField,
-    password: passwordField,
-    name: nameField,
-    role: z
-      .enum(["guest", "host"], { error: 'Either "guest" or "host"; admins are created by a script.' })
-      .default("guest"),
-  })
-  .meta({
-    id: "RegisterRequest",
-    examples: [{ email: "ada@example.com", password: "correct horse battery", name: "Ada Lovelace", role: "host" }],
-  });
+export { changePasswordInput as changePasswordBody } from "../../../shared/domain/accounts/changePassword.js";
+export { loginEventsInput as loginEventsQuery } from "../../../shared/domain/accounts/listLoginEvents.js";
+// The bodies and queries of commands are defined with them, in the domain.
+export { registerInput as registerBody } from "../../../shared/domain/accounts/registerUser.js";
 
 // Login only needs a string to look up: a malformed email simply matches no account.
 export const loginBody = z
@@ -34,20 +24,3 @@ export const sessionSchema = z
   .meta({ id: "Session" });
 
 export const meSchema = z.object({ user: userSchema });
-
-export const changePasswordBody = z
-  .object({
-    currentPassword: secret({
-      max: PASSWORD_MAX,
-      messages: { min: "Required.", max: `At most ${PASSWORD_MAX} characters.` },
-    }),
-    newPassword: passwordField,
-  })
-  .meta({ id: "ChangePasswordRequest" });
-
-export const loginEventsQuery = z.object({
-  userId: z.uuid("Not a user id.").optional(),
-  limit: pageLimit,
-  // Login events are ordered by their sequence id alone: the cursor carries that id.
-  cursor: idPageCursor.optional(),
-});

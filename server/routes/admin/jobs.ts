@@ -1,23 +1,12 @@
 import Router from "@koa/router";
 import type { JobWithState } from "agenda";
 import { z } from "zod";
-import { isJobId, JOB_STATES, listJobs, retryFailedJob } from "../../../shared/domain/jobs/adminJobs.js";
+import { isJobId, JOB_STATES, jobsQuery, listJobsPage, retryJob } from "../../../shared/domain/jobs/adminJobs.js";
 import { notFound } from "../../../shared/errors.js";
-import { JOB_NAMES } from "../../../shared/jobs/jobMap.js";
-import { pageLimit } from "../../../shared/pagination.js";
-import { digits, singleLine } from "../../../shared/text.js";
+import { singleLine } from "../../../shared/text.js";
 import type { AppDeps } from "../../deps.js";
-import { requireRole, requireUser } from "../../middlewares/auth.js";
-import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
-import { parse } from "../../validate.js";
-
-const jobsQuery = z.strictObject({
-  state: z.enum(JOB_STATES as [string, ...string[]]).optional(),
-  name: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
-  limit: pageLimit,
-  // An offset: the job store's query pages by position (the list is for operators, not for feeds).
-  cursor: digits({ min: 0, max: 999_999_999 }).optional(),
-});
+import { errorResponse, jsonResponse } from "../../openapi.js";
+import { route } from "../route.js";
 
 const iso = z.string().nullable();
 const jobSchema = z
@@ -60,56 +49,53 @@ function presentJob(job: JobWithState): z.infer<typeof jobSchema> {
 /** Admin: the job store (failed jobs above all) and re-running a failed job. */
 export function adminJobRoutes(deps: AppDeps): Router {
   const router = new Router();
-  const admin = [requireUser, requireRole("admin")];
 
-  describeRoute("get", "/admin/jobs", {
-    tags: ["admin"],
-    summary: "Jobs by state, most recently finished first (admin)",
-    description:
-      "`state=failed` lists jobs whose last run failed: those waiting for a retry (nextRunAt set) and those " +
-      "that used up their attempts or failed permanently (nextRunAt null), which stay until retried.",
-    security: [{ bearer: [] }],
-    requestParams: { query: jobsQuery },
-    responses: {
-      200: jsonResponse("One page of jobs.", pageSchema),
-      400: errorResponse("validation_failed: unknown state or name, limit outside 1-100, bad cursor."),
-      401: errorResponse("unauthenticated"),
-      403: errorResponse("forbidden: admins only."),
+  route(router, deps, {
+    method: "get",
+    path: "/admin/jobs",
+    auth: "admin",
+    query: listJobsPage,
+    present: (page) => ({ data: page.jobs.map(presentJob), nextCursor: page.nextCursor, total: page.total }),
+    describe: {
+      tags: ["admin"],
+      summary: "Jobs by state, most recently finished first (admin)",
+      description:
+        "`state=failed` lists jobs whose last run failed: those waiting for a retry (nextRunAt set) and those " +
+        "that used up their attempts or failed permanently (nextRunAt null), which stay until retried.",
+      security: [{ bearer: [] }],
+      requestParams: { query: jobsQuery },
+      responses: {
+        200: jsonResponse("One page of jobs.", pageSchema),
+        400: errorResponse("validation_failed: unknown state or name, limit outside 1-100, bad cursor."),
+        401: errorResponse("unauthenticated"),
+        403: errorResponse("forbidden: admins only."),
+      },
     },
   });
-  router.get("/admin/jobs", ...admin, async (ctx) => {
-    const query = parse(jobsQuery, ctx.query);
-    const offset = query.cursor ?? 0;
-    const page = await listJobs(deps.jobs.agenda, {
-      state: query.state as never,
-      name: query.name as never,
-      limit: query.limit,
-      offset,
-    });
-    const next = offset + page.jobs.length;
-    ctx.body = {
-      data: page.jobs.map(presentJob),
-      nextCursor: next < page.total ? String(next) : null,
-      total: page.total,
-    };
-  });
 
-  describeRoute("post", "/admin/jobs/:id/retry", {
-    tags: ["admin"],
-    summary: "Run a failed job again now, with a fresh attempt budget (admin)",
-    security: [{ bearer: [] }],
-    requestParams: { path: z.object({ id: singleLine({ max: 64 }).meta({ description: "The job's id" }) }) },
-    responses: {
-      200: jsonResponse("The job, queued.", z.object({ job: jobSchema })),
-      401: errorResponse("unauthenticated"),
-      403: errorResponse("forbidden: admins only."),
-      404: errorResponse("not_found: no such job."),
-      409: errorResponse("job_not_failed: the job is not in the failed state (running, queued, completed…)."),
+  route(router, deps, {
+    method: "post",
+    path: "/admin/jobs/:id/retry",
+    auth: "admin",
+    command: retryJob,
+    input: (ctx) => {
+      if (!isJobId(ctx.params.id)) throw notFound("job");
+      return { jobId: ctx.params.id };
     },
-  });
-  router.post("/admin/jobs/:id/retry", ...admin, async (ctx) => {
-    if (!isJobId(ctx.params.id)) throw notFound("job");
-    ctx.body = { job: presentJob(await retryFailedJob(deps.jobs.agenda, ctx.params.id)) };
+    present: (job) => ({ job: presentJob(job) }),
+    describe: {
+      tags: ["admin"],
+      summary: "Run a failed job again now, with a fresh attempt budget (admin)",
+      security: [{ bearer: [] }],
+      requestParams: { path: z.object({ id: singleLine({ max: 64 }).meta({ description: "The job's id" }) }) },
+      responses: {
+        200: jsonResponse("The job, queued.", z.object({ job: jobSchema })),
+        401: errorResponse("unauthenticated"),
+        403: errorResponse("forbidden: admins only."),
+        404: errorResponse("not_found: no such job."),
+        409: errorResponse("job_not_failed: the job is not in the failed state (running, queued, completed…)."),
+      },
+    },
   });
 
   return router;

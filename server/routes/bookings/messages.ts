@@ -1,16 +1,13 @@
 import type Router from "@koa/router";
 import { config } from "../../../shared/config.js";
-import { runCommand } from "../../../shared/db/runCommand.js";
-import type { Actor } from "../../../shared/domain/accounts/tokens.js";
 import { listMessages } from "../../../shared/domain/messages/listMessages.js";
 import { MAX_MESSAGE_LENGTH, postMessage, postMessageInput } from "../../../shared/domain/messages/postMessage.js";
 import type { AppDeps } from "../../deps.js";
-import { requireUser } from "../../middlewares/auth.js";
 import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
-import { describeRoute, errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
+import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentMessage } from "../../presenters/message.js";
-import { parse } from "../../validate.js";
 import { idParam } from "../params.js";
+import { route } from "../route.js";
 import { bookingIdParams, messagePage, messageResponse, pageQuery } from "./schemas.js";
 
 const tags = ["messages"];
@@ -18,7 +15,6 @@ const security = [{ bearer: [] }];
 
 /** GET/POST /bookings/:id/messages: the conversation between a booking's guest and host. */
 export function addMessageRoutes(router: Router, deps: AppDeps): void {
-  const { orm } = deps;
   // Per user, not per booking: one account cannot flood by spreading messages over many holds.
   const perUser = rateLimit(deps, {
     name: "messages-user",
@@ -26,55 +22,59 @@ export function addMessageRoutes(router: Router, deps: AppDeps): void {
     durationSeconds: 60,
     key: byUser,
   });
-  router.get("/bookings/:id/messages", requireUser, async (ctx) => {
-    const bookingId = idParam(ctx, "booking");
-    const query = parse(pageQuery, ctx.query);
-    const page = await listMessages(orm.em.fork(), ctx.state.user as Actor, bookingId, query);
-    ctx.body = { data: page.data.map(presentMessage), nextCursor: page.nextCursor };
-  });
-  describeRoute("get", "/bookings/:id/messages", {
-    tags,
-    security,
-    summary: "A booking's conversation, oldest first (guest, host, or an admin reading)",
-    requestParams: { path: bookingIdParams, query: pageQuery },
-    responses: {
-      "200": jsonResponse("One page.", messagePage),
-      "400": errorResponse("validation_failed: bad limit or cursor."),
-      "401": errorResponse("unauthenticated"),
-      "404": errorResponse("not_found: no such booking, or not yours to see."),
+  route(router, deps, {
+    method: "get",
+    path: "/bookings/:id/messages",
+    auth: "user",
+    query: listMessages,
+    input: (ctx) => ({ ...ctx.query, bookingId: idParam(ctx, "booking") }),
+    present: (page) => ({ data: page.data.map(presentMessage), nextCursor: page.nextCursor }),
+    describe: {
+      tags,
+      security,
+      summary: "A booking's conversation, oldest first (guest, host, or an admin reading)",
+      requestParams: { path: bookingIdParams, query: pageQuery },
+      responses: {
+        "200": jsonResponse("One page.", messagePage),
+        "400": errorResponse("validation_failed: bad limit or cursor."),
+        "401": errorResponse("unauthenticated"),
+        "404": errorResponse("not_found: no such booking, or not yours to see."),
+      },
     },
   });
 
-  router.post("/bookings/:id/messages", requireUser, perUser, async (ctx) => {
-    const bookingId = idParam(ctx, "booking");
-    const input = parse(postMessageInput, ctx.request.body);
-    const message = await runCommand(orm, (tx) =>
-      postMessage({ actor: ctx.state.user as Actor, bookingId, input, tx }),
-    );
-    ctx.status = 201;
-    ctx.body = { message: presentMessage(message) };
-  });
-  describeRoute("post", "/bookings/:id/messages", {
-    tags,
-    security,
-    summary: "Write to the other party of a booking (guest or host)",
-    description:
-      `The body is trimmed and must be 1 to ${MAX_MESSAGE_LENGTH} characters. Both parties receive message.created. ` +
-      `Each user may post ${config.RATE_LIMIT_MESSAGES_PER_USER} messages per minute (all bookings together). ` +
-      "The conversation is open while the booking is pending_payment or confirmed, and for " +
-      `${config.CONVERSATION_OPEN_DAYS_AFTER_END} days after it ended: a cancelled or expired booking ends when it ` +
-      "became cancelled or expired, a completed one at check-out (00:00 UTC of the check-out day). After that " +
-      "posting is 409 conversation_closed; the conversation stays readable.",
-    requestParams: { path: bookingIdParams },
-    requestBody: jsonBody(postMessageInput),
-    responses: {
-      "201": jsonResponse("The message.", messageResponse),
-      "400": errorResponse("validation_failed or invalid_json."),
-      "401": errorResponse("unauthenticated"),
-      "403": errorResponse("forbidden: an admin may read the conversation but not write in it."),
-      "404": errorResponse("not_found: no such booking, or not yours to see."),
-      "409": errorResponse("conversation_closed: the booking ended too long ago to write in its conversation."),
-      "429": rateLimitedResponse,
+  route(router, deps, {
+    method: "post",
+    path: "/bookings/:id/messages",
+    auth: "user",
+    use: [perUser],
+    command: postMessage,
+    // The body schema is not strict: a "bookingId" in it is ignored, as any unknown key, and the path's wins.
+    input: (ctx) => ({ ...(ctx.request.body as object), bookingId: idParam(ctx, "booking") }),
+    status: 201,
+    present: (message) => ({ message: presentMessage(message) }),
+    describe: {
+      tags,
+      security,
+      summary: "Write to the other party of a booking (guest or host)",
+      description:
+        `The body is trimmed and must be 1 to ${MAX_MESSAGE_LENGTH} characters. Both parties receive message.created. ` +
+        `Each user may post ${config.RATE_LIMIT_MESSAGES_PER_USER} messages per minute (all bookings together). ` +
+        "The conversation is open while the booking is pending_payment or confirmed, and for " +
+        `${config.CONVERSATION_OPEN_DAYS_AFTER_END} days after it ended: a cancelled or expired booking ends when it ` +
+        "became cancelled or expired, a completed one at check-out (00:00 UTC of the check-out day). After that " +
+        "posting is 409 conversation_closed; the conversation stays readable.",
+      requestParams: { path: bookingIdParams },
+      requestBody: jsonBody(postMessageInput),
+      responses: {
+        "201": jsonResponse("The message.", messageResponse),
+        "400": errorResponse("validation_failed or invalid_json."),
+        "401": errorResponse("unauthenticated"),
+        "403": errorResponse("forbidden: an admin may read the conversation but not write in it."),
+        "404": errorResponse("not_found: no such booking, or not yours to see."),
+        "409": errorResponse("conversation_closed: the booking ended too long ago to write in its conversation."),
+        "429": rateLimitedResponse,
+      },
     },
   });
 }

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { getAvailability } from "../../../shared/domain/listings/getAvailability.js";
 import { availabilityQuerySchema, searchQuerySchema } from "../../../shared/domain/listings/schemas.js";
 import type { SearchPage } from "../../../shared/domain/listings/search.js";
-import { cachedSearch } from "../../../shared/domain/listings/searchCache.js";
+import { searchListingsCached } from "../../../shared/domain/listings/searchListingsCached.js";
 import type { AppDeps } from "../../deps.js";
-import { describeRoute, errorResponse, jsonResponse } from "../../openapi.js";
+import { errorResponse, jsonResponse } from "../../openapi.js";
 import { listingPageSchema, presentListing } from "../../presenters/listing.js";
-import { parse } from "../../validate.js";
 import { idParam, idPathParams } from "../params.js";
+import { route } from "../route.js";
 
 const renderSearchPage = (page: SearchPage) =>
   JSON.stringify({ data: page.listings.map(presentListing), nextCursor: page.nextCursor });
@@ -21,41 +21,52 @@ const availabilitySchema = z
 export function searchRoutes(deps: AppDeps): Router {
   const router = new Router();
 
-  describeRoute("get", "/listings", {
-    summary: "Search active listings",
-    description:
-      "City and country match case-insensitively and exactly. With checkIn and checkOut (both or neither, checkOut after " +
-      "checkIn) only listings with no confirmed booking or live hold overlapping [checkIn, checkOut) are returned; stays " +
-      "that only touch do not conflict. Newest first; pass nextCursor back as cursor for the next page. Answers are " +
-      "cached (X-Cache: hit|miss) but never outlive a booking, cancellation, expiry or listing change.",
-    requestParams: { query: searchQuerySchema },
-    responses: {
-      200: jsonResponse("One page of listings.", listingPageSchema),
-      400: errorResponse("validation_failed: a bad filter, limit or cursor."),
+  route(
+    router,
+    { ...deps, renderSearchPage },
+    {
+      method: "get",
+      path: "/listings",
+      auth: "none",
+      query: searchListingsCached,
+      present: ({ body, hit }, ctx) => {
+        ctx.set("X-Cache", hit ? "hit" : "miss");
+        ctx.type = "application/json";
+        return body;
+      },
+      describe: {
+        summary: "Search active listings",
+        description:
+          "City and country match case-insensitively and exactly. With checkIn and checkOut (both or neither, checkOut after " +
+          "checkIn) only listings with no confirmed booking or live hold overlapping [checkIn, checkOut) are returned; stays " +
+          "that only touch do not conflict. Newest first; pass nextCursor back as cursor for the next page. Answers are " +
+          "cached (X-Cache: hit|miss) but never outlive a booking, cancellation, expiry or listing change.",
+        requestParams: { query: searchQuerySchema },
+        responses: {
+          200: jsonResponse("One page of listings.", listingPageSchema),
+          400: errorResponse("validation_failed: a bad filter, limit or cursor."),
+        },
+      },
     },
-  });
-  router.get("/listings", async (ctx) => {
-    const filters = parse(searchQuerySchema, ctx.query);
-    const { body, hit } = await cachedSearch(deps, filters, renderSearchPage);
-    ctx.set("X-Cache", hit ? "hit" : "miss");
-    ctx.type = "application/json";
-    ctx.body = body;
-  });
+  );
 
-  describeRoute("get", "/listings/:id/availability", {
-    summary: "Blocked stays of a listing",
-    description: "Confirmed bookings and holds not yet expired, optionally only those overlapping [from, to).",
-    requestParams: { path: idPathParams, query: availabilityQuerySchema },
-    responses: {
-      200: jsonResponse("The blocked stays, by check-in.", availabilitySchema),
-      400: errorResponse("validation_failed: from/to not real dates, or to not after from."),
-      404: errorResponse("not_found: unknown listing."),
+  route(router, deps, {
+    method: "get",
+    path: "/listings/:id/availability",
+    auth: "none",
+    query: getAvailability,
+    input: (ctx) => ({ ...ctx.query, listingId: idParam(ctx, "listing") }),
+    present: (blocked) => ({ blocked }),
+    describe: {
+      summary: "Blocked stays of a listing",
+      description: "Confirmed bookings and holds not yet expired, optionally only those overlapping [from, to).",
+      requestParams: { path: idPathParams, query: availabilityQuerySchema },
+      responses: {
+        200: jsonResponse("The blocked stays, by check-in.", availabilitySchema),
+        400: errorResponse("validation_failed: from/to not real dates, or to not after from."),
+        404: errorResponse("not_found: unknown listing."),
+      },
     },
-  });
-  router.get("/listings/:id/availability", async (ctx) => {
-    const id = idParam(ctx, "listing");
-    const window = parse(availabilityQuerySchema, ctx.query);
-    ctx.body = { blocked: await getAvailability(deps.orm.em.fork(), id, window) };
   });
 
   return router;

@@ -1,26 +1,13 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "../../../shared/events/eventMap.js";
-import { pageLimit } from "../../../shared/pagination.js";
-import { digits } from "../../../shared/text.js";
 
 /** Request and response schemas of the notification routes: they validate input and describe the API. */
 
-// Event ids are bigint in PostgreSQL but stay far below 2^53, so they travel as JSON numbers; in a
-// query string, as digits. Neither is coerced: `true`, `[5]` or "" is not an event id.
-const eventId = z
-  .int({ error: "Not an event id." })
-  .min(0, "Not an event id.")
-  .max(Number.MAX_SAFE_INTEGER, "Not an event id.");
-const eventIdQuery = digits({ min: 0, max: Number.MAX_SAFE_INTEGER });
-
-export const notificationsQuery = z.object({
-  after: eventIdQuery.default(0).meta({ description: "Only events with a greater id (a nextCursor or lastEventId)." }),
-  limit: pageLimit,
-});
-
-export const markReadBody = z
-  .object({ upTo: eventId.meta({ description: "Events up to this id (included) become read." }) })
-  .meta({ id: "MarkNotificationsReadRequest" });
+// Defined once, with the query and the command that parse them.
+export {
+  markReadInput as markReadBody,
+  notificationsInput as notificationsQuery,
+} from "../../../shared/domain/notifications/notifications.js";
 
 export const eventEnvelopeSchema = z
   .object({

@@ -1,6 +1,9 @@
+import { z } from "zod";
 import { type IUser, User } from "../../db/entities/user.js";
 import type { Orm } from "../../db/orm.js";
+import { unauthenticated } from "../../errors.js";
 import { isUuid } from "../../ids.js";
+import { defineQuery } from "../commands/define.js";
 import { normalizeEmail } from "./email.js";
 
 /** The account behind a token, or null when it no longer exists (or the id cannot be one of ours). */
@@ -13,3 +16,14 @@ export async function findUser(orm: Orm, id: string): Promise<IUser | null> {
 export async function findUserByEmail(orm: Orm, email: string): Promise<IUser | null> {
   return orm.em.fork().findOne(User, { email: normalizeEmail(email) });
 }
+
+/** GET /me: the caller's account (401 when it no longer exists). */
+export const getMe = defineQuery({
+  name: "accounts.me",
+  input: z.unknown(),
+  async run({ actor, deps }): Promise<IUser> {
+    const user = await findUser(deps.orm, actor.id);
+    if (!user) throw unauthenticated("This token's account no longer exists.");
+    return user;
+  },
+});

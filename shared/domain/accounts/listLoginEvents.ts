@@ -1,26 +1,33 @@
+import { z } from "zod";
 import { type ILoginEvent, LoginEvent } from "../../db/entities/loginEvent.js";
-import type { Orm } from "../../db/orm.js";
-import { type Page, toIdPage } from "../../pagination.js";
+import { idPageCursor, type Page, pageLimit, toIdPage } from "../../pagination.js";
+import { defineQuery } from "../commands/define.js";
 
-export interface LoginEventQuery {
-  userId?: string;
-  limit: number;
-  /** The id the previous page's cursor carries (idPageCursor): the sort key itself, compared, never looked up. */
-  cursor?: string;
-}
+/** GET /admin/login-events' query. */
+export const loginEventsInput = z.object({
+  userId: z.uuid("Not a user id.").optional(),
+  limit: pageLimit,
+  // Login events are ordered by their sequence id alone: the cursor carries that id.
+  cursor: idPageCursor.optional(),
+});
 
 /**
- * Login attempts, newest first, optionally of one user, one page at a time. Ids grow with insertion,
- * so "id below the cursor's" is a stable newest-first walk even while new attempts are recorded.
+ * Login attempts, newest first, optionally of one user, one page at a time (admins: the route
+ * requires the role). Ids grow with insertion, so "id below the cursor's" is a stable newest-first
+ * walk even while new attempts are recorded; the cursor's id is compared, never looked up.
  */
-export async function listLoginEvents(orm: Orm, query: LoginEventQuery): Promise<Page<ILoginEvent>> {
-  const rows = await orm.em.fork().find(
-    LoginEvent,
-    {
-      ...(query.userId ? { userId: query.userId } : {}),
-      ...(query.cursor ? { id: { $lt: Number(query.cursor) } } : {}),
-    },
-    { orderBy: { id: "desc" }, limit: query.limit + 1 },
-  );
-  return toIdPage(rows, query.limit);
-}
+export const listLoginEvents = defineQuery({
+  name: "accounts.listLoginEvents",
+  input: loginEventsInput,
+  async run({ input, em }): Promise<Page<ILoginEvent>> {
+    const rows = await em.find(
+      LoginEvent,
+      {
+        ...(input.userId ? { userId: input.userId } : {}),
+        ...(input.cursor ? { id: { $lt: Number(input.cursor) } } : {}),
+      },
+      { orderBy: { id: "desc" }, limit: input.limit + 1 },
+    );
+    return toIdPage(rows, input.limit);
+  },
+});

@@ -1,16 +1,6 @@
+import { z } from "zod";
 import { LoginEvent } from "../../db/entities/loginEvent.js";
-import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
-
-export interface LoginAttempt {
-  userId: string | null;
-  email: string;
-  ip: string | null;
-  userAgent: string | null;
-  success: boolean;
-  /** Refused by a login rate limit (success is false). */
-  rateLimited?: boolean;
-}
+import { defineCommand } from "../commands/define.js";
 
 // The request supplies these strings (X-Forwarded-For when the proxy is trusted, User-Agent always),
 // so they are clipped to what the columns hold rather than letting an odd header fail the insert.
@@ -18,17 +8,28 @@ const IP_MAX = 64;
 const USER_AGENT_MAX = 1000;
 const EMAIL_MAX = 320;
 
+const clipped = (max: number) => z.string().transform((s) => s.slice(0, max));
+
+/** One login attempt as the audit trail records it. */
+export const loginAttemptInput = z.object({
+  userId: z.guid().nullable(),
+  email: clipped(EMAIL_MAX),
+  ip: clipped(IP_MAX).nullable(),
+  userAgent: clipped(USER_AGENT_MAX).nullable(),
+  success: z.boolean(),
+  /** Refused by a login rate limit (success is false). */
+  rateLimited: z.boolean().default(false),
+});
+
+export type LoginAttempt = z.input<typeof loginAttemptInput>;
+
 /** Writes one row of the login audit trail (success or failure), read by admins. */
-export async function recordLoginAttempt(orm: Orm, attempt: LoginAttempt): Promise<void> {
-  await runCommand(orm, async ({ em }) => {
-    em.create(LoginEvent, {
-      userId: attempt.userId,
-      email: attempt.email.slice(0, EMAIL_MAX),
-      ip: attempt.ip ? attempt.ip.slice(0, IP_MAX) : null,
-      userAgent: attempt.userAgent ? attempt.userAgent.slice(0, USER_AGENT_MAX) : null,
-      success: attempt.success,
-      rateLimited: attempt.rateLimited ?? false,
-    });
+export const recordLoginAttempt = defineCommand({
+  name: "accounts.recordLoginAttempt",
+  actor: "system",
+  input: loginAttemptInput,
+  async run({ input, tx: { em } }) {
+    em.create(LoginEvent, input);
     await em.flush();
-  });
-}
+  },
+});

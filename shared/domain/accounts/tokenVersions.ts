@@ -1,9 +1,14 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
 import { isUuid } from "../../ids.js";
 import { logger } from "../../logger.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
+import type { CommandDeps } from "../deps.js";
+import type { Actor } from "./tokens.js";
 
 /**
  * Token revocation by a per-account version: a token carries the version it was issued at (`ver`),
@@ -75,31 +80,50 @@ export async function currentTokenVersion(deps: { orm: Orm; redis: Redis }, user
   return version;
 }
 
-/**
- * Revokes every token the account holds: moves its version on (in the caller's transaction when
- * given one), then, after the commit, writes the new version to the cache. Returns the new version
- * (what the caller's next token carries), or null when there is no such account.
- */
-export async function revokeTokens(
-  deps: { orm: Orm; redis: Redis },
-  userId: string,
-  change: { setPasswordHash?: string } = {},
-): Promise<number | null> {
-  const version = await runCommand(deps.orm, async ({ em }) => {
-    const [row] = await em.getConnection().execute<{ token_version: number }[]>(
+/** Moves the account's version on, in one transaction; null when there is no such account. */
+const bumpTokenVersion = defineCommand({
+  name: "accounts.bumpTokenVersion",
+  actor: "system",
+  input: z.object({ userId: z.guid(), setPasswordHash: z.string().optional() }),
+  async run({ input: { userId, setPasswordHash }, tx }) {
+    const [row] = await sql(tx.em)<{ token_version: number }>(
       `update users set token_version = token_version + 1, updated_at = now()
-           ${change.setPasswordHash ? ", password_hash = ?" : ""}
+           ${setPasswordHash ? ", password_hash = ?" : ""}
          where id = ? returning token_version`,
-      change.setPasswordHash ? [change.setPasswordHash, userId] : [userId],
-      "all",
-      em.getTransactionContext(),
+      setPasswordHash ? [setPasswordHash, userId] : [userId],
     );
     return row ? row.token_version : null;
-  });
-  if (version !== null && !(await toCache(deps.redis, userId, String(version), "overwrite"))) {
-    // Redis is away: its cached old version (if it kept one) would let earlier tokens through until
-    // it expires. Overwrite it as soon as this process sees Redis back.
-    deps.redis.once("ready", () => void toCache(deps.redis, userId, String(version), "overwrite"));
-  }
-  return version;
-}
+  },
+});
+
+/**
+ * Revokes every token the account holds: moves its version on, then, after the commit, writes the
+ * new version to the cache. Returns the new version (what the caller's next token carries), or null
+ * when there is no such account. The system's (changePassword, logout call it for their user).
+ */
+export const revokeTokens = defineCommand({
+  name: "accounts.revokeTokens",
+  actor: "system",
+  input: z.object({ userId: z.guid(), setPasswordHash: z.string().optional() }),
+  transaction: "self",
+  async run({ input, deps }: { input: { userId: string; setPasswordHash?: string }; deps: CommandDeps }) {
+    const version = await execute(bumpTokenVersion, { actor: null, input }, deps);
+    const { userId } = input;
+    if (version !== null && !(await toCache(deps.redis, userId, String(version), "overwrite"))) {
+      // Redis is away: its cached old version (if it kept one) would let earlier tokens through until
+      // it expires. Overwrite it as soon as this process sees Redis back.
+      deps.redis.once("ready", () => void toCache(deps.redis, userId, String(version), "overwrite"));
+    }
+    return version;
+  },
+});
+
+/** POST /auth/logout: every token of the caller's account ends (tokens carry no session of their own). */
+export const logout = defineCommand({
+  name: "accounts.logout",
+  input: z.unknown(),
+  transaction: "self",
+  async run({ actor, deps }: { actor: Actor; deps: CommandDeps }) {
+    await execute(revokeTokens, { actor: null, input: { userId: actor.id } }, deps);
+  },
+});

@@ -1,5 +1,5 @@
-import type { CommandTx } from "../../db/runCommand.js";
 import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { emitAvailabilityChanged } from "./listingAvailability.js";
 import { bookingAudience, queryBookingViews } from "./view.js";
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { sql } from "../../db/sql.js";
 
 /** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
 export const stayRangeSchema = z.object({ checkIn: z.iso.date(), checkOut: z.iso.date() });
@@ -24,15 +25,13 @@ export async function blockedRanges(
   listingId: string,
   window: { from?: string; to?: string } = {},
 ): Promise<StayRange[]> {
-  const rows = await em.getConnection().execute<{ stay: StayRange }[]>(
+  const rows = await sql(em)<{ stay: StayRange }>(
     `select stay_range_json(b.check_in, b.check_out) as stay
        from bookings b
       where b.listing_id = ? and ${BLOCKING_BOOKING_SQL}
         and daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')
       order by b.check_in`,
     [listingId, window.from ?? "-infinity", window.to ?? "infinity"],
-    "all",
-    em.getTransactionContext(),
   );
   return rows.map((r) => r.stay);
 }

@@ -1,9 +1,9 @@
-import { type CommandTx, runCommand } from "../../db/runCommand.js";
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
 import type { BookingView } from "../../events/eventMap.js";
-import type { Actor } from "../accounts/tokens.js";
-import type { CommandDeps } from "../deps.js";
-import { invalidateSearchCache } from "../listings/searchCache.js";
+import { defineCommand } from "../commands/define.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { canCancelBooking } from "./policy.js";
 import { transitionBooking } from "./transitionBooking.js";
 import { loadBookingView } from "./view.js";
@@ -14,52 +14,41 @@ import { loadBookingView } from "./view.js";
  * `refund_status = 'requested'` and a `refund` side effect is recorded for the worker to carry out.
  * Cached searches are invalidated before it returns.
  */
-export async function cancelBooking({
-  actor,
-  bookingId,
-  deps,
-}: {
-  actor: Actor;
-  bookingId: string;
-  deps: CommandDeps;
-}): Promise<BookingView> {
-  const booking = await runCommand(deps.orm, (tx) => cancelInTx(tx, actor, bookingId));
-  await invalidateSearchCache(deps.redis);
-  return booking;
-}
+export const cancelBooking = defineCommand({
+  name: "bookings.cancel",
+  input: z.object({ bookingId: z.guid() }),
+  invalidates: { search: true },
+  async run({ actor, input: { bookingId }, tx }): Promise<BookingView> {
+    const current = await loadBookingView(tx.em, bookingId);
+    if (!current || !canCancelBooking(actor, current)) throw notFound("booking");
+    const by = actor.id === current.guestId ? "guest" : actor.id === current.hostId ? "host" : "admin";
+    const { booking } = await transitionBooking(tx, bookingId, "cancelled", { note: `Cancelled by the ${by}.` });
 
-async function cancelInTx(tx: CommandTx, actor: Actor, bookingId: string): Promise<BookingView> {
-  const current = await loadBookingView(tx.em, bookingId);
-  if (!current || !canCancelBooking(actor, current)) throw notFound("booking");
-  const by = actor.id === current.guestId ? "guest" : actor.id === current.hostId ? "host" : "admin";
-  const { booking } = await transitionBooking(tx, bookingId, "cancelled", { note: `Cancelled by the ${by}.` });
-
-  await requestRefunds(tx, bookingId, `booking cancelled by the ${by}`);
-  await tx.sideEffect("email", `email:booking_cancelled_guest:${bookingId}`, {
-    template: "booking_cancelled_guest",
-    bookingId,
-    recipientUserId: booking.guestId,
-  });
-  await tx.sideEffect("email", `email:booking_cancelled_host:${bookingId}`, {
-    template: "booking_cancelled_host",
-    bookingId,
-    recipientUserId: booking.hostId,
-  });
-  return booking;
-}
+    await requestRefunds(tx, bookingId, `booking cancelled by the ${by}`);
+    await tx.sideEffect("email", `email:booking_cancelled_guest:${bookingId}`, {
+      template: "booking_cancelled_guest",
+      bookingId,
+      recipientUserId: booking.guestId,
+    });
+    await tx.sideEffect("email", `email:booking_cancelled_host:${bookingId}`, {
+      template: "booking_cancelled_host",
+      bookingId,
+      recipientUserId: booking.hostId,
+    });
+    return booking;
+  },
+});
 
 /**
  * Normally only a confirmed booking has a succeeded payment; checking payments rather than the
  * previous status also refunds a payment that succeeded while the booking was still a hold.
  */
 async function requestRefunds(tx: CommandTx, bookingId: string, reason: string): Promise<void> {
-  const refunds = await tx.em.getConnection().execute<{ id: string }[]>(
+  const refunds = await sql(tx.em)<{ id: string }>(
     `update payments set refund_status = 'requested', updated_at = now()
       where booking_id = ? and status = 'succeeded' and refund_status is null
       returning id`,
     [bookingId],
-    "all",
-    tx.em.getTransactionContext(),
   );
   for (const { id } of refunds) await tx.sideEffect("refund", `refund:${id}`, { paymentId: id, reason });
 }

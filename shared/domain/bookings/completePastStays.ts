@@ -1,4 +1,8 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
 import { lockListingAvailability } from "./listingAvailability.js";
 
@@ -15,31 +19,51 @@ const DEFAULT_LIMIT = 500;
  * `for update skip locked`, re-checking their status, so a stay cancelled meanwhile stays cancelled.
  */
 export async function completePastStays(tx: CommandTx, options: { limit?: number } = {}): Promise<number> {
-  const conn = tx.em.getConnection();
-  const ctx = tx.em.getTransactionContext();
+  const q = sql(tx.em);
   const due = "status = 'confirmed' and check_out <= (now() at time zone 'utc')::date";
-  const candidates = await conn.execute<{ listing_id: string }[]>(
+  const candidates = await q<{ listing_id: string }>(
     `select distinct listing_id from (select listing_id from bookings where ${due} order by check_out limit ?) c`,
     [options.limit ?? DEFAULT_LIMIT],
-    "all",
-    ctx,
   );
   if (!candidates.length) return 0;
   const listingIds = candidates.map((c) => c.listing_id).sort();
   for (const listingId of listingIds) await lockListingAvailability(tx, listingId);
 
-  const completed = await conn.execute<{ id: string; listing_id: string }[]>(
+  const completed = await q<{ id: string; listing_id: string }>(
     `update bookings b set status = 'completed', updated_at = now()
       where b.id in (select id from bookings
                       where listing_id = any(?::uuid[]) and ${due}
                       order by check_out limit ? for update skip locked)
       returning b.id, b.listing_id`,
     [`{${listingIds.join(",")}}`, options.limit ?? DEFAULT_LIMIT],
-    "all",
-    ctx,
   );
   if (!completed.length) return 0;
 
   await announceSweep(tx, completed, "review_request_guest");
   return completed.length;
 }
+
+const BATCH = 500;
+
+/** One batch of completePastStaysSweep, one transaction. */
+const completePastStaysBatch = defineCommand({
+  name: "bookings.completePastStaysBatch",
+  actor: "system",
+  input: z.object({ limit: z.number().int().positive() }),
+  run: ({ input, tx }) => completePastStays(tx, { limit: input.limit }),
+});
+
+/** Every stay due, in batches of one transaction each (the daily job). Returns how many it completed. */
+export const completePastStaysSweep = defineCommand({
+  name: "bookings.completePastStays",
+  actor: "system",
+  input: z.object({}),
+  transaction: "self",
+  async run({ deps }) {
+    let completed = 0;
+    for (let batch = BATCH; batch === BATCH; completed += batch) {
+      batch = await execute(completePastStaysBatch, { actor: null, input: { limit: BATCH } }, deps);
+    }
+    return completed;
+  },
+});

@@ -1,5 +1,6 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
 import type { StayRange } from "../../events/eventMap.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
 import { tryLockListingsAvailability } from "./listingAvailability.js";
 
@@ -23,8 +24,7 @@ const DEFAULT_LIMIT = 500;
  * After commit, call `invalidateSearchCache` when it returned more than 0.
  */
 export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {}): Promise<number> {
-  const conn = tx.em.getConnection();
-  const ctx = tx.em.getTransactionContext();
+  const q = sql(tx.em);
   const where = ["b.status = 'pending_payment'", "b.expires_at <= now()"];
   const params: unknown[] = [];
   if (filter.listingId) {
@@ -36,11 +36,9 @@ export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {})
     params.push(filter.range.checkIn, filter.range.checkOut);
   }
   // Almost always empty: this plain read keeps the common case at one cheap statement.
-  const candidates = await conn.execute<{ id: string; listing_id: string }[]>(
+  const candidates = await q<{ id: string; listing_id: string }>(
     `select b.id, b.listing_id from bookings b where ${where.join(" and ")} order by b.expires_at limit ?`,
     [...params, filter.limit ?? DEFAULT_LIMIT],
-    "all",
-    ctx,
   );
   if (!candidates.length) return 0;
 
@@ -50,15 +48,13 @@ export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {})
   const ids = candidates.filter((c) => lockedListings.has(c.listing_id)).map((c) => c.id);
   if (!ids.length) return 0;
   // The conditions are checked again under the row lock: a hold paid or cancelled meanwhile stays as it is.
-  const expired = await conn.execute<{ id: string; listing_id: string }[]>(
+  const expired = await q<{ id: string; listing_id: string }>(
     `update bookings b set status = 'expired', updated_at = now()
       where b.id in (select c.id from bookings c
                       where c.id = any(?::uuid[]) and c.status = 'pending_payment' and c.expires_at <= now()
                       for update skip locked)
       returning b.id, b.listing_id`,
     [`{${ids.join(",")}}`],
-    "all",
-    ctx,
   );
   if (!expired.length) return 0;
 

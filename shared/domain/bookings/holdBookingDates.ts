@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import { conflict, validationFailed } from "../../errors.js";
 import type { PublishableEvent } from "../../events/publisher.js";
 import { EVENT_ORDER_LOCK } from "../../events/record.js";
 import { type EventRow, rowToPublishable } from "../../events/relay.js";
@@ -35,38 +34,28 @@ type Row =
  * hold, its emails and its two events. The booking's JSON comes from booking_view() and its blocked
  * stays from booking_blocks_dates() and stay_range_json(), the SQL functions every read uses too.
  * It changes nothing when an expired hold is in the way or the listing refuses; the exclusion
- * constraint's 23P01 becomes 409 dates_unavailable.
+ * constraint's 23P01 is thrown as it is (createBooking's door makes it 409 dates_unavailable).
  */
 export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBookingInput): Promise<HoldOutcome> {
-  let rows: { hold: Row | string }[];
-  try {
-    rows = await orm.em
-      .getConnection()
-      .execute(
-        "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?) as hold",
-        [
-          randomUUID(),
-          input.listingId,
-          actor.id,
-          input.checkIn,
-          input.checkOut,
-          input.guests,
-          config.BOOKING_HOLD_MINUTES,
-          HOLD_EMAILS_JSON,
-          AVAILABILITY_LOCK_NAMESPACE,
-          EVENT_ORDER_LOCK,
-        ],
-        "all",
-      );
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === "23P01") throw conflict("dates_unavailable", "Those dates are not available for this listing.");
-    // 22003: the total does not fit the price column (absurd price × nights).
-    if (code === "22003")
-      throw validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]);
-    throw err;
-  }
-  const hold = rows[0].hold;
+  // Its refusals (23P01: the dates are taken; 22003: the total overflows) are mapped by createBooking's door.
+  const [{ hold }] = await orm.em
+    .getConnection()
+    .execute<{ hold: Row | string }[]>(
+      "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?) as hold",
+      [
+        randomUUID(),
+        input.listingId,
+        actor.id,
+        input.checkIn,
+        input.checkOut,
+        input.guests,
+        config.BOOKING_HOLD_MINUTES,
+        HOLD_EMAILS_JSON,
+        AVAILABILITY_LOCK_NAMESPACE,
+        EVENT_ORDER_LOCK,
+      ],
+      "all",
+    );
   const row = (typeof hold === "string" ? JSON.parse(hold) : hold) as Row;
   if (row.outcome !== "held") return row;
   return { ...row, events: row.events.map(rowToPublishable) };

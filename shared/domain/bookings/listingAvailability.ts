@@ -1,4 +1,5 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { blockedRanges } from "./availability.js";
 
 /**
@@ -17,7 +18,7 @@ export const AVAILABILITY_LOCK_NAMESPACE = 7_341;
  * listing → booking and two commands can never deadlock.
  */
 export async function lockListingAvailability(tx: CommandTx, listingId: string): Promise<void> {
-  await tx.em.getConnection().execute(`select ${LOCK_LISTING_SQL}`, [listingId], "all", tx.em.getTransactionContext());
+  await sql(tx.em)(`select ${LOCK_LISTING_SQL}`, [listingId]);
 }
 
 /** The lock of lockListingAvailability as an SQL expression (listing id bound at `?`), to share a round trip. */
@@ -30,12 +31,10 @@ export const LOCK_LISTING_SQL = `pg_advisory_xact_lock(${AVAILABILITY_LOCK_NAMES
  */
 export async function tryLockListingsAvailability(tx: CommandTx, listingIds: string[]): Promise<string[]> {
   if (!listingIds.length) return [];
-  const rows = await tx.em.getConnection().execute<{ id: string }[]>(
+  const rows = await sql(tx.em)<{ id: string }>(
     `select id::text as id from unnest(?::uuid[]) as l(id)
       where pg_try_advisory_xact_lock(${AVAILABILITY_LOCK_NAMESPACE}, hashtext(id::text))`,
     [`{${listingIds.join(",")}}`],
-    "all",
-    tx.em.getTransactionContext(),
   );
   return rows.map((r) => r.id);
 }

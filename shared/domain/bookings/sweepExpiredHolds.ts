@@ -1,9 +1,17 @@
-import { runCommand } from "../../db/runCommand.js";
-import type { CommandDeps } from "../deps.js";
-import { invalidateSearchCache } from "../listings/searchCache.js";
+import { z } from "zod";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
 import { expireHolds } from "./expireHolds.js";
 
 const BATCH = 500;
+
+/** One batch of the sweep, one transaction. */
+const expireHoldsBatch = defineCommand({
+  name: "bookings.expireHoldsBatch",
+  actor: "system",
+  input: z.object({ limit: z.number().int().positive() }),
+  run: ({ input, tx }) => expireHolds(tx, { limit: input.limit }),
+});
 
 /**
  * Every unpaid hold past expiresAt becomes expired (events and emails in the same transaction), in
@@ -11,11 +19,17 @@ const BATCH = 500;
  * blocks nothing), but cached answers shaped by the holds are dropped once they are gone.
  * Returns how many it expired.
  */
-export async function sweepExpiredHolds(deps: CommandDeps): Promise<number> {
-  let expired = 0;
-  for (let batch = BATCH; batch === BATCH; expired += batch) {
-    batch = await runCommand(deps.orm, (tx) => expireHolds(tx, { limit: BATCH }));
-  }
-  if (expired) await invalidateSearchCache(deps.redis);
-  return expired;
-}
+export const sweepExpiredHolds = defineCommand({
+  name: "bookings.sweepExpiredHolds",
+  actor: "system",
+  input: z.object({}),
+  transaction: "self",
+  invalidates: { search: (expired: number) => expired > 0 },
+  async run({ deps }) {
+    let expired = 0;
+    for (let batch = BATCH; batch === BATCH; expired += batch) {
+      batch = await execute(expireHoldsBatch, { actor: null, input: { limit: BATCH } }, deps);
+    }
+    return expired;
+  },
+});

@@ -1,6 +1,8 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
 import { conflict, notFound } from "../../errors.js";
 import type { BookingStatus, BookingView } from "../../events/eventMap.js";
+import { mapDatabaseError } from "../commands/databaseErrors.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import { BLOCKING_BOOKING_SQL } from "./availability.js";
 import { emitAvailabilityChanged, lockListingAvailability } from "./listingAvailability.js";
 import { assertTransition } from "./statusMachine.js";
@@ -26,38 +28,28 @@ export async function transitionBooking(
   to: BookingStatus,
   options: { note?: string } = {},
 ): Promise<TransitionResult> {
-  const conn = tx.em.getConnection();
-  const ctx = tx.em.getTransactionContext();
-  const [found] = await conn.execute<{ listing_id: string }[]>(
-    "select listing_id from bookings where id = ?",
-    [bookingId],
-    "all",
-    ctx,
-  );
+  const q = sql(tx.em);
+  const [found] = await q<{ listing_id: string }>("select listing_id from bookings where id = ?", [bookingId]);
   if (!found) throw notFound("booking");
   await lockListingAvailability(tx, found.listing_id);
-  const [locked] = await conn.execute<{ status: BookingStatus; blocking: boolean }[]>(
+  const [locked] = await q<{ status: BookingStatus; blocking: boolean }>(
     `select b.status, ${BLOCKING_BOOKING_SQL} as blocking from bookings b where b.id = ? for update`,
     [bookingId],
-    "all",
-    ctx,
   );
   assertTransition(locked.status, to);
   let blocking: boolean;
   try {
-    const [updated] = await conn.execute<{ blocking: boolean }[]>(
+    const [updated] = await q<{ blocking: boolean }>(
       `update bookings b set status = ?, note = coalesce(?, b.note), updated_at = now()
         where b.id = ? returning ${BLOCKING_BOOKING_SQL} as blocking`,
       [to, options.note ?? null, bookingId],
-      "all",
-      ctx,
     );
     blocking = updated.blocking;
   } catch (err) {
-    if ((err as { code?: string }).code === "23P01") {
-      throw conflict("dates_unavailable", "Those dates have been booked by someone else meanwhile.");
-    }
-    throw err;
+    // Here, not in each command's rules: a step shared by cancel and settlement, with its own message.
+    throw mapDatabaseError(err, {
+      exclusion: conflict("dates_unavailable", "Those dates have been booked by someone else meanwhile."),
+    });
   }
   const booking = (await loadBookingView(tx.em, bookingId))!;
   await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });

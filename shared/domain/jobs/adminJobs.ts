@@ -1,8 +1,19 @@
 import { type Agenda, Job, type JobState, type JobWithState } from "agenda";
+import { z } from "zod";
 import { conflict, notFound } from "../../errors.js";
 import { isUuid } from "../../ids.js";
 import type { JobName } from "../../jobs/jobMap.js";
+import { JOB_NAMES } from "../../jobs/jobMap.js";
 import { queueKind } from "../../jobs/queue.js";
+import { pageLimit } from "../../pagination.js";
+import { digits, singleLine } from "../../text.js";
+import { defineCommand, defineQuery } from "../commands/define.js";
+import type { DatabaseDeps } from "../deps.js";
+
+/** What the admin job commands need: the job store, through the Agenda the web process holds. */
+export interface JobStoreDeps extends DatabaseDeps {
+  jobs: { agenda: Agenda };
+}
 
 /** States as Agenda computes them from a job's timestamps; the same for every store. */
 export const JOB_STATES: readonly JobState[] = [
@@ -60,3 +71,38 @@ export async function retryFailedJob(agenda: Agenda, id: string): Promise<JobWit
   const [after] = (await agenda.queryJobs({ id, limit: 1 })).jobs;
   return after ?? found;
 }
+
+/** GET /admin/jobs' query. */
+export const jobsQuery = z.strictObject({
+  state: z.enum(JOB_STATES as [string, ...string[]]).optional(),
+  name: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
+  limit: pageLimit,
+  // An offset: the job store's query pages by position (the list is for operators, not for feeds).
+  cursor: digits({ min: 0, max: 999_999_999 }).optional(),
+});
+
+/** GET /admin/jobs (admins: the route requires the role). Pages by offset, carried as the cursor. */
+export const listJobsPage = defineQuery({
+  name: "jobs.list",
+  input: jobsQuery,
+  async run({ input, deps }: { input: z.output<typeof jobsQuery>; deps: JobStoreDeps }) {
+    const offset = input.cursor ?? 0;
+    const page = await listJobs(deps.jobs.agenda, {
+      state: input.state as JobState | undefined,
+      name: input.name as JobName | undefined,
+      limit: input.limit,
+      offset,
+    });
+    const next = offset + page.jobs.length;
+    return { jobs: page.jobs, nextCursor: next < page.total ? String(next) : null, total: page.total };
+  },
+});
+
+/** POST /admin/jobs/:id/retry: the job store is Agenda's, so no database transaction of ours. */
+export const retryJob = defineCommand({
+  name: "jobs.retry",
+  input: z.object({ jobId: singleLine({ max: 64 }) }),
+  transaction: "self",
+  run: ({ input, deps }: { input: { jobId: string }; deps: JobStoreDeps }) =>
+    retryFailedJob(deps.jobs.agenda, input.jobId),
+});

@@ -1,18 +1,19 @@
+import { z } from "zod";
 import { Listing } from "../../db/entities/listing.js";
-import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
-import type { Actor } from "../accounts/tokens.js";
-import type { CommandDeps } from "../deps.js";
+import { defineCommand } from "../commands/define.js";
 import { assertMayManageListing } from "./policy.js";
-import { invalidateSearchCache } from "./searchCache.js";
 
 /**
  * Archives a listing (its host or an admin): it leaves search and can no longer be booked, but stays
- * readable by id for the bookings and reviews that point at it. Archiving twice is a no-op.
- * Bookings already made are left as they are.
+ * readable by id for the bookings and reviews that point at it. Archiving twice is a no-op (and keeps
+ * the cached searches). Bookings already made are left as they are. Returns whether it changed.
  */
-export async function archiveListing(deps: CommandDeps, actor: Actor, listingId: string): Promise<void> {
-  const changed = await runCommand(deps.orm, async ({ em }) => {
+export const archiveListing = defineCommand({
+  name: "listings.archive",
+  input: z.object({ listingId: z.guid() }),
+  invalidates: { search: (changed: boolean) => changed },
+  async run({ actor, input: { listingId }, tx: { em } }) {
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");
     assertMayManageListing(actor, { hostId: listing.host.id });
@@ -20,6 +21,5 @@ export async function archiveListing(deps: CommandDeps, actor: Actor, listingId:
     listing.status = "archived";
     await em.flush();
     return true;
-  });
-  if (changed) await invalidateSearchCache(deps.redis);
-}
+  },
+});

@@ -1,22 +1,20 @@
 import { Listing } from "../../db/entities/listing.js";
 import { User } from "../../db/entities/user.js";
-import { runCommand } from "../../db/runCommand.js";
 import type { ListingView } from "../../events/eventMap.js";
-import type { Actor } from "../accounts/tokens.js";
-import type { CommandDeps } from "../deps.js";
+import { defineCommand } from "../commands/define.js";
 import { assertMayCreateListing } from "./policy.js";
-import type { ListingInput } from "./schemas.js";
-import { invalidateSearchCache } from "./searchCache.js";
+import { listingInputSchema } from "./schemas.js";
 import { loadListingView } from "./view.js";
 
 /** A host (or an admin) lists a place; it is active, hence searchable, at once. */
-export async function createListing(deps: CommandDeps, actor: Actor, input: ListingInput): Promise<ListingView> {
-  assertMayCreateListing(actor);
-  const view = await runCommand(deps.orm, async ({ em }) => {
+export const createListing = defineCommand({
+  name: "listings.create",
+  input: listingInputSchema,
+  authorize: assertMayCreateListing,
+  invalidates: { search: true },
+  async run({ actor, input, tx: { em } }): Promise<ListingView> {
     const listing = em.create(Listing, { ...input, host: em.getReference(User, actor.id) });
     await em.flush();
     return (await loadListingView(em, listing.id))!;
-  });
-  await invalidateSearchCache(deps.redis);
-  return view;
-}
+  },
+});

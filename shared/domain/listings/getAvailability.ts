@@ -1,14 +1,17 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
+import { z } from "zod";
 import type { StayRange } from "../bookings/availability.js";
 import { blockedRanges } from "../bookings/availability.js";
+import { defineQuery, withIds } from "../commands/define.js";
+import { availabilityQuerySchema } from "./schemas.js";
 import { assertListingExists } from "./view.js";
 
 /** The stays that block a listing's dates (optionally within [from, to)); 404 for an unknown listing. */
-export async function getAvailability(
-  em: EntityManager,
-  listingId: string,
-  window: { from?: string; to?: string },
-): Promise<StayRange[]> {
-  await assertListingExists(em, listingId);
-  return blockedRanges(em, listingId, window);
-}
+export const getAvailability = defineQuery({
+  name: "listings.availability",
+  actor: "system",
+  input: withIds({ listingId: z.guid() }, availabilityQuerySchema),
+  async run({ input, em }): Promise<StayRange[]> {
+    await assertListingExists(em, input.listingId);
+    return blockedRanges(em, input.listingId, input);
+  },
+});

@@ -1,32 +1,26 @@
+import { z } from "zod";
 import { Listing } from "../../db/entities/listing.js";
-import { runCommand } from "../../db/runCommand.js";
 import { notFound } from "../../errors.js";
 import type { ListingView } from "../../events/eventMap.js";
-import type { Actor } from "../accounts/tokens.js";
-import type { CommandDeps } from "../deps.js";
+import { defineCommand, withIds } from "../commands/define.js";
 import { assertMayManageListing } from "./policy.js";
-import type { ListingPatch } from "./schemas.js";
-import { invalidateSearchCache } from "./searchCache.js";
+import { listingPatchSchema } from "./schemas.js";
 import { loadListingView } from "./view.js";
 
 /**
  * Changes some fields of a listing (its host or an admin). Only the changed columns are written,
  * so a review landing at the same moment keeps its rating_sum/review_count increment.
  */
-export async function updateListing(
-  deps: CommandDeps,
-  actor: Actor,
-  listingId: string,
-  patch: ListingPatch,
-): Promise<ListingView> {
-  const view = await runCommand(deps.orm, async ({ em }) => {
+export const updateListing = defineCommand({
+  name: "listings.update",
+  input: withIds({ listingId: z.guid() }, listingPatchSchema),
+  invalidates: { search: true },
+  async run({ actor, input: { listingId, ...patch }, tx: { em } }): Promise<ListingView> {
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");
     assertMayManageListing(actor, { hostId: listing.host.id });
     em.assign(listing, patch);
     await em.flush();
     return (await loadListingView(em, listingId))!;
-  });
-  await invalidateSearchCache(deps.redis);
-  return view;
-}
+  },
+});

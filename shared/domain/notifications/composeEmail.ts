@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../../config.js";
+import { sql } from "../../db/sql.js";
 import type { OutgoingEmail } from "../../mail/mailer.js";
 import { renderEmail } from "../../mail/render.js";
 import { type EmailContext, templates } from "../../mail/templates.js";
@@ -14,9 +15,7 @@ function sideEffectMessageId(sideEffectId: number): string {
   return `<side-effect-${sideEffectId}@nexus>`;
 }
 
-async function rows<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, "all", em.getTransactionContext());
-}
+const rows = <T>(em: EntityManager, text: string, params: unknown[]): Promise<T[]> => sql(em)<T>(text, params);
 
 /**
  * Builds the email of one `email` side effect from the state as it is NOW (names, dates, status):

@@ -1,9 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
 import { claimSideEffect, markDone, markFailed } from "../../sideEffects/lifecycle.js";
+import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
 import { emitPaymentUpdated, findPayment, query } from "./store.js";
 
 export type RefundOutcome =

@@ -1,21 +1,27 @@
+import { z } from "zod";
 import type { Orm } from "../../db/orm.js";
 import { notFound } from "../../errors.js";
 import type { PaymentStatus, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { ChapaError } from "../../payments/chapa/client.js";
-import type { Actor } from "../accounts/tokens.js";
+import { defineQuery } from "../commands/define.js";
+import type { DatabaseDeps } from "../deps.js";
 import { canSeePayment } from "./policy.js";
 import { findPayment, toPaymentView } from "./store.js";
 import type { SignalVerifier } from "./verifyOnce.js";
 
 /** A payment by tx_ref for its payer, the listing's host or an admin; 404 for anyone else. */
-export async function readPayment(orm: Orm, actor: Actor, txRef: string): Promise<PaymentView> {
-  const payment = await findPayment(orm.em.fork(), { txRef });
-  if (!payment || !canSeePayment(actor, { guestId: payment.guest_id, hostId: payment.host_id })) {
-    throw notFound("payment");
-  }
-  return toPaymentView(payment);
-}
+export const readPayment = defineQuery({
+  name: "payments.get",
+  input: z.object({ txRef: z.string() }),
+  async run({ actor, input, em }): Promise<PaymentView> {
+    const payment = await findPayment(em, { txRef: input.txRef });
+    if (!payment || !canSeePayment(actor, { guestId: payment.guest_id, hostId: payment.host_id })) {
+      throw notFound("payment");
+    }
+    return toPaymentView(payment);
+  },
+});
 
 export interface CheckoutResult {
   status: PaymentStatus | "unknown";
@@ -29,7 +35,15 @@ export interface CheckoutResult {
  * (pending; the webhook or reconciliation settles it later). One verify answers every return and
  * callback of a tx_ref in flight or within a few seconds (verifyOnce.ts).
  */
-export async function checkoutResult(orm: Orm, verifyOnce: SignalVerifier, txRef: string): Promise<CheckoutResult> {
+export const checkoutResult = defineQuery({
+  name: "payments.checkoutResult",
+  actor: "system",
+  input: z.object({ txRef: z.string() }),
+  run: ({ input, deps }: { input: { txRef: string }; deps: DatabaseDeps & { verifyOnce: SignalVerifier } }) =>
+    settleOnReturn(deps.orm, deps.verifyOnce, input.txRef),
+});
+
+async function settleOnReturn(orm: Orm, verifyOnce: SignalVerifier, txRef: string): Promise<CheckoutResult> {
   try {
     const { payment } = await verifyOnce(txRef);
     return { status: payment?.status ?? "unknown", bookingId: payment?.bookingId ?? null };

@@ -1,17 +1,20 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
+import { sql } from "../../db/sql.js";
 import { AppError } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
 import { verifyWebhookSignature, type WebhookHeaders } from "../../payments/chapa/signature.js";
 import { singleLine, storableJson } from "../../text.js";
-import { type SettleOutcome, verifyAndSettle } from "./settlePayment.js";
-import { query } from "./store.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
+import { type ChapaDeps, type SettleOutcome, verifyAndSettle } from "./settlePayment.js";
 
 export interface WebhookDelivery {
   /** The exact bytes Chapa signed (ctx.request.rawBody), never a re-serialisation of the parsed body. */
-  rawBody: string | undefined;
+  rawBody?: string;
   headers: WebhookHeaders;
   /** The parsed JSON body. */
   body: unknown;
@@ -38,11 +41,16 @@ interface Receipt {
  * If Chapa cannot be asked, this throws 502 payment_provider_error: the receipt stays unprocessed and
  * Chapa's retry of the same delivery processes it (reconciliation covers retries that never come).
  */
-export async function receiveChapaWebhook(
-  orm: Orm,
-  chapa: ChapaClient,
-  delivery: WebhookDelivery,
-): Promise<WebhookResult> {
+export const receiveChapaWebhook = defineCommand({
+  name: "payments.receiveChapaWebhook",
+  actor: "system",
+  input: z.object({ rawBody: z.string().optional(), headers: z.custom<WebhookHeaders>(), body: z.unknown() }),
+  // Each step commits on its own: the receipt is recorded before Chapa is asked, and stays if that fails.
+  transaction: "self",
+  run: ({ input, deps }: { input: WebhookDelivery; deps: ChapaDeps }) => receive(deps.orm, deps.chapa, input),
+});
+
+async function receive(orm: Orm, chapa: ChapaClient, delivery: WebhookDelivery): Promise<WebhookResult> {
   const rawBody = delivery.rawBody ?? "";
   if (!verifyWebhookSignature(rawBody, delivery.headers, config.CHAPA_WEBHOOK_SECRET)) {
     throw new AppError("invalid_signature", 401, "The webhook signature is not valid.");
@@ -58,12 +66,12 @@ export async function receiveChapaWebhook(
     return { outcome: "ignored", duplicate: false };
   }
   try {
-    const { outcome } = await verifyAndSettle(orm, chapa, txRef);
+    const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
     await finishReceipt(orm, receipt.id, outcome);
     return { outcome, duplicate: false };
   } catch (err) {
     // Left unprocessed, so Chapa's retry of this very delivery is processed rather than taken for a duplicate.
-    await query(orm.em.fork(), "update webhook_receipts set outcome = 'error' where id = ? and processed_at is null", [
+    await sql(orm.em.fork())("update webhook_receipts set outcome = 'error' where id = ? and processed_at is null", [
       receipt.id,
     ]);
     if (!(err instanceof ChapaError)) throw err;
@@ -95,8 +103,7 @@ async function recordReceipt(
   receipt: { dedupeKey: string; event: string | null; txRef: string | null; body: Record<string, unknown> },
 ): Promise<Receipt> {
   const em = orm.em.fork();
-  const [inserted] = await query<Receipt>(
-    em,
+  const [inserted] = await sql(em)<Receipt>(
     `insert into webhook_receipts (provider, dedupe_key, event, tx_ref, body) values ('chapa', ?, ?, ?, ?::jsonb)
      on conflict (dedupe_key) do nothing returning id, outcome, processed_at`,
     // jsonb refuses NUL and lone surrogates: the stored copy has U+FFFD in their place (the raw body's
@@ -104,8 +111,7 @@ async function recordReceipt(
     [receipt.dedupeKey, receipt.event, receipt.txRef, storableJson(receipt.body)],
   );
   if (inserted) return inserted;
-  const [existing] = await query<Receipt>(
-    em,
+  const [existing] = await sql(em)<Receipt>(
     "select id, outcome, processed_at from webhook_receipts where dedupe_key = ?",
     [receipt.dedupeKey],
   );
@@ -113,10 +119,7 @@ async function recordReceipt(
 }
 
 async function finishReceipt(orm: Orm, id: number, outcome: string): Promise<void> {
-  await query(orm.em.fork(), "update webhook_receipts set outcome = ?, processed_at = now() where id = ?", [
-    outcome,
-    id,
-  ]);
+  await sql(orm.em.fork())("update webhook_receipts set outcome = ?, processed_at = now() where id = ?", [outcome, id]);
 }
 
 function sha256(text: string): string {

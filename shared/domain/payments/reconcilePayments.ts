@@ -1,8 +1,9 @@
-import type { Orm } from "../../db/orm.js";
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
-import type { ChapaClient } from "../../payments/chapa/client.js";
-import { SETTLING_OUTCOMES, verifyAndSettle } from "./settlePayment.js";
-import { query } from "./store.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
+import { type ChapaDeps, SETTLING_OUTCOMES, verifyAndSettle } from "./settlePayment.js";
 
 export interface ReconcileOptions {
   /** Only payments pending for longer than this (younger ones still expect their webhook). */
@@ -21,35 +22,40 @@ export interface ReconcileOptions {
  * it covers webhooks that never arrived. Most recent first, since those are the ones whose hold may
  * still be confirmed. A payment Chapa cannot be asked about is skipped (logged) until the next run.
  */
-export async function reconcilePendingPayments(
-  orm: Orm,
-  chapa: ChapaClient,
-  options: ReconcileOptions,
-): Promise<{ checked: number; settled: number }> {
-  const rows = await query<{ tx_ref: string }>(
-    orm.em.fork(),
-    `select tx_ref from payments
+export const reconcilePendingPayments = defineCommand({
+  name: "payments.reconcile",
+  actor: "system",
+  input: z.object({
+    olderThanMinutes: z.number().nonnegative(),
+    limit: z.number().int().positive().optional(),
+    maxAgeHours: z.number().positive().optional(),
+  }),
+  transaction: "self",
+  async run({ input: options, deps: { orm, chapa } }: { input: ReconcileOptions; deps: ChapaDeps }) {
+    const rows = await sql(orm.em.fork())<{ tx_ref: string }>(
+      `select tx_ref from payments
       where status = 'pending'
         and created_at < now() - ?::float8 * interval '1 minute'
         and created_at > now() - ?::float8 * interval '1 hour'
       order by created_at desc
       limit ?`,
-    [options.olderThanMinutes, options.maxAgeHours ?? 48, options.limit ?? 100],
-  );
-  let settled = 0;
-  for (const { tx_ref: txRef } of rows) {
-    try {
-      const { outcome } = await verifyAndSettle(orm, chapa, txRef);
-      if (SETTLING_OUTCOMES.has(outcome)) {
-        settled++;
-        logger.info({ txRef, outcome }, "reconciliation settled a payment whose webhook did not arrive");
+      [options.olderThanMinutes, options.maxAgeHours ?? 48, options.limit ?? 100],
+    );
+    let settled = 0;
+    for (const { tx_ref: txRef } of rows) {
+      try {
+        const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
+        if (SETTLING_OUTCOMES.has(outcome)) {
+          settled++;
+          logger.info({ txRef, outcome }, "reconciliation settled a payment whose webhook did not arrive");
+        }
+      } catch (err) {
+        logger.warn(
+          { txRef, err: (err as Error).message },
+          "reconciliation could not settle a payment; next run retries",
+        );
       }
-    } catch (err) {
-      logger.warn(
-        { txRef, err: (err as Error).message },
-        "reconciliation could not settle a payment; next run retries",
-      );
     }
-  }
-  return { checked: rows.length, settled };
-}
+    return { checked: rows.length, settled };
+  },
+});

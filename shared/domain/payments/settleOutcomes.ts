@@ -1,11 +1,12 @@
-import type { CommandTx } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
 import type { PaymentStatus } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { emitAvailabilityChanged } from "../bookings/listingAvailability.js";
 import { transitionBooking } from "../bookings/transitionBooking.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
-import type { LockedBooking, SettleResult } from "./settlePayment.js";
-import { emitPaymentUpdated, type PaymentRecord, query } from "./store.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
+import type { LockedBooking, SettleResult } from "./settleTypes.js";
+import { emitPaymentUpdated, type PaymentRecord } from "./store.js";
 
 /*
  * The three ways a verified payment settles, each inside settlePayment's transaction with the listing,
@@ -79,8 +80,7 @@ async function refundLatePayment(
     await emitAvailabilityChanged(tx, payment.listing_id);
   } else if (booking.status === "expired" || booking.status === "cancelled") {
     // Appended: the note may already say why it ended (e.g. "Cancelled by the guest.").
-    await query(
-      tx.em,
+    await sql(tx.em)(
       "update bookings set note = case when coalesce(note, '') = '' then ? else note || ' ' || ? end, updated_at = now() where id = ?",
       [note, note, payment.booking_id],
     );
@@ -104,8 +104,7 @@ async function setPayment(
   chapaReference: string | null,
   refundStatus: "requested" | null = null,
 ): Promise<void> {
-  await query(
-    tx.em,
+  await sql(tx.em)(
     `update payments
         set status = ?, chapa_reference = coalesce(?, chapa_reference), refund_status = coalesce(?, refund_status),
             updated_at = now()

@@ -1,59 +1,40 @@
-import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
-import type { BookingStatus, PaymentView } from "../../events/eventMap.js";
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
 import type { ChapaClient, ChapaVerifiedTransaction, ChapaVerifyResult } from "../../payments/chapa/client.js";
 import { lockListingAvailability } from "../bookings/listingAvailability.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
+import type { DatabaseDeps } from "../deps.js";
 import { settleFailure, settleSuccess } from "./settleOutcomes.js";
-import { findPayment, type PaymentRecord, query, toPaymentView } from "./store.js";
-
-/**
- * What a payment signal (webhook, return, callback, reconciliation) led to:
- * - `confirmed`: paid, booking confirmed. `refund_requested`: paid, but the booking could no longer be
- *   confirmed (hold expired, cancelled, already paid), so a refund was recorded. `failed`: Chapa says failed.
- * - `already_settled`: nothing to do (a duplicate or late signal). `pending`: Chapa has no outcome yet.
- * - `unknown`: no payment of ours has this tx_ref. `not_found_at_chapa`: Chapa does not know the tx_ref.
- * - `mismatch`: Chapa's tx_ref, amount, currency or mode differ from ours: never settled, logged at
- *   error level; the payment stays pending for an operator (reconciliation logs it again each run).
- */
-export type SettleOutcome =
-  | "confirmed"
-  | "refund_requested"
-  | "failed"
-  | "already_settled"
-  | "pending"
-  | "unknown"
-  | "not_found_at_chapa"
-  | "mismatch";
-
-export interface SettleResult {
-  outcome: SettleOutcome;
-  /** The payment after settling; null when the tx_ref is unknown. */
-  payment: PaymentView | null;
-}
-
-/** Outcomes that changed the payment. */
-export const SETTLING_OUTCOMES: ReadonlySet<SettleOutcome> = new Set(["confirmed", "refund_requested", "failed"]);
-
-export interface LockedBooking {
-  status: BookingStatus;
-  /** expires_at is still in the future (by the database clock). */
-  hold_live: boolean;
-}
+import type { LockedBooking, SettleResult } from "./settleTypes.js";
+import { findPayment, type PaymentRecord, toPaymentView } from "./store.js";
 
 /**
  * Verifies a tx_ref with Chapa (the proof; the signal that brought us here is not) and settles it.
  * An unknown or already settled payment costs no call to Chapa. Throws ChapaError when Chapa cannot
  * be asked: the caller decides whether that is a retry (webhook: non-200) or a later reconciliation.
  */
-export async function verifyAndSettle(orm: Orm, chapa: ChapaClient, txRef: string): Promise<SettleResult> {
-  const current = await findPayment(orm.em.fork(), { txRef });
-  if (!current) {
-    logger.warn({ txRef }, "payment signal for an unknown tx_ref; nothing changed");
-    return { outcome: "unknown", payment: null };
-  }
-  if (current.status !== "pending") return { outcome: "already_settled", payment: toPaymentView(current) };
-  return settlePayment(orm, txRef, await chapa.verify(txRef));
+export const verifyAndSettle = defineCommand({
+  name: "payments.verifyAndSettle",
+  actor: "system",
+  input: z.object({ txRef: z.string() }),
+  transaction: "self",
+  async run({ input: { txRef }, deps }: { input: { txRef: string }; deps: ChapaDeps }): Promise<SettleResult> {
+    const current = await findPayment(deps.orm.em.fork(), { txRef });
+    if (!current) {
+      logger.warn({ txRef }, "payment signal for an unknown tx_ref; nothing changed");
+      return { outcome: "unknown", payment: null };
+    }
+    if (current.status !== "pending") return { outcome: "already_settled", payment: toPaymentView(current) };
+    const verified = await deps.chapa.verify(txRef);
+    return execute(settlePayment, { actor: null, input: { txRef, verified } }, deps);
+  },
+});
+
+/** What the payment commands that ask Chapa need. */
+export interface ChapaDeps extends DatabaseDeps {
+  chapa: ChapaClient;
 }
 
 /**
@@ -61,15 +42,18 @@ export async function verifyAndSettle(orm: Orm, chapa: ChapaClient, txRef: strin
  * locked `for update` and a payment that is no longer pending is left as it is, so any number of
  * concurrent signals confirm once and record one set of events and side effects.
  */
-export async function settlePayment(orm: Orm, txRef: string, verified: ChapaVerifyResult): Promise<SettleResult> {
-  return runCommand(orm, async (tx) => {
+export const settlePayment = defineCommand({
+  name: "payments.settle",
+  actor: "system",
+  input: z.object({ txRef: z.string(), verified: z.custom<ChapaVerifyResult>() }),
+  // Confirming a hold whose dates were taken meanwhile: transitionBooking's own dates_unavailable.
+  async run({ input: { txRef, verified }, tx }): Promise<SettleResult> {
     const found = await findPayment(tx.em, { txRef });
     if (!found) return { outcome: "unknown", payment: null };
     // Lock order listing → booking → payment, as in every booking command (transitionBooking, cancel),
     // so a settlement racing a cancellation or the hold sweeper waits for it instead of deadlocking.
     await lockListingAvailability(tx, found.listing_id);
-    const [booking] = await query<LockedBooking>(
-      tx.em,
+    const [booking] = await sql(tx.em)<LockedBooking>(
       "select b.status, coalesce(b.expires_at > now(), false) as hold_live from bookings b where b.id = ? for update",
       [found.booking_id],
     );
@@ -103,8 +87,8 @@ export async function settlePayment(orm: Orm, txRef: string, verified: ChapaVeri
       );
     }
     return { outcome: "pending", payment: toPaymentView(payment) };
-  });
-}
+  },
+});
 
 function findMismatch(payment: PaymentRecord, verified: ChapaVerifiedTransaction): string[] | null {
   const fields: string[] = [];
@@ -121,3 +105,6 @@ function compared(payment: PaymentRecord, verified: ChapaVerifiedTransaction) {
     received: { txRef: verified.txRef, amount: verified.amount, currency: verified.currency, mode: verified.mode },
   };
 }
+
+export type { SettleOutcome, SettleResult } from "./settleTypes.js";
+export { SETTLING_OUTCOMES } from "./settleTypes.js";

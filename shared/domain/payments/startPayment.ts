@@ -1,15 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import { runCommand } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
 import { AppError, conflict, notFound } from "../../errors.js";
 import type { Currency, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { type ChapaClient, ChapaError, newTxRef } from "../../payments/chapa/client.js";
 import { chapaModeOf } from "../../payments/chapa/fromConfig.js";
 import type { Actor } from "../accounts/tokens.js";
+import { defineCommand } from "../commands/define.js";
+import { execute } from "../commands/execute.js";
 import { canStartPayment } from "./policy.js";
-import { findPayment, findPendingPayment, type PaymentRecord, query, toPaymentView } from "./store.js";
+import type { ChapaDeps } from "./settlePayment.js";
+import { findPayment, findPendingPayment, type PaymentRecord, toPaymentView } from "./store.js";
 
 export interface StartedPayment {
   payment: PaymentView;
@@ -39,15 +43,20 @@ interface Reserved {
  * Chapa yet), 502 payment_provider_error (Chapa down or refusing; the row is marked failed so it
  * never blocks a retry).
  */
-export async function startPayment(
-  orm: Orm,
-  chapa: ChapaClient,
-  input: { actor: Actor; bookingId: string },
-): Promise<StartedPayment> {
+export const startPayment = defineCommand({
+  name: "payments.start",
+  input: z.object({ bookingId: z.guid() }),
+  // A short transaction reserves the payment; Chapa is called outside any transaction.
+  transaction: "self",
+  run: ({ actor, input, deps }: { actor: Actor; input: { bookingId: string }; deps: ChapaDeps }) =>
+    start(deps.orm, deps.chapa, actor, input.bookingId),
+});
+
+async function start(orm: Orm, chapa: ChapaClient, actor: Actor, bookingId: string): Promise<StartedPayment> {
   for (let attempt = 1; ; attempt++) {
     let reserved: Reserved;
     try {
-      reserved = await reservePayment(orm, input);
+      reserved = await execute(reservePayment, { actor, input: { bookingId } }, { orm });
     } catch (err) {
       // The booking lock should make this impossible; if two inserts still meet, the next round finds the winner.
       if (isPendingUniqueViolation(err) && attempt < 3) continue;
@@ -64,10 +73,12 @@ export async function startPayment(
   }
 }
 
-async function reservePayment(orm: Orm, input: { actor: Actor; bookingId: string }): Promise<Reserved> {
-  return runCommand(orm, async (tx) => {
+const reservePayment = defineCommand({
+  name: "payments.reserve",
+  input: z.object({ bookingId: z.guid() }),
+  async run({ actor, input, tx }): Promise<Reserved> {
     // The booking row lock serialises starts of the same booking: the second one sees the first's row.
-    const [booking] = await query<{
+    const [booking] = await sql(tx.em)<{
       guest_id: string;
       status: string;
       total_price: number;
@@ -78,7 +89,6 @@ async function reservePayment(orm: Orm, input: { actor: Actor; bookingId: string
       email: string;
       name: string;
     }>(
-      tx.em,
       `select b.guest_id, b.status, b.total_price, b.currency, coalesce(b.expires_at > now(), false) as hold_live,
               to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out,
               u.email, u.name
@@ -86,7 +96,7 @@ async function reservePayment(orm: Orm, input: { actor: Actor; bookingId: string
         where b.id = ? for update of b`,
       [input.bookingId],
     );
-    if (!booking || !canStartPayment(input.actor, { guestId: booking.guest_id })) throw notFound("booking");
+    if (!booking || !canStartPayment(actor, { guestId: booking.guest_id })) throw notFound("booking");
     if (booking.status !== "pending_payment") {
       throw conflict(
         "invalid_transition",
@@ -95,8 +105,7 @@ async function reservePayment(orm: Orm, input: { actor: Actor; bookingId: string
     }
     if (!booking.hold_live) throw conflict("hold_expired", "The hold on these dates has expired; book them again.");
 
-    const orphans = await query<{ tx_ref: string }>(
-      tx.em,
+    const orphans = await sql(tx.em)<{ tx_ref: string }>(
       `update payments set status = 'failed', updated_at = now()
         where booking_id = ? and status = 'pending' and checkout_url is null
           and created_at < now() - ?::float8 * interval '1 second'
@@ -113,15 +122,14 @@ async function reservePayment(orm: Orm, input: { actor: Actor; bookingId: string
     const pending = await findPendingPayment(tx.em, input.bookingId);
     if (pending) return { payment: pending, isNew: false, ...context };
 
-    const [created] = await query<{ id: string }>(
-      tx.em,
+    const [created] = await sql(tx.em)<{ id: string }>(
       `insert into payments (booking_id, tx_ref, status, amount, currency, mode)
        values (?, ?, 'pending', ?, ?, ?) returning id`,
       [input.bookingId, newTxRef(), booking.total_price, booking.currency, chapaModeOf()],
     );
     return { payment: (await findPayment(tx.em, { id: created.id }))!, isNew: true, ...context };
-  });
-}
+  },
+});
 
 async function openCheckout(orm: Orm, chapa: ChapaClient, reserved: Reserved): Promise<PaymentView> {
   const { payment, guest, stay } = reserved;
@@ -143,10 +151,10 @@ async function openCheckout(orm: Orm, chapa: ChapaClient, reserved: Reserved): P
       description: `Stay ${stay.checkIn} to ${stay.checkOut}`,
       meta: { bookingId: payment.booking_id, paymentId: payment.id },
     });
-    await query(em, "update payments set checkout_url = ?, updated_at = now() where id = ?", [checkoutUrl, payment.id]);
+    await sql(em)("update payments set checkout_url = ?, updated_at = now() where id = ?", [checkoutUrl, payment.id]);
   } catch (err) {
     // Failed, so it never blocks the retry (one pending payment per booking); no event: nobody saw it.
-    await query(em, "update payments set status = 'failed', updated_at = now() where id = ? and status = 'pending'", [
+    await sql(em)("update payments set status = 'failed', updated_at = now() where id = ? and status = 'pending'", [
       payment.id,
     ]);
     if (!(err instanceof ChapaError)) throw err;

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { CommandTx } from "../../db/runCommand.js";
+import { sql } from "../../db/sql.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import type { Currency } from "../currency.js";
 import type { PaymentMode, PaymentStatus, RefundStatus } from "./status.js";
 import type { PaymentView } from "./view.js";
@@ -28,10 +29,9 @@ const SELECT = `
          p.refund_status, p.created_at, p.updated_at, b.guest_id, l.host_id, b.listing_id
     from payments p join bookings b on b.id = p.booking_id join listings l on l.id = b.listing_id`;
 
-/** Raw SQL in the caller's transaction when there is one. */
-export function query<T>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, "all", em.getTransactionContext());
-}
+/** Raw SQL in the caller's transaction: sql(em). Kept under this name only for carryOutRefund, until its rewrite. */
+export const query = <T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> =>
+  sql(em)<T>(text, params);
 
 /**
  * One payment by tx_ref or id, or null. `forUpdate` locks the payments row only (not the booking's),
@@ -44,15 +44,13 @@ export async function findPayment(
 ): Promise<PaymentRecord | null> {
   const [column, value] = "txRef" in by ? ["p.tx_ref", by.txRef] : ["p.id", by.id];
   const lock = options.forUpdate ? " for update of p" : "";
-  const [row] = await query<PaymentRecord>(em, `${SELECT} where ${column} = ?${lock}`, [value]);
+  const [row] = await sql(em)<PaymentRecord>(`${SELECT} where ${column} = ?${lock}`, [value]);
   return row ?? null;
 }
 
 /** The pending payment of a booking (at most one: payments_one_pending_per_booking), or null. */
 export async function findPendingPayment(em: EntityManager, bookingId: string): Promise<PaymentRecord | null> {
-  const [row] = await query<PaymentRecord>(em, `${SELECT} where p.booking_id = ? and p.status = 'pending'`, [
-    bookingId,
-  ]);
+  const [row] = await sql(em)<PaymentRecord>(`${SELECT} where p.booking_id = ? and p.status = 'pending'`, [bookingId]);
   return row ?? null;
 }
 

@@ -4,6 +4,7 @@ import type { Orm } from "../../db/orm.js";
 import type { PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import type { ChapaClient } from "../../payments/chapa/client.js";
+import { execute } from "../commands/execute.js";
 import { verifyAndSettle } from "./settlePayment.js";
 import { findPayment, toPaymentView } from "./store.js";
 
@@ -47,7 +48,7 @@ async function verifyUnlessRecent(
     return { payment: stored ? toPaymentView(stored) : null, verified: false };
   }
   if (!(await claimVerify(redis, txRef))) return { payment: toPaymentView(stored), verified: false };
-  const { payment } = await verifyAndSettle(orm, chapa, txRef);
+  const { payment } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
   return { payment, verified: true };
 }
 

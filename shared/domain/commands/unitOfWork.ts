@@ -1,12 +1,18 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { EventType } from "../events/eventMap.js";
-import { getEventPublisher, markPublished, type PublishableEvent } from "../events/publisher.js";
-import type { EventInput } from "../events/record.js";
-import { recordEvents } from "../events/record.js";
-import { logger } from "../logger.js";
-import { recordSideEffect } from "../sideEffects/record.js";
-import type { SideEffectKind, SideEffectMap } from "../sideEffects/sideEffectMap.js";
-import type { Orm } from "./orm.js";
+import type { Orm } from "../../db/orm.js";
+import type { EventType } from "../../events/eventMap.js";
+import { getEventPublisher, markPublished, type PublishableEvent } from "../../events/publisher.js";
+import type { EventInput } from "../../events/record.js";
+import { recordEvents } from "../../events/record.js";
+import { logger } from "../../logger.js";
+import { recordSideEffect } from "../../sideEffects/record.js";
+import type { SideEffectKind, SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+
+/*
+ * The unit of work of a command (moved here from shared/db/: it records events and side effects, so
+ * it belongs to the domain, and db/ no longer depends on events/). Commands do not call it: execute()
+ * (./execute.ts) does.
+ */
 
 /** What a command can do inside its transaction besides changing state. */
 export interface CommandTx {
@@ -16,11 +22,11 @@ export interface CommandTx {
 }
 
 /**
- * Runs one domain command in one transaction: state, its events and its side effects commit
- * together or not at all. Only after the commit are the events published (fast path); if that
- * fails they stay unpublished and the worker's relay sends them.
+ * Runs `work` in one transaction: state, its events and its side effects commit together or not at
+ * all. Only after the commit are the events published (fast path); if that fails they stay
+ * unpublished and the worker's relay sends them.
  */
-export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promise<R>): Promise<R> {
+export async function inUnitOfWork<R>(orm: Orm, work: (tx: CommandTx) => Promise<R>): Promise<R> {
   let events: PublishableEvent[] = [];
   const result = await orm.em.fork().transactional(async (em) => {
     const inputs: EventInput<EventType>[] = [];
@@ -33,7 +39,7 @@ export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promis
       },
       sideEffect: (kind, key, payload) => recordSideEffect(em as EntityManager, kind, key, payload),
     };
-    const value = await command(tx);
+    const value = await work(tx);
     if (inputs.length) {
       await em.flush(); // the command's pending entity changes take their row locks before the lock
       events = await recordEvents(em as EntityManager, inputs);
@@ -46,7 +52,7 @@ export async function runCommand<R>(orm: Orm, command: (tx: CommandTx) => Promis
 
 /**
  * Publishes committed events now (the fast path), without waiting: if that fails they stay
- * unpublished and the relay sends them. For commands that commit without runCommand (one statement).
+ * unpublished and the relay sends them. For commands that commit themselves (one statement).
  */
 export function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
   const publisher = getEventPublisher();
@@ -58,7 +64,7 @@ export function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
       // The ordered publisher has marked them already; one UPDATE per command saved.
       publisher.marksPublished
         ? undefined
-        : markPublished((sql, params) => orm.em.getConnection().execute(sql, params, "run"), ids),
+        : markPublished((text, params) => orm.em.getConnection().execute(text, params, "run"), ids),
     )
     .catch((err) => {
       logger.warn({ err: (err as Error).message, ids }, "publish failed; the relay will send these events");

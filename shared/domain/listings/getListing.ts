@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { notFound } from "../../errors.js";
+import type { ListingView } from "../../events/eventMap.js";
+import { defineQuery } from "../commands/define.js";
+import { loadListingView } from "./view.js";
+
+/** One listing, archived ones too (with status archived); 404 for an unknown one. Public. */
+export const getListing = defineQuery({
+  name: "listings.get",
+  actor: "system",
+  input: z.object({ listingId: z.guid() }),
+  async run({ input, em }): Promise<ListingView> {
+    const listing = await loadListingView(em, input.listingId);
+    if (!listing) throw notFound("listing");
+    return listing;
+  },
+});
