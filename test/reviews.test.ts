@@ -1,7 +1,7 @@
 import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
 import test from "ava";
-import type { BookingStatus } from "../shared/events/eventMap.js";
+import type { BookingStatus } from "../shared/domain/bookings/status.js";
 import {
   createAdmin,
   createBooking,

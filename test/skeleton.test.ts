@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import test from "ava";
 import pg from "pg";
 import { initOrm } from "../shared/db/orm.js";
-import type { BookingStatus } from "../shared/events/eventMap.js";
+import type { BookingStatus } from "../shared/domain/bookings/status.js";
 import { JobProducer } from "../shared/jobs/queue.js";
 import { startApp } from "./helpers/app.js";
 import { databaseUrl } from "./helpers/env.js";

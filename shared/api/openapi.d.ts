@@ -201,26 +201,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/bookings/{id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Review a completed stay (its guest, once)
-         * @description Only the guest of the booking, once it is completed. A booking the caller may not see is 404; its host or an admin get 403; the guest of a stay not completed yet gets 409 invalid_transition; a second review of the same stay is 409 already_reviewed. The listing's ratingAverage and reviewCount include it at once.
-         */
-        post: operations["postBookingsByIdReview"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -294,6 +274,26 @@ export interface paths {
          * @description The body is trimmed and must be 1 to 5000 characters. Both parties receive message.created. Each user may post 30 messages per minute (all bookings together). The conversation is open while the booking is pending_payment or confirmed, and for 14 days after it ended: a cancelled or expired booking ends when it became cancelled or expired, a completed one at check-out (00:00 UTC of the check-out day). After that posting is 409 conversation_closed; the conversation stays readable.
          */
         post: operations["postBookingsByIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a completed stay (its guest, once)
+         * @description Only the guest of the booking, once it is completed. A booking the caller may not see is 404; its host or an admin get 403; the guest of a stay not completed yet gets 409 invalid_transition; a second review of the same stay is 409 already_reviewed. The listing's ratingAverage and reviewCount include it at once.
+         */
+        post: operations["postBookingsByIdReview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -615,10 +615,6 @@ export interface components {
             currency?: "ETB" | "USD";
             maxGuests?: number;
         };
-        ReviewInput: {
-            rating: number;
-            comment: string;
-        };
         CreateBookingInput: {
             /** Format: uuid */
             listingId: string;
@@ -630,6 +626,10 @@ export interface components {
         };
         PostMessageInput: {
             body: string;
+        };
+        ReviewInput: {
+            rating: number;
+            comment: string;
         };
         MarkNotificationsReadRequest: {
             /** @description Events up to this id (included) become read. */
@@ -1838,117 +1838,6 @@ export interface operations {
             };
         };
     };
-    postBookingsByIdReview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReviewInput"];
-            };
-        };
-        responses: {
-            /** @description The review. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        review: components["schemas"]["Review"];
-                    };
-                };
-            };
-            /** @description validation_failed: rating not an integer 1-5, comment empty or over 2000 characters. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unauthenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden: the host of the stay or an admin. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found: unknown booking, or someone else's. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_transition (stay not completed) or already_reviewed. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large: the body is over 100 kB. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
-            503: {
-                headers: {
-                    /** @description Whole seconds to wait before retrying (at least 1). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getBookings: {
         parameters: {
             query?: {
@@ -2484,6 +2373,117 @@ export interface operations {
                 headers: {
                     /** @description Whole seconds to wait before retrying (at least 1). */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postBookingsByIdReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            /** @description The review. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        review: components["schemas"]["Review"];
+                    };
+                };
+            };
+            /** @description validation_failed: rating not an integer 1-5, comment empty or over 2000 characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the host of the stay or an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown booking, or someone else's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_transition (stay not completed) or already_reviewed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,5 +1,4 @@
-import type { StayRange } from "../domain/bookings/availability.js";
-import type { BookingView } from "../domain/bookings/view.js";
+import type { BookingView, StayRange } from "../domain/bookings/view.js";
 import type { MessageView } from "../domain/messages/view.js";
 import type { PaymentView } from "../domain/payments/view.js";
 
@@ -34,19 +33,3 @@ export const EVENT_TYPES: readonly EventType[] = [
   "listing.availability",
   "message.created",
 ];
-
-/*
- * Transitional: the views and enums now live in the domain (paths above and in each line below).
- * These type-only re-exports keep the command files another change is rewriting compiling; import
- * from the domain modules in new code, and delete these once nothing imports them from here.
- */
-export type { Role } from "../domain/accounts/role.js";
-export type { UserView } from "../domain/accounts/view.js";
-export type { StayRange } from "../domain/bookings/availability.js";
-export type { BookingStatus } from "../domain/bookings/status.js";
-export type { BookingView } from "../domain/bookings/view.js";
-export type { Currency } from "../domain/currency.js";
-export type { ListingView } from "../domain/listings/view.js";
-export type { MessageView } from "../domain/messages/view.js";
-export type { PaymentStatus } from "../domain/payments/status.js";
-export type { PaymentView } from "../domain/payments/view.js";

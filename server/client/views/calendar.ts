@@ -1,4 +1,4 @@
-import type { StayRange } from "../../../shared/domain/bookings/availability.js";
+import type { StayRange } from "../../../shared/domain/bookings/view.js";
 import { fill, h } from "../dom.js";
 import { isoDay, stayDay, stayRange } from "../format.js";
 

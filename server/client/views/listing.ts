@@ -1,5 +1,4 @@
-import type { StayRange } from "../../../shared/domain/bookings/availability.js";
-import type { BookingView } from "../../../shared/domain/bookings/view.js";
+import type { BookingView, StayRange } from "../../../shared/domain/bookings/view.js";
 import type { ListingView } from "../../../shared/domain/listings/view.js";
 import { ApiError, api } from "../api.js";
 import type { AppContext, Route, View } from "../context.js";

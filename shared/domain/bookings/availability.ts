@@ -1,10 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
 import { sql } from "../../db/sql.js";
-
-/** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
-export const stayRangeSchema = z.object({ checkIn: z.iso.date(), checkOut: z.iso.date() });
-export type StayRange = z.infer<typeof stayRangeSchema>;
+import type { StayRange } from "./view.js";
 
 /**
  * "Booking `b` blocks its dates right now" (confirmed, or a hold that has not expired yet; an

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
-import type { BookingView } from "../../events/eventMap.js";
+import type { BookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { canCancelBooking } from "./policy.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { conflict, forbidden, notFound, validationFailed } from "../../errors.js";
-import type { BookingView } from "../../events/eventMap.js";
+import type { BookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
 import { expireHolds } from "./expireHolds.js";

@@ -1,5 +1,5 @@
 import { sql } from "../../db/sql.js";
-import type { StayRange } from "../../events/eventMap.js";
+import type { StayRange } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
 import { tryLockListingsAvailability } from "./listingAvailability.js";

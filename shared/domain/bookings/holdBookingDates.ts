@@ -6,10 +6,9 @@ import { EVENT_ORDER_LOCK } from "../../events/record.js";
 import { type EventRow, rowToPublishable } from "../../events/relay.js";
 import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
 import type { Actor } from "../accounts/tokens.js";
-import type { StayRange } from "./availability.js";
 import { AVAILABILITY_LOCK_NAMESPACE } from "./listingAvailability.js";
 import type { CreateBookingInput } from "./stayInput.js";
-import type { BookingView } from "./view.js";
+import type { BookingView, StayRange } from "./view.js";
 
 /** The emails a new hold sends, and to whom. */
 const HOLD_EMAILS: { template: EmailTemplate; to: "host" | "guest" }[] = [

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "../../errors.js";
-import type { BookingView } from "../../events/eventMap.js";
 import { keysetPage, type Page, pageCursor, pageLimit } from "../../pagination.js";
+import type { BookingView } from "../bookings/view.js";
 import { defineQuery } from "../commands/define.js";
 import { canSeeBooking } from "./policy.js";
 import { bookingStatusSchema } from "./status.js";

@@ -1,6 +1,7 @@
 import { sql } from "../../db/sql.js";
 import { conflict, notFound } from "../../errors.js";
-import type { BookingStatus, BookingView } from "../../events/eventMap.js";
+import type { BookingStatus } from "../bookings/status.js";
+import type { BookingView } from "../bookings/view.js";
 import { mapDatabaseError } from "../commands/databaseErrors.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { BLOCKING_BOOKING_SQL } from "./availability.js";

@@ -3,6 +3,10 @@ import { z } from "zod";
 import { currencySchema } from "../currency.js";
 import { bookingStatusSchema } from "./status.js";
 
+/** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
+export const stayRangeSchema = z.object({ checkIn: z.iso.date(), checkOut: z.iso.date() });
+export type StayRange = z.infer<typeof stayRangeSchema>;
+
 /**
  * A booking as users see it: the one TypeScript definition (the type, the presenter's schema and
  * the OpenAPI component derive from it). The JSON itself is built in one place, the SQL function

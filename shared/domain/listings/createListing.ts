@@ -1,7 +1,7 @@
 import { Listing } from "../../db/entities/listing.js";
 import { User } from "../../db/entities/user.js";
-import type { ListingView } from "../../events/eventMap.js";
 import { defineCommand } from "../commands/define.js";
+import type { ListingView } from "../listings/view.js";
 import { assertMayCreateListing } from "./policy.js";
 import { listingInputSchema } from "./schemas.js";
 import { loadListingView } from "./view.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { StayRange } from "../bookings/availability.js";
 import { blockedRanges } from "../bookings/availability.js";
+import type { StayRange } from "../bookings/view.js";
 import { defineQuery, withIds } from "../commands/define.js";
 import { availabilityQuerySchema } from "./schemas.js";
 import { assertListingExists } from "./view.js";

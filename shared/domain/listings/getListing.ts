@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notFound } from "../../errors.js";
-import type { ListingView } from "../../events/eventMap.js";
 import { defineQuery } from "../commands/define.js";
+import type { ListingView } from "../listings/view.js";
 import { loadListingView } from "./view.js";
 
 /** One listing, archived ones too (with status archived); 404 for an unknown one. Public. */

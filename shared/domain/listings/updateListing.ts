@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { Listing } from "../../db/entities/listing.js";
 import { notFound } from "../../errors.js";
-import type { ListingView } from "../../events/eventMap.js";
 import { defineCommand, withIds } from "../commands/define.js";
+import type { ListingView } from "../listings/view.js";
 import { assertMayManageListing } from "./policy.js";
 import { listingPatchSchema } from "./schemas.js";
 import { loadListingView } from "./view.js";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { notFound } from "../../errors.js";
-import type { MessageView } from "../../events/eventMap.js";
 import { keysetPage, type Page, pageInput } from "../../pagination.js";
 import { loadBookingView } from "../bookings/view.js";
 import { defineQuery } from "../commands/define.js";
+import type { MessageView } from "../messages/view.js";
 import { canReadMessages } from "./policy.js";
 import { queryMessageViews } from "./view.js";
 

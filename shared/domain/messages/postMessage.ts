@@ -2,10 +2,10 @@ import { z } from "zod";
 import { config } from "../../config.js";
 import { sql } from "../../db/sql.js";
 import { conflict, forbidden, notFound } from "../../errors.js";
-import type { MessageView } from "../../events/eventMap.js";
 import { multiLine } from "../../text.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
+import type { MessageView } from "../messages/view.js";
 import { CONVERSATION_OPEN_SQL, canPostMessage, canReadMessages } from "./policy.js";
 import { MESSAGE_COLUMNS, toMessageView } from "./view.js";
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Orm } from "../../db/orm.js";
 import { notFound } from "../../errors.js";
-import type { PaymentStatus, PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { ChapaError } from "../../payments/chapa/client.js";
 import { defineQuery } from "../commands/define.js";
 import type { DatabaseDeps } from "../deps.js";
+import type { PaymentStatus } from "../payments/status.js";
+import type { PaymentView } from "../payments/view.js";
 import { canSeePayment } from "./policy.js";
 import { findPayment, toPaymentView } from "./store.js";
 import type { SignalVerifier } from "./verifyOnce.js";

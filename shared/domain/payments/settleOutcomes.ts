@@ -1,10 +1,10 @@
 import { sql } from "../../db/sql.js";
-import type { PaymentStatus } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import { emitAvailabilityChanged } from "../bookings/listingAvailability.js";
 import { transitionBooking } from "../bookings/transitionBooking.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
+import type { PaymentStatus } from "../payments/status.js";
 import type { LockedBooking, SettleResult } from "./settleTypes.js";
 import { emitPaymentUpdated, type PaymentRecord } from "./store.js";
 

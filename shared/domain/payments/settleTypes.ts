@@ -1,4 +1,5 @@
-import type { BookingStatus, PaymentView } from "../../events/eventMap.js";
+import type { BookingStatus } from "../bookings/status.js";
+import type { PaymentView } from "../payments/view.js";
 
 /**
  * What a payment signal (webhook, return, callback, reconciliation) led to:

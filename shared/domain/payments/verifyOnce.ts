@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import type { PaymentView } from "../../events/eventMap.js";
 import { logger } from "../../logger.js";
 import type { ChapaClient } from "../../payments/chapa/client.js";
 import { execute } from "../commands/execute.js";
+import type { PaymentView } from "../payments/view.js";
 import { verifyAndSettle } from "./settlePayment.js";
 import { findPayment, toPaymentView } from "./store.js";
 
