@@ -109,20 +109,18 @@ await run(
 );
 await db.query("create index on cities (upper)");
 
-await run(
-  "users: hosts",
-  `insert into users (email, name, role, password_hash, created_at)
-     select 'host' || g || '@scale.test', 'Host ' || g, 'host', $2, now() - random() * interval '3 years'
-       from generate_series(1, $1) g`,
-  [HOSTS, passwordHash],
-);
-await run(
-  "users: guests",
-  `insert into users (email, name, role, password_hash, created_at)
-     select 'guest' || g || '@scale.test', 'Guest ' || g, 'guest', $2, now() - random() * interval '3 years'
-       from generate_series(1, $1) g`,
-  [GUESTS, passwordHash],
-);
+for (const [role, many] of [
+  ["host", HOSTS],
+  ["guest", GUESTS],
+] as const) {
+  await run(
+    `users: ${role}s`,
+    `insert into users (email, name, role, password_hash, created_at)
+       select $3::text || g || '@scale.test', initcap($3::text) || ' ' || g, $3::text, $2, now() - random() * interval '3 years'
+         from generate_series(1, $1) g`,
+    [many, passwordHash, role],
+  );
+}
 await db.query(
   `create temporary table hosts as select row_number() over (order by substring(email from '[0-9]+')::int) as n, id from users where role = 'host';
    create temporary table guests as select row_number() over (order by substring(email from '[0-9]+')::int) as n, id from users where role = 'guest';

@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { BOOKING_STATUSES } from "../../domain/bookings/status.js";
 import { CURRENCIES } from "../../domain/currency.js";
 import { Listing } from "./listing.js";
+import { createdAt, updatedAt } from "./timestamps.js";
 import { User } from "./user.js";
 
 export const Booking = defineEntity({
@@ -38,15 +39,8 @@ export const Booking = defineEntity({
     expiresAt: p.datetime().nullable(),
     // Why the booking ended up as it is when that is not obvious (e.g. paid after the hold expired).
     note: p.text().nullable(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
     // When the booking entered its current status: a trigger (migration abuseLimits) sets it on every
     // status change, so no writer can forget it. Messages use it to tell when a booking ended.
     statusChangedAt: p.datetime().defaultRaw("now()"),

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { createdAt } from "./timestamps.js";
 
 /**
  * The outbox and replay log. Written in the same transaction as the change it describes; the id
@@ -23,10 +24,7 @@ export const Event = defineEntity({
     // Set for listing-wide events (the listing's availability room).
     listingId: p.uuid().nullable(),
     data: p.json<Record<string, unknown>>(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
     publishedAt: p.datetime().nullable(),
   },
 });

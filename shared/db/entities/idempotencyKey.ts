@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { createdAt } from "./timestamps.js";
 
 /** First response to (user, route, key); a replay returns it, another body is a conflict. */
 export const IdempotencyKey = defineEntity({
@@ -12,10 +13,7 @@ export const IdempotencyKey = defineEntity({
     requestHash: p.string().length(64),
     statusCode: p.smallint().nullable(),
     response: p.json<unknown>().nullable(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type IIdempotencyKey = InferEntity<typeof IdempotencyKey>;

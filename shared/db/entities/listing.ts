@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { CURRENCIES } from "../../domain/currency.js";
 import { LISTING_STATUSES } from "../../domain/listings/status.js";
+import { createdAt, updatedAt } from "./timestamps.js";
 import { User } from "./user.js";
 
 export const Listing = defineEntity({
@@ -24,15 +25,8 @@ export const Listing = defineEntity({
     // Kept by the review command in the review's transaction: average = ratingSum / reviewCount.
     ratingSum: p.integer().default(0),
     reviewCount: p.integer().default(0),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
 });
 export type IListing = InferEntity<typeof Listing>;

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { createdAt } from "./timestamps.js";
 
 export const LoginEvent = defineEntity({
   name: "LoginEvent",
@@ -18,10 +19,7 @@ export const LoginEvent = defineEntity({
     success: p.boolean(),
     // Refused by a login rate limit before the password was checked (success is then false).
     rateLimited: p.boolean().default(false),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type ILoginEvent = InferEntity<typeof LoginEvent>;

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { Booking } from "./booking.js";
+import { createdAt } from "./timestamps.js";
 import { User } from "./user.js";
 
 export const Message = defineEntity({
@@ -11,10 +12,7 @@ export const Message = defineEntity({
     booking: p.manyToOne(Booking).fieldName("booking_id"),
     sender: p.manyToOne(User).fieldName("sender_id"),
     body: p.text(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type IMessage = InferEntity<typeof Message>;

@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { CURRENCIES } from "../../domain/currency.js";
 import { PAYMENT_MODES, PAYMENT_STATUSES, REFUND_STATUSES } from "../../domain/payments/status.js";
 import { Booking } from "./booking.js";
+import { createdAt, updatedAt } from "./timestamps.js";
 
 export const Payment = defineEntity({
   name: "Payment",
@@ -30,15 +31,8 @@ export const Payment = defineEntity({
     checkoutUrl: p.text().nullable(),
     chapaReference: p.string().length(100).nullable(),
     refundStatus: p.enum([...REFUND_STATUSES]).nullable(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
 });
 export type IPayment = InferEntity<typeof Payment>;

@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { Booking } from "./booking.js";
 import { Listing } from "./listing.js";
+import { createdAt } from "./timestamps.js";
 import { User } from "./user.js";
 
 export const Review = defineEntity({
@@ -16,10 +17,7 @@ export const Review = defineEntity({
     guest: p.manyToOne(User).fieldName("guest_id"),
     rating: p.smallint(),
     comment: p.text(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
   },
 });
 export type IReview = InferEntity<typeof Review>;

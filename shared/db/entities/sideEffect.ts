@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { createdAt } from "./timestamps.js";
 
 /**
  * A consequence that must happen outside the database (an email, a refund), recorded in the
@@ -20,10 +21,7 @@ export const SideEffect = defineEntity({
     // Idempotency key of the effect itself (e.g. "email:booking_confirmed:<bookingId>:guest").
     key: p.string().length(200).unique("side_effects_key_unique"),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
+    createdAt: createdAt(),
     enqueuedAt: p.datetime().nullable(),
     doneAt: p.datetime().nullable(),
     attempts: p.integer().default(0),

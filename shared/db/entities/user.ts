@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { ROLES } from "../../domain/accounts/role.js";
+import { createdAt, updatedAt } from "./timestamps.js";
 
 export const User = defineEntity({
   name: "User",
@@ -15,15 +16,8 @@ export const User = defineEntity({
     tokenVersion: p.integer().default(0),
     // Notifications up to this event id are read.
     notificationsReadUpTo: p.bigint("number").default(0),
-    createdAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .defaultRaw("now()")
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
 });
 export type IUser = InferEntity<typeof User>;
