@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context, Middleware, Next } from "koa";
 import { z } from "zod";
-import type { Actor } from "../../shared/domain/accounts/tokens.js";
 import {
   claimKey,
   type KeyRef,
@@ -14,6 +13,7 @@ import { AppError, conflict } from "../../shared/errors.js";
 import { singleLine } from "../../shared/text.js";
 import type { AppDeps } from "../deps.js";
 import { parse } from "../validate.js";
+import { actorOf } from "./auth.js";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const MAX_KEY_LENGTH = 255;
@@ -47,8 +47,7 @@ export function idempotent(scope: string, { orm }: Pick<AppDeps, "orm">): Middle
     const raw = ctx.get(IDEMPOTENCY_HEADER);
     if (!raw) return next();
     const key = parse(idempotencyHeaders, { [IDEMPOTENCY_HEADER]: raw })[IDEMPOTENCY_HEADER] as string;
-    const actor = ctx.state.user as Actor | undefined;
-    if (!actor) throw new Error("idempotent() must come after requireUser");
+    const actor = actorOf(ctx); // idempotent() comes after requireUser
     const ref: KeyRef = { userId: actor.id, scope, key };
     const hash = requestHash(ctx.method, ctx.path, (ctx.request as { body?: unknown }).body ?? null);
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;

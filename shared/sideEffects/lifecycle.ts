@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../db/orm.js";
+import { sql } from "../db/sql.js";
 import type { Logger } from "../logger.js";
 import type { SideEffectKind, SideEffectMap } from "./sideEffectMap.js";
 
@@ -26,9 +27,8 @@ export type Claim<K extends SideEffectKind> =
   | { state: "missing" }
   | { state: "wrong_kind"; kind: string };
 
-function exec<T = unknown[]>(em: EntityManager, sql: string, params: unknown[]): Promise<T> {
-  return em.getConnection().execute(sql, params, "all", em.getTransactionContext()) as Promise<T>;
-}
+const exec = <T = unknown[]>(em: EntityManager, text: string, params: unknown[]): Promise<T> =>
+  sql(em)(text, params) as Promise<T>;
 
 /** How long a claim waits for a row another transaction holds (the relay's commit, or another run). */
 const CLAIM_WAIT_MS = 5000;

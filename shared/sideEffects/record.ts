@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { sql } from "../db/sql.js";
 import type { SideEffectKind, SideEffectMap } from "./sideEffectMap.js";
 
 /**
@@ -11,12 +12,9 @@ export async function recordSideEffect<K extends SideEffectKind>(
   key: string,
   payload: SideEffectMap[K],
 ): Promise<void> {
-  await em
-    .getConnection()
-    .execute(
-      "insert into side_effects (kind, key, payload) values (?, ?, ?::jsonb) on conflict (key) do nothing",
-      [kind, key, JSON.stringify(payload)],
-      "run",
-      em.getTransactionContext(),
-    );
+  await sql(em)("insert into side_effects (kind, key, payload) values (?, ?, ?::jsonb) on conflict (key) do nothing", [
+    kind,
+    key,
+    JSON.stringify(payload),
+  ]);
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Agenda } from "agenda";
 import type { Orm } from "../db/orm.js";
+import { sql } from "../db/sql.js";
 import type { JobName } from "../jobs/jobMap.js";
 import { logger } from "../logger.js";
 import type { SideEffectKind } from "./sideEffectMap.js";
@@ -50,9 +51,8 @@ export async function relaySideEffects(
   const agenda = "agenda" in queue ? queue.agenda : queue;
   return orm.em.fork().transactional(async (tx) => {
     const em = tx as EntityManager;
-    const run = <T = unknown[]>(sql: string, params: unknown[]) =>
-      em.getConnection().execute(sql, params, "all", em.getTransactionContext()) as Promise<T>;
-    const rows = await run<{ id: string; kind: SideEffectKind }[]>(
+    const run = sql(em);
+    const rows = await run<{ id: string; kind: SideEffectKind }>(
       "select id, kind from side_effects where enqueued_at is null order by id limit ? for update skip locked",
       [options.limit ?? 200],
     );

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { currencySchema } from "../currency.js";
 import { bookingStatusSchema } from "./status.js";
 
@@ -43,10 +44,8 @@ const SELECT = `
   select booking_view(b, l.title, l.host_id, g.name) as view
     from bookings b join listings l on l.id = b.listing_id join users g on g.id = b.guest_id`;
 
-async function select(em: EntityManager, sql: string, params: unknown[]): Promise<BookingView[]> {
-  const rows = await em
-    .getConnection()
-    .execute<{ view: BookingView }[]>(sql, params, "all", em.getTransactionContext());
+async function select(em: EntityManager, text: string, params: unknown[]): Promise<BookingView[]> {
+  const rows = await sql(em)<{ view: BookingView }>(text, params);
   return rows.map((r) => r.view);
 }
 

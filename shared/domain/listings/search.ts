@@ -1,5 +1,6 @@
 import { IsolationLevel } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { sql as runSql } from "../../db/sql.js";
 import { afterCursor, toKeysetPage } from "../../pagination.js";
 import { BLOCKING_BOOKING_SQL } from "../bookings/availability.js";
 import type { SearchFilters } from "./schemas.js";
@@ -71,13 +72,11 @@ async function findPage(em: EntityManager, f: SearchFilters) {
 async function earliestHoldExpiry(em: EntityManager, f: SearchFilters): Promise<number | null> {
   if (!f.checkIn || !f.checkOut) return null;
   const { sql, params } = listingConditions(f);
-  const [row] = await em.getConnection().execute<{ ms: string | null }[]>(
+  const [row] = await runSql(em)<{ ms: string | null }>(
     `select floor(extract(epoch from (min(b.expires_at) - now())) * 1000)::bigint as ms
        from bookings b join listings l on l.id = b.listing_id
       where ${sql.join(" and ")} and b.status = 'pending_payment' and ${BLOCKING_BOOKING_SQL} and ${OVERLAPS_STAY_SQL}`,
     [...params, f.checkIn, f.checkOut],
-    "all",
-    em.getTransactionContext(),
   );
   return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
 import { currencySchema } from "../currency.js";
 import { listingStatusSchema } from "./status.js";
@@ -75,14 +76,10 @@ export async function queryListings(
   params: unknown[],
   orderAndLimit = "",
 ): Promise<ListingView[]> {
-  const rows = await em
-    .getConnection()
-    .execute<ListingRow[]>(
-      `select ${LISTING_COLUMNS} from listings l where ${where} ${orderAndLimit}`,
-      params,
-      "all",
-      em.getTransactionContext(),
-    );
+  const rows = await sql(em)<ListingRow>(
+    `select ${LISTING_COLUMNS} from listings l where ${where} ${orderAndLimit}`,
+    params,
+  );
   return rows.map(toListingView);
 }
 
@@ -94,8 +91,6 @@ export async function loadListingView(em: EntityManager, listingId: string): Pro
 
 /** Throws 404 unless the listing exists (archived ones do). */
 export async function assertListingExists(em: EntityManager, listingId: string): Promise<void> {
-  const [found] = await em
-    .getConnection()
-    .execute("select 1 from listings where id = ?", [listingId], "all", em.getTransactionContext());
+  const [found] = await sql(em)("select 1 from listings where id = ?", [listingId]);
   if (!found) throw notFound("listing");
 }

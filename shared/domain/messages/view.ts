@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { sql } from "../../db/sql.js";
 
 /** A message in a booking's conversation: the one definition (type and presenter schema derive from it). */
 export const messageViewSchema = z.object({
@@ -42,13 +43,9 @@ export async function queryMessageViews(
   params: unknown[],
   orderAndLimit: string,
 ): Promise<MessageView[]> {
-  const rows = await em
-    .getConnection()
-    .execute<MessageRow[]>(
-      `select ${MESSAGE_COLUMNS} from messages m join users u on u.id = m.sender_id where ${where} ${orderAndLimit}`,
-      params,
-      "all",
-      em.getTransactionContext(),
-    );
+  const rows = await sql(em)<MessageRow>(
+    `select ${MESSAGE_COLUMNS} from messages m join users u on u.id = m.sender_id where ${where} ${orderAndLimit}`,
+    params,
+  );
   return rows.map(toMessageView);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { sql } from "../../db/sql.js";
 
 /**
  * A review as anyone may read it. It names the reviewer but carries neither their user id nor the
@@ -32,13 +33,11 @@ export async function queryReviews(
   params: unknown[],
   orderAndLimit = "",
 ): Promise<ReviewView[]> {
-  const rows = await em.getConnection().execute<ReviewRow[]>(
+  const rows = await sql(em)<ReviewRow>(
     `select r.id, r.listing_id, r.rating, r.comment, u.name as reviewer_name, r.created_at
        from reviews r join users u on u.id = r.guest_id
       where ${where} ${orderAndLimit}`,
     params,
-    "all",
-    em.getTransactionContext(),
   );
   return rows.map((row) => ({
     id: row.id,
