@@ -11,6 +11,8 @@ import type { Server, Socket } from "socket.io";
  * 2. `publishToStreamOnly` calls the streams adapter's `doPublish` with the message ClusterAdapter's
  *    `broadcast` builds (its wire format), from a sender id no instance owns (socketPublisher.ts).
  *
+ * And one guard on a client we own, for a defect of the streams adapter: `guardAdapterClient` (below).
+ *
  * Both were verified against the versions in PINNED. On an upgrade of any of them this module stops
  * the process at start (import time) instead of letting a broadcast silently skip the gate or the
  * stream; re-verify what RE_VERIFY lists, then update PINNED.
@@ -25,6 +27,7 @@ const RE_VERIFY = [
   "socket.io-adapter Adapter#broadcast still calls this._encode(packet, opts) then this.apply(opts, cb) synchronously, for local and remote broadcasts",
   "ClusterAdapter#broadcast's message is still {uid, nsp, type: MessageType.BROADCAST (3), data: {packet, opts: {rooms, except, flags}}} with packet.type EVENT (2)",
   "@socket.io/redis-streams-adapter still has doPublish(message) returning the XADD's promise, and skips only messages whose uid is its own",
+  "whether @socket.io/redis-streams-adapter still fires PUBLISH (ephemeral messages, its heartbeats) and SUBSCRIBE without a catch; if not, guardAdapterClient can go",
   "then run test/realtime*.test.ts and update PINNED in shared/events/adapterPatches.ts",
 ];
 
@@ -65,6 +68,35 @@ function checkPinnedVersions(): void {
 }
 
 checkPinnedVersions();
+
+type Guardable = {
+  publish(...args: unknown[]): unknown;
+  subscribe(...args: unknown[]): unknown;
+  duplicate(...args: unknown[]): Guardable;
+};
+
+/**
+ * The streams adapter (0.3.1) sends its ephemeral messages (the cluster heartbeat, every 5 s) with a
+ * PUBLISH whose promise it drops, and SUBSCRIBEs likewise: while Redis is away each one rejects with
+ * nobody listening (MaxRetriesPerRequestError), an unhandled rejection that ends any process without
+ * processGuards (a test process running the app in-process). This marks the promises of `publish` and
+ * `subscribe` on the client given to the adapter, and on every client it duplicates from it, as
+ * handled; a caller that awaits one still gets its rejection. Nothing is lost: heartbeats are sent again,
+ * ioredis re-subscribes on reconnect, and missed stream entries are replayed (server/realtime/resync.ts).
+ */
+export function guardAdapterClient<C extends Guardable>(client: C): C {
+  for (const name of ["publish", "subscribe"] as const) {
+    const original = client[name].bind(client);
+    client[name] = (...args: unknown[]) => {
+      const result = original(...args);
+      if (result instanceof Promise) result.catch(() => undefined);
+      return result;
+    };
+  }
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args: unknown[]) => guardAdapterClient(duplicate(...args));
+  return client;
+}
 
 export interface BroadcastPacket {
   data?: unknown[];

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../browser/protocol.js";
 import { config } from "../config.js";
+import { guardAdapterClient } from "./adapterPatches.js";
 
 /** Every Socket.IO server of ours, typed with the shared event map (protocol.ts). */
 export type NexusServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -45,6 +46,7 @@ const duplicatesOf = new WeakMap<Redis, Redis[]>();
  */
 function trackDuplicates(adapterRedis: Redis): void {
   if (duplicatesOf.has(adapterRedis)) return;
+  guardAdapterClient(adapterRedis as unknown as Parameters<typeof guardAdapterClient>[0]);
   const duplicates: Redis[] = [];
   duplicatesOf.set(adapterRedis, duplicates);
   const duplicate = adapterRedis.duplicate.bind(adapterRedis);
