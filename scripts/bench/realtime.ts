@@ -18,6 +18,7 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -29,6 +30,9 @@ const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 5), 10);
 const ROUNDS = Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 5);
 const FANOUTS = 5;
+/** How long one connect step may take (the 10,000 step on a loaded machine needs more than 20 s). */
+const CONNECT_SECONDS = 60;
+const WATCHDOG_MINUTES = 8;
 const CHILDREN = 2;
 
 const database = benchDatabase("rt");
@@ -53,6 +57,7 @@ type FromClient =
   | { ok: "report"; created: [string, number][]; fanout: [number, number, number, number][] };
 
 async function clientProcess(): Promise<void> {
+  process.on("disconnect", () => process.exit(0)); // never outlive the driver
   const { io } = await import("socket.io-client");
   type ClientSocket = ReturnType<typeof io>;
   type Arrivals = { first: number; last: number; count: number };
@@ -104,7 +109,7 @@ async function clientProcess(): Promise<void> {
     if (message.cmd === "connect") {
       // `total` sockets, cycling over the tokens; only the first round listens (one socket per user).
       let failed = 0;
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + CONNECT_SECONDS * 1000;
       for (let i = sockets.length; i < message.total && Date.now() < deadline; i += 100) {
         const batch = Array.from({ length: Math.min(100, message.total - i) }, (_, j) => i + j);
         const results = await Promise.all(
@@ -174,25 +179,40 @@ const median = (values: number[]) =>
   );
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
-/** Starts a server process and waits for its /healthz. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "ignore", "inherit"],
+/** A port free on loopback now (the OS picks it), so the health check never reaches another server. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (i > 150 || child.exitCode !== null) throw new Error(`${args[0]} did not start`);
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
+}
+
+/** Starts a server process and waits for its /healthz; tries another port if it exits first. */
+async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i <= 150 && child.exitCode === null && child.signalCode === null; i++) {
+      if (
+        await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
       )
-    )
-      return { child, url };
-    await sleep(200);
+        return { child, url };
+      await sleep(200);
+    }
+    child.kill("SIGKILL");
+    if (attempt === 3) throw new Error(`${args[0]} did not start`);
   }
 }
 
@@ -227,6 +247,13 @@ async function main(): Promise<void> {
 
   const servers: ChildProcess[] = [];
   const children: ChildProcess[] = [];
+  // Bounded: whatever hangs, the run ends after WATCHDOG_MINUTES with its processes killed.
+  const watchdog = setTimeout(() => {
+    console.error(`bench:realtime: still running after ${WATCHDOG_MINUTES} minutes; stopping`);
+    for (const p of [...children, ...servers]) p.kill("SIGKILL");
+    process.exit(1);
+  }, WATCHDOG_MINUTES * 60_000);
+  watchdog.unref();
   try {
     const app = await startServer(["server/main.ts"], {
       RATE_LIMIT_BOOKINGS_PER_USER: "0",
@@ -475,6 +502,7 @@ async function main(): Promise<void> {
         `${verdict(maxConnected.app >= 10_000 && rssMax.app < 400)}; bare server at ${maxConnected.bare}: ${rssMax.bare.toFixed(0)} MB`,
     );
   } finally {
+    clearTimeout(watchdog);
     for (const c of children) c.kill("SIGKILL");
     for (const s of servers) s.kill("SIGKILL");
     await sql.end();
