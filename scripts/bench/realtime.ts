@@ -7,14 +7,14 @@
  * one client loop measures the other. Rounds alternate between the two (the machine's load drifts
  * over both alike); medians of the rounds are printed for both, then the ratios with the targets:
  *   - booking POST → booking.created at the host's socket, at BENCH_RATE (100)/s for BENCH_SECONDS
- *     (5) per round, BENCH_ROUNDS (3) rounds; the bare side: POST /emit to the room of one socket. Both
+ *     (5) per round, BENCH_ROUNDS (5) rounds; the bare side: POST /emit to the room of one socket. Both
  *     count from the arrival of the trigger's HTTP response. Target: web p99 ≤ 2× bare p99;
  *   - fan-out of one listing.availability event to every socket (first → last arrival), 5 of each
  *     after one warm-up. Target: web ≤ 1.5× bare;
  *   - resident memory (VmRSS) idle, at 2,000 sockets, then at BENCH_MAX_SOCKETS (10,000) connected, one
  *     server at a time. Target: web process < 400 MB at 10,000 (measured, not extrapolated).
  *
- *   npx tsx scripts/bench/realtime.ts      (about 90 s)
+ *   npx tsx scripts/bench/realtime.ts      (about 2 minutes)
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -28,7 +28,7 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 2000);
 const MAX_SOCKETS = Number(process.env.BENCH_MAX_SOCKETS ?? 10_000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 5), 10);
-const ROUNDS = Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 5);
+const ROUNDS = Math.min(Number(process.env.BENCH_ROUNDS ?? 5), 7);
 const FANOUTS = 5;
 /** How long one connect step may take (the 10,000 step on a loaded machine needs more than 20 s). */
 const CONNECT_SECONDS = 60;
@@ -467,7 +467,7 @@ async function main(): Promise<void> {
       httpTimes[target].sort((a, b) => a - b);
       const r = result[target];
       console.log(
-        `\n${target === "app" ? "web process: booking POST" : "bare server: POST /emit to a room of one"} → host socket, ` +
+        `\n${target === "app" ? "web process: booking POST" : "bare server: POST /emit to a room of one"} → host socket (from the trigger's HTTP response), ` +
           `${ROUNDS} rounds of ${measured} at ${RATE}/s (${r.received} of ${measured * ROUNDS} received, ` +
           `${failures[target]} failed, achieved ${list(achieved[target].map((a) => Number(a.toFixed(0))))}/s):`,
       );
