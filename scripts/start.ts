@@ -89,7 +89,12 @@ try {
   await stopAll(1);
 }
 
-if (useSandbox) children.push(run("chapa", "scripts/chapaSandbox/main.ts"));
+// The sandbox delivers its webhooks to this web process, on whatever PORT it listens.
+const webhookUrl = `http://127.0.0.1:${process.env.PORT ?? 3000}/api/v1/webhooks/chapa`;
+if (useSandbox)
+  children.push(
+    run("chapa", "scripts/chapaSandbox/main.ts", { CHAPA_WEBHOOK_URL: process.env.CHAPA_WEBHOOK_URL || webhookUrl }),
+  );
 children.push(run("web", "server/main.ts"));
 children.push(run("worker", "worker/main.ts"));
 for (const child of children) {
