@@ -2,6 +2,7 @@ import "./helpers/env.js";
 import "./helpers/chapa.js";
 
 import test from "ava";
+import { sandboxControlHeaders } from "../scripts/chapaSandbox/sandbox.js";
 import { initOrm } from "../shared/db/orm.js";
 import { execute } from "../shared/domain/commands/execute.js";
 import { reconcilePendingPayments } from "../shared/domain/payments/reconcilePayments.js";
@@ -197,3 +198,38 @@ test("Chapa refusing a refund (4xx) → refund_status failed for an operator, Pe
   t.is(effect.done_at, null);
   t.regex(effect.last_error, /Chapa refused/);
 });
+
+// Serial: the injected outage is the shared sandbox's, so no other test of this file may run meanwhile (ava
+// runs serial tests before the concurrent ones).
+test.serial(
+  "Chapa failing (5xx) during a refund: the attempt is recorded and retried; once Chapa is back the retry refunds once",
+  async (t) => {
+    const booking = await heldBooking(api);
+    const payment = await payLate(booking);
+    const effect = await refundSideEffect(payment.id);
+    const fault = (body: unknown) =>
+      fetch(`${stack().sandboxUrl}/__sandbox/faults`, {
+        method: "POST",
+        headers: sandboxControlHeaders(),
+        body: JSON.stringify(body),
+      });
+    t.is((await fault({ status: 503, seconds: 60 })).status, 200);
+    t.teardown(() => fault({ status: null }));
+
+    const failure = await t.throwsAsync(runRefundJob(Number(effect.id)));
+    t.false(failure instanceof PermanentJobError, "a transient failure: the job is retried, not failed for good");
+    const recorded = await refundSideEffect(payment.id);
+    t.is(recorded.attempts, 1, "the attempt is on record (committed before the job throws)");
+    t.regex(recorded.last_error ?? "", /Chapa refund of .* failed/);
+    t.is(recorded.done_at, null);
+    t.like(await paymentRow(payment.txRef), { status: "succeeded", refund_status: "requested" });
+
+    t.is((await fault({ status: null })).status, 200);
+    await runRefundJob(Number(effect.id));
+    t.like(await paymentRow(payment.txRef), { status: "refunded", refund_status: "succeeded" });
+    const done = await refundSideEffect(payment.id);
+    t.not(done.done_at, null);
+    t.is(done.attempts, 2);
+    t.is(countOf(await eventTypesFor(booking.id), "payment.updated"), 2, "one payment.updated for the refund");
+  },
+);

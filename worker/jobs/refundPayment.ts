@@ -1,3 +1,4 @@
+import { execute } from "../../shared/domain/commands/execute.js";
 import { carryOutRefund } from "../../shared/domain/payments/carryOutRefund.js";
 import { chapaFromConfig } from "../../shared/payments/chapa/fromConfig.js";
 import { defineJob, PermanentJobError } from "./defineJob.js";
@@ -10,7 +11,12 @@ import { defineJob, PermanentJobError } from "./defineJob.js";
 export default defineJob({
   name: "refundPayment",
   async handler({ sideEffectId }, { deps, log }) {
-    const result = await carryOutRefund(deps.orm, chapaFromConfig(), sideEffectId);
+    const result = await execute(
+      carryOutRefund,
+      { actor: null, input: { sideEffectId } },
+      { ...deps, chapa: chapaFromConfig() },
+    );
+    if (result.status === "retry") throw result.error;
     if (result.status === "rejected") throw new PermanentJobError(result.reason);
     log.info({ sideEffectId, status: result.status }, "refund side effect handled");
   },

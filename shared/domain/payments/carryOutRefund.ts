@@ -1,10 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Orm } from "../../db/orm.js";
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
-import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import { ChapaError } from "../../payments/chapa/client.js";
 import { claimSideEffect, markDone, markFailed } from "../../sideEffects/lifecycle.js";
-import { inUnitOfWork as runCommand } from "../commands/unitOfWork.js";
-import { emitPaymentUpdated, findPayment, query } from "./store.js";
+import { defineCommand } from "../commands/define.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
+import type { ChapaDeps } from "./settlePayment.js";
+import { emitPaymentUpdated, findPayment } from "./store.js";
 
 export type RefundOutcome =
   /** Chapa refunded it (or had already) and our payment is now `refunded`. */
@@ -12,7 +15,9 @@ export type RefundOutcome =
   /** The side effect was carried out before: nothing done. */
   | { status: "already_done" }
   /** Retrying cannot help (Chapa refused with a 4xx, or the data is wrong); marked failed for an operator. */
-  | { status: "rejected"; reason: string };
+  | { status: "rejected"; reason: string }
+  /** Chapa could not be reached or failed (5xx): the attempt is on record (committed); the job retries. */
+  | { status: "retry"; error: unknown };
 
 /** Chapa's answers to a refund that already happened: a retry after our commit failed, or a second run. */
 const ALREADY_REFUNDED = /already been refunded|refund reference has been used before/i;
@@ -22,14 +27,28 @@ const ALREADY_REFUNDED = /already been refunded|refund reference has been used b
  * payment, then marks the payment `refunded` (refund_status succeeded), the side effect done, records
  * payment.updated and the refund_issued_guest email. Idempotent: a done side effect does nothing, and
  * Chapa's "already refunded" counts as success. Network errors and 5xx (after the client's own
- * retries) are recorded as a failed attempt and thrown, so the job is retried; a 4xx is permanent.
+ * retries) are recorded as a failed attempt and answered `retry` (the job throws it, so it is retried
+ * with backoff; the record commits first); a 4xx is permanent. A system command, run by the
+ * refundPayment job through execute().
  *
  * One transaction from claim to done (shared/sideEffects/lifecycle.ts, as for emails): the side
  * effect's row stays locked while Chapa is asked, so two runs never refund together; the payment's
  * row is locked only after Chapa answered, as before (webhooks for it are not held up by Chapa).
  */
-export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId: number): Promise<RefundOutcome> {
-  const outcome = await runCommand(orm, async (tx): Promise<RefundOutcome | { retry: unknown }> => {
+export const carryOutRefund = defineCommand({
+  name: "payments.carryOutRefund",
+  actor: "system",
+  input: z.object({ sideEffectId: z.number().int().positive() }),
+  async run({
+    input: { sideEffectId },
+    tx,
+    deps,
+  }: {
+    input: { sideEffectId: number };
+    tx: CommandTx;
+    deps: ChapaDeps;
+  }): Promise<RefundOutcome> {
+    const { chapa } = deps;
     const claim = await claimSideEffect(tx.em, sideEffectId, "refund");
     if (claim.state === "busy")
       throw new Error(`refund side effect ${sideEffectId} is being carried out by another run`);
@@ -56,7 +75,7 @@ export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId:
         if (!permanent) {
           // Committed (the attempt is on record), then thrown below for a retry.
           await markFailed(tx.em, sideEffectId, `Chapa refund of ${payment.tx_ref} failed: ${(err as Error).message}`);
-          return { retry: err };
+          return { status: "retry", error: err };
         }
         if (!ALREADY_REFUNDED.test(err.chapaMessage ?? "")) {
           return reject(
@@ -73,8 +92,7 @@ export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId:
     const locked = (await findPayment(tx.em, { id: payment.id }, { forUpdate: true }))!;
     if (!(await markDone(tx.em, sideEffectId, { attempted: askChapa }))) return { status: "already_done" };
     if (locked.status !== "refunded") {
-      await query(
-        tx.em,
+      await sql(tx.em)(
         "update payments set status = 'refunded', refund_status = 'succeeded', updated_at = now() where id = ?",
         [locked.id],
       );
@@ -87,10 +105,8 @@ export async function carryOutRefund(orm: Orm, chapa: ChapaClient, sideEffectId:
     }
     logger.info({ txRef: locked.tx_ref, paymentId: locked.id, sideEffectId }, "payment refunded");
     return { status: "refunded" };
-  });
-  if ("retry" in outcome) throw outcome.retry;
-  return outcome;
-}
+  },
+});
 
 /**
  * Marks the refund failed so an operator sees it (refund_status, the side effect's last_error), loudly.
@@ -105,7 +121,7 @@ async function reject(
 ): Promise<RefundOutcome> {
   await markFailed(em, sideEffectId, reason, { attempted });
   if (paymentId) {
-    await query(em, "update payments set refund_status = 'failed', updated_at = now() where id = ?", [paymentId]);
+    await sql(em)("update payments set refund_status = 'failed', updated_at = now() where id = ?", [paymentId]);
   }
   logger.error({ sideEffectId, paymentId }, `REFUND FAILED, an operator must act: ${reason}`);
   return { status: "rejected", reason };

@@ -29,10 +29,6 @@ const SELECT = `
          p.refund_status, p.created_at, p.updated_at, b.guest_id, l.host_id, b.listing_id
     from payments p join bookings b on b.id = p.booking_id join listings l on l.id = b.listing_id`;
 
-/** Raw SQL in the caller's transaction: sql(em). Kept under this name only for carryOutRefund, until its rewrite. */
-export const query = <T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> =>
-  sql(em)<T>(text, params);
-
 /**
  * One payment by tx_ref or id, or null. `forUpdate` locks the payments row only (not the booking's),
  * so take the booking's locks first: see settlePayment for the lock order.
