@@ -56,7 +56,8 @@ export async function claimSideEffect<K extends SideEffectKind>(
     if ((err as { code?: string }).code === "55P03") return { state: "busy" };
     throw err;
   }
-  await exec(em, "set local lock_timeout to default", []);
+  // lock_timeout stays set for the rest of the claim's transaction (no round trip to reset it): a
+  // later lock (a refund's payment row) waited on that long is a retry too.
   const [row] = rows;
   if (!row) return { state: "missing" };
   if (row.kind !== kind) return { state: "wrong_kind", kind: row.kind };
