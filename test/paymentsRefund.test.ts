@@ -39,6 +39,10 @@ test.after.always(async () => {
   redis?.disconnect();
 });
 
+/** The reconciliation, as the worker runs it, for payments pending over 5 minutes. */
+const reconcile = () =>
+  execute(reconcilePendingPayments, { actor: null, input: { olderThanMinutes: 5 } }, { orm, chapa: chapaFromConfig() });
+
 /** The refundPayment job's handler, called the way the worker calls it. */
 const runRefundJob = (sideEffectId: number) =>
   refundPayment.handler(
@@ -75,29 +79,15 @@ test.serial("reconciliation settles a payment whose webhook was lost, and only p
   t.is((await bookingRow(booking.id)).status, "pending_payment");
 
   const young = await startCheckout(api, await heldBooking(api));
-  t.deepEqual(
-    await execute(
-      reconcilePendingPayments,
-      { actor: null, input: { olderThanMinutes: 5 } },
-      { orm, chapa: chapaFromConfig() },
-    ),
-    {
-      checked: 0,
-      settled: 0,
-    },
-  );
+  t.deepEqual(await reconcile(), {
+    checked: 0,
+    settled: 0,
+  });
   await db().query("update payments set created_at = now() - interval '6 minutes' where tx_ref = $1", [payment.txRef]);
-  t.deepEqual(
-    await execute(
-      reconcilePendingPayments,
-      { actor: null, input: { olderThanMinutes: 5 } },
-      { orm, chapa: chapaFromConfig() },
-    ),
-    {
-      checked: 1,
-      settled: 1,
-    },
-  );
+  t.deepEqual(await reconcile(), {
+    checked: 1,
+    settled: 1,
+  });
 
   t.is((await bookingRow(booking.id)).status, "confirmed");
   t.is((await paymentRow(payment.txRef)).status, "succeeded");
@@ -105,17 +95,10 @@ test.serial("reconciliation settles a payment whose webhook was lost, and only p
   const events = await eventTypesFor(booking.id);
   t.is(countOf(events, "payment.updated"), 1);
   t.is(countOf(events, "booking.updated"), 1);
-  t.deepEqual(
-    await execute(
-      reconcilePendingPayments,
-      { actor: null, input: { olderThanMinutes: 5 } },
-      { orm, chapa: chapaFromConfig() },
-    ),
-    {
-      checked: 0,
-      settled: 0,
-    },
-  );
+  t.deepEqual(await reconcile(), {
+    checked: 0,
+    settled: 0,
+  });
 });
 
 test("paid after the hold expired → refund recorded; the refundPayment job refunds it at Chapa and here, once", async (t) => {
