@@ -93,6 +93,22 @@ const schema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /** Unpaid holds plus requests awaiting a host that one user may have at once (409 too_many_holds beyond). */
+  MAX_ACTIVE_HOLDS_PER_USER: z.coerce.number().int().min(1).max(100).default(3),
+  /** After a user's hold on a listing lapsed unpaid, how long before they may hold that listing again (409 hold_cooldown). */
+  HOLD_COOLDOWN_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30),
+  /** How long a host has to accept a request to book before it is declined on its own. */
+  APPROVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(24),
   /** Public base URL of the web process (links in emails, Chapa callback/return URLs). */
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
   /** Login attempts per IP per 15 minutes. */

@@ -113,6 +113,53 @@ test("PATCH changes only the fields sent and keeps the same rules", async (t) =>
   t.like(unchanged, { pricePerNight: 7000, maxGuests: 6, currency: "ETB" });
 });
 
+test("booking rules: defaults on create, chosen ones kept, bad ones 400 naming the field", async (t) => {
+  const host = await createHost();
+  const plain = await api.post("/api/v1/listings", validListing(), host.auth);
+  t.like(plain.body.listing, {
+    cancellationPolicy: "moderate",
+    bookingMode: "instant",
+    minNights: 1,
+    maxNights: 365,
+    timeZone: "UTC",
+  });
+  const rules = {
+    cancellationPolicy: "strict",
+    bookingMode: "request",
+    minNights: 2,
+    maxNights: 14,
+    timeZone: "africa/addis_ababa",
+  };
+  const chosen = await api.post("/api/v1/listings", { ...validListing(), ...rules }, host.auth);
+  t.is(chosen.status, 201);
+  t.like(chosen.body.listing, { ...rules, timeZone: "Africa/Addis_Ababa" });
+
+  const bad: [Record<string, unknown>, string][] = [
+    [{ cancellationPolicy: "generous" }, "cancellationPolicy"],
+    [{ bookingMode: "sometimes" }, "bookingMode"],
+    [{ minNights: 0 }, "minNights"],
+    [{ maxNights: 366 }, "maxNights"],
+    [{ minNights: 5, maxNights: 4 }, "maxNights"],
+    [{ timeZone: "Mars/Olympus_Mons" }, "timeZone"],
+  ];
+  const id = chosen.body.listing.id;
+  for (const [patch, path] of bad) {
+    const res = await api.patch(`/api/v1/listings/${id}`, patch, host.auth);
+    t.is(res.status, 400, JSON.stringify(patch));
+    t.is(res.body.error.code, "validation_failed");
+    t.true(
+      res.body.error.details.some((d: { path: string }) => d.path === path),
+      JSON.stringify(res.body.error.details),
+    );
+  }
+  // minNights alone above the stored maxNights (14): the database's check answers, still a 400.
+  const alone = await api.patch(`/api/v1/listings/${id}`, { minNights: 20 }, host.auth);
+  t.is(alone.status, 400);
+  t.deepEqual(alone.body.error.details, [{ path: "maxNights", message: "must not be below minNights" }]);
+  const kept = await api.get(`/api/v1/listings/${id}`);
+  t.like(kept.body.listing, { ...rules, timeZone: "Africa/Addis_Ababa" });
+});
+
 test("every create validation rule answers 400 validation_failed naming the field", async (t) => {
   const host = await createHost();
   const cases: [Record<string, unknown>, string][] = [

@@ -52,7 +52,7 @@ test("the exclusion constraint and the overlap trigger guard exactly ACTIVE_BOOK
   t.deepEqual(quoted(guard.slice(guard.indexOf("|| ''"), guard.indexOf(" then"))), [...ACTIVE_BOOKING_STATUSES]);
 });
 
-test("booking_blocks_dates(): confirmed or an unexpired hold; whatever blocks is active (the constraint's predicate)", async (t) => {
+test("booking_blocks_dates(): confirmed or an unexpired hold or request; whatever blocks is active (the constraint's predicate)", async (t) => {
   const { rows } = await db().query<{ status: string; expiry: string; blocks: boolean | null }>(
     `select s.status, e.name as expiry, booking_blocks_dates(s.status, e.at) as blocks
        from unnest($1::text[]) as s(status),
@@ -62,7 +62,9 @@ test("booking_blocks_dates(): confirmed or an unexpired hold; whatever blocks is
   );
   t.is(rows.length, BOOKING_STATUSES.length * 3);
   for (const r of rows) {
-    const expected = r.status === "confirmed" || (r.status === "pending_payment" && r.expiry === "future");
+    const expected =
+      r.status === "confirmed" ||
+      ((r.status === "pending_payment" || r.status === "pending_approval") && r.expiry === "future");
     t.is(r.blocks === true, expected, `${r.status} with ${r.expiry} expiry`);
     if (r.blocks) t.true((ACTIVE_BOOKING_STATUSES as readonly string[]).includes(r.status), r.status);
   }
@@ -100,6 +102,7 @@ test("booking_view() yields exactly the fields of bookingViewSchema, for a hold 
     t.is(view.status, status);
     t.is(view.nights, 3);
     t.is(view.totalPrice, 30_000);
-    t.is(view.expiresAt === null, status !== "pending_payment", status);
+    // A hold's payment deadline, or a request's approval deadline.
+    t.is(view.expiresAt === null, status !== "pending_payment" && status !== "pending_approval", status);
   }
 });

@@ -47,9 +47,11 @@ export function countdown(iso: string, now = Date.now()): string | null {
 }
 
 export const STATUS_LABELS: Record<BookingStatus, string> = {
+  pending_approval: "Awaiting host",
   pending_payment: "Held",
   confirmed: "Confirmed",
   completed: "Completed",
   expired: "Expired",
   cancelled: "Cancelled",
+  declined: "Declined",
 };

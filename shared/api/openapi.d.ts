@@ -582,17 +582,6 @@ export interface components {
             currentPassword: string;
             newPassword: string;
         };
-        /**
-         * @example {
-         *       "title": "Stone house by the lake",
-         *       "description": "Two bedrooms, a wood stove and a jetty.",
-         *       "city": "Bahir Dar",
-         *       "country": "Ethiopia",
-         *       "pricePerNight": 12550,
-         *       "currency": "ETB",
-         *       "maxGuests": 4
-         *     }
-         */
         ListingInput: {
             title: string;
             description: string;
@@ -603,6 +592,17 @@ export interface components {
             /** @enum {string} */
             currency: "ETB" | "USD";
             maxGuests: number;
+            /**
+             * @description moderate unless chosen (see the cancellation rules)
+             * @enum {string}
+             */
+            cancellationPolicy?: "flexible" | "moderate" | "strict";
+            /** @enum {string} */
+            bookingMode?: "instant" | "request";
+            minNights?: number;
+            maxNights?: number;
+            /** @example Africa/Addis_Ababa */
+            timeZone?: string;
         };
         ListingPatch: {
             title?: string;
@@ -614,6 +614,17 @@ export interface components {
             /** @enum {string} */
             currency?: "ETB" | "USD";
             maxGuests?: number;
+            /**
+             * @description moderate unless chosen (see the cancellation rules)
+             * @enum {string}
+             */
+            cancellationPolicy?: "flexible" | "moderate" | "strict";
+            /** @enum {string} */
+            bookingMode?: "instant" | "request";
+            minNights?: number;
+            maxNights?: number;
+            /** @example Africa/Addis_Ababa */
+            timeZone?: string;
         };
         CreateBookingInput: {
             /** Format: uuid */
@@ -693,6 +704,17 @@ export interface components {
             maxGuests: number;
             /** @enum {string} */
             status: "active" | "archived";
+            /** @enum {string} */
+            cancellationPolicy: "flexible" | "moderate" | "strict";
+            /**
+             * @description instant: a booking holds the dates for payment; request: the host accepts first
+             * @enum {string}
+             */
+            bookingMode: "instant" | "request";
+            minNights: number;
+            maxNights: number;
+            /** @description IANA time zone: check-in days begin and stays end in it */
+            timeZone: string;
             /** @description Mean rating, 2 decimals; null before any review. */
             ratingAverage: number | null;
             reviewCount: number;
@@ -748,7 +770,7 @@ export interface components {
             /** @enum {string} */
             currency: "ETB" | "USD";
             /** @enum {string} */
-            status: "pending_payment" | "confirmed" | "completed" | "expired" | "cancelled";
+            status: "pending_approval" | "pending_payment" | "confirmed" | "completed" | "expired" | "cancelled" | "declined";
             /** @description Until when an unpaid hold keeps the dates (pending_payment only) */
             expiresAt: string | null;
             note: string | null;
@@ -1843,7 +1865,7 @@ export interface operations {
             query?: {
                 /** @description guest: bookings you made; host: bookings on your listings */
                 as?: "guest" | "host";
-                status?: "pending_payment" | "confirmed" | "completed" | "expired" | "cancelled";
+                status?: "pending_approval" | "pending_payment" | "confirmed" | "completed" | "expired" | "cancelled" | "declined";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: string;

@@ -16,7 +16,7 @@ export const Booking = defineEntity({
     {
       name: "bookings_no_overlap",
       expression:
-        "alter table bookings add constraint bookings_no_overlap exclude using gist (listing_id with =, daterange(check_in, check_out, '[)') with &&) where (status in ('pending_payment', 'confirmed'))",
+        "alter table bookings add constraint bookings_no_overlap exclude using gist (listing_id with =, daterange(check_in, check_out, '[)') with &&) where (status in ('pending_approval', 'pending_payment', 'confirmed'))",
     },
     { name: "bookings_guest_idx", properties: ["guest", "createdAt"] },
     { name: "bookings_listing_idx", properties: ["listing", "checkIn"] },
@@ -36,6 +36,7 @@ export const Booking = defineEntity({
     totalPrice: p.integer(),
     currency: p.enum([...CURRENCIES]),
     status: p.enum([...BOOKING_STATUSES]),
+    // A hold's payment deadline (pending_payment) or a request's approval deadline (pending_approval).
     expiresAt: p.datetime().nullable(),
     // Why the booking ended up as it is when that is not obvious (e.g. paid after the hold expired).
     note: p.text().nullable(),

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { CURRENCIES } from "../../domain/currency.js";
-import { LISTING_STATUSES } from "../../domain/listings/status.js";
+import { BOOKING_MODES, CANCELLATION_POLICIES, LISTING_STATUSES } from "../../domain/listings/status.js";
 import { createdAt, updatedAt } from "./timestamps.js";
 import { User } from "./user.js";
 
@@ -11,6 +11,7 @@ export const Listing = defineEntity({
     { name: "listings_search_idx", properties: ["status", "city", "createdAt"] },
     { name: "listings_host_idx", properties: ["host"] },
   ],
+  checks: [{ name: "listings_nights_check", expression: "min_nights >= 1 and max_nights >= min_nights" }],
   properties: {
     id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
     host: p.manyToOne(User).fieldName("host_id"),
@@ -22,6 +23,12 @@ export const Listing = defineEntity({
     currency: p.enum([...CURRENCIES]),
     maxGuests: p.integer(),
     status: p.enum([...LISTING_STATUSES]).default("active"),
+    cancellationPolicy: p.enum([...CANCELLATION_POLICIES]).default("moderate"),
+    bookingMode: p.enum([...BOOKING_MODES]).default("instant"),
+    minNights: p.integer().default(1),
+    maxNights: p.integer().default(365),
+    // IANA name: the listing's calendar, in which check-in days begin and stays end (cancellationPolicy.ts).
+    timeZone: p.string().length(64).default("UTC"),
     // Kept by the review command in the review's transaction: average = ratingSum / reviewCount.
     ratingSum: p.integer().default(0),
     reviewCount: p.integer().default(0),

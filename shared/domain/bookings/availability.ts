@@ -13,21 +13,17 @@ export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at
 
 /**
  * A listing's blocked stays, optionally only those overlapping [from, to). Ordered by check-in.
- * Built as hold_booking_dates() builds its listing.availability event: the rule and the JSON are
- * its SQL functions (booking_blocks_dates, stay_range_json); bookings.test.ts proves they agree.
+ * The SQL function listing_blocked_json() (migration bookingRules) builds them, the very one
+ * hold_booking_dates() puts in its listing.availability event.
  */
 export async function blockedRanges(
   em: EntityManager,
   listingId: string,
   window: { from?: string; to?: string } = {},
 ): Promise<StayRange[]> {
-  const rows = await sql(em)<{ stay: StayRange }>(
-    `select stay_range_json(b.check_in, b.check_out) as stay
-       from bookings b
-      where b.listing_id = ? and ${BLOCKING_BOOKING_SQL}
-        and daterange(b.check_in, b.check_out, '[)') && daterange(?::date, ?::date, '[)')
-      order by b.check_in`,
+  const [{ blocked }] = await sql(em)<{ blocked: StayRange[] }>(
+    "select listing_blocked_json(?::uuid, ?::date, ?::date) as blocked",
     [listingId, window.from ?? "-infinity", window.to ?? "infinity"],
   );
-  return rows.map((r) => r.stay);
+  return blocked;
 }

@@ -6,7 +6,7 @@ import { type AppError, conflict, validationFailed } from "../../errors.js";
  * violations (it keeps the SQLSTATE in `code` for all of them); exclusion and range errors are read
  * from the SQLSTATE alone.
  */
-export type DatabaseRefusal = "unique" | "exclusion" | "foreignKey" | "range";
+export type DatabaseRefusal = "unique" | "exclusion" | "foreignKey" | "range" | "check";
 
 /** What a command declares: per kind, the API error, or a function of the constraint (undefined: not ours). */
 export type DatabaseErrorRules = Partial<
@@ -24,6 +24,7 @@ export function refusalOf(err: unknown): DatabaseRefusal | null {
   if (err instanceof UniqueConstraintViolationException || code === "23505") return "unique";
   if (err instanceof ForeignKeyConstraintViolationException || code === "23503") return "foreignKey";
   if (code === "23P01") return "exclusion";
+  if (code === "23514") return "check";
   // numeric_value_out_of_range, datetime_field_overflow, interval_field_overflow, invalid datetime format
   if (code === "22003" || code === "22008" || code === "22015" || code === "22007") return "range";
   return null;

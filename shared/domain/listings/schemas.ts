@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor } from "../../pagination.js";
 import { digits, multiLine, singleLine } from "../../text.js";
+import { MAX_NIGHTS } from "../bookings/stayInput.js";
 import { currencySchema } from "../currency.js";
+import { timeZoneSchema } from "./bookingRules.js";
+import { bookingModeSchema, cancellationPolicySchema } from "./status.js";
 
 /**
  * What listing requests may contain. The routes validate with these and OpenAPI is generated from
@@ -37,28 +40,49 @@ const listingFields = {
   maxGuests: z.int().min(1).max(MAX_GUESTS),
 };
 
+/** The host's booking rules; each has a default on create (the column's), so older clients need not send them. */
+const ruleFields = {
+  cancellationPolicy: cancellationPolicySchema.meta({
+    description: "moderate unless chosen (see the cancellation rules)",
+  }),
+  bookingMode: bookingModeSchema,
+  minNights: z.int().min(1).max(MAX_NIGHTS),
+  maxNights: z.int().min(1).max(MAX_NIGHTS),
+  timeZone: timeZoneSchema,
+};
+
+const nightsInOrder = (rules: { minNights?: number; maxNights?: number }) =>
+  rules.minNights === undefined || rules.maxNights === undefined || rules.minNights <= rules.maxNights;
+const nightsInOrderIssue = { message: "must not be below minNights", path: ["maxNights"] };
+
 // Strict: a client sending `status` or `hostId` learns at once that it cannot set them
 // (400 naming the key) instead of seeing them silently ignored.
-export const listingInputSchema = z.strictObject(listingFields).meta({
-  id: "ListingInput",
-  examples: [
-    {
-      title: "Stone house by the lake",
-      description: "Two bedrooms, a wood stove and a jetty.",
-      city: "Bahir Dar",
-      country: "Ethiopia",
-      pricePerNight: 12550,
-      currency: "ETB",
-      maxGuests: 4,
-    },
-  ],
-});
+export const listingInputSchema = z
+  .strictObject({ ...listingFields, ...z.object(ruleFields).partial().shape })
+  .refine(nightsInOrder, nightsInOrderIssue)
+  .meta({
+    id: "ListingInput",
+    examples: [
+      {
+        title: "Stone house by the lake",
+        description: "Two bedrooms, a wood stove and a jetty.",
+        city: "Bahir Dar",
+        country: "Ethiopia",
+        pricePerNight: 12550,
+        currency: "ETB",
+        maxGuests: 4,
+      },
+    ],
+  });
 export type ListingInput = z.output<typeof listingInputSchema>;
 
+// minNights/maxNights sent alone are checked against the stored other one by the database
+// (listings_nights_check, answered 400 by updateListing).
 export const listingPatchSchema = z
-  .strictObject(listingFields)
+  .strictObject({ ...listingFields, ...ruleFields })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { message: "Send at least one field to change." })
+  .refine(nightsInOrder, nightsInOrderIssue)
   .meta({ id: "ListingPatch" });
 export type ListingPatch = z.output<typeof listingPatchSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Listing } from "../../db/entities/listing.js";
-import { notFound } from "../../errors.js";
+import { notFound, validationFailed } from "../../errors.js";
+import { onConstraint } from "../commands/databaseErrors.js";
 import { defineCommand, withIds } from "../commands/define.js";
 import type { ListingView } from "../listings/view.js";
 import { assertMayManageListing } from "./policy.js";
@@ -15,6 +16,13 @@ export const updateListing = defineCommand({
   name: "listings.update",
   input: withIds({ listingId: z.guid() }, listingPatchSchema),
   invalidates: { search: true },
+  errors: {
+    // minNights or maxNights sent alone, against the stored other one.
+    check: onConstraint(
+      "listings_nights_check",
+      validationFailed([{ path: "maxNights", message: "must not be below minNights" }]),
+    ),
+  },
   async run({ actor, input: { listingId, ...patch }, tx: { em } }): Promise<ListingView> {
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");

@@ -3,7 +3,13 @@ import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
 import { currencySchema } from "../currency.js";
-import { listingStatusSchema } from "./status.js";
+import {
+  type BookingMode,
+  bookingModeSchema,
+  type CancellationPolicy,
+  cancellationPolicySchema,
+  listingStatusSchema,
+} from "./status.js";
 
 /** A listing as anyone sees it: the one definition (the type and the presenter's schema derive from it). */
 export const listingViewSchema = z.object({
@@ -17,6 +23,13 @@ export const listingViewSchema = z.object({
   currency: currencySchema,
   maxGuests: z.int(),
   status: listingStatusSchema,
+  cancellationPolicy: cancellationPolicySchema,
+  bookingMode: bookingModeSchema.meta({
+    description: "instant: a booking holds the dates for payment; request: the host accepts first",
+  }),
+  minNights: z.int(),
+  maxNights: z.int(),
+  timeZone: z.string().meta({ description: "IANA time zone: check-in days begin and stays end in it" }),
   ratingAverage: z.number().nullable().meta({ description: "Mean rating, 2 decimals; null before any review." }),
   reviewCount: z.int(),
   createdAt: z.iso.datetime(),
@@ -35,6 +48,11 @@ interface ListingRow {
   currency: ListingView["currency"];
   max_guests: number;
   status: ListingView["status"];
+  cancellation_policy: CancellationPolicy;
+  booking_mode: BookingMode;
+  min_nights: number;
+  max_nights: number;
+  time_zone: string;
   rating_average: string | null;
   review_count: number;
   created_at: Date;
@@ -47,7 +65,8 @@ interface ListingRow {
  */
 export const LISTING_COLUMNS = `
   l.id, l.host_id, l.title, l.description, l.city, l.country, l.price_per_night, l.currency, l.max_guests,
-  l.status, round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
+  l.status, l.cancellation_policy, l.booking_mode, l.min_nights, l.max_nights, l.time_zone,
+  round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
   l.created_at, l.updated_at`;
 
 export function toListingView(row: ListingRow): ListingView {
@@ -62,6 +81,11 @@ export function toListingView(row: ListingRow): ListingView {
     currency: row.currency,
     maxGuests: row.max_guests,
     status: row.status,
+    cancellationPolicy: row.cancellation_policy,
+    bookingMode: row.booking_mode,
+    minNights: row.min_nights,
+    maxNights: row.max_nights,
+    timeZone: row.time_zone,
     ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
     reviewCount: row.review_count,
     createdAt: new Date(row.created_at).toISOString(),
