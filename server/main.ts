@@ -44,9 +44,9 @@ async function shutdown(signal: string) {
   for (const socket of io.of("/").sockets.values()) socket.conn.close();
   httpServer.closeIdleConnections();
   const forced = setTimeout(() => {
-    logger.warn("in-flight requests still running after 10 s; closing them");
+    logger.warn({ afterMs: config.WEB_DRAIN_TIMEOUT_MS }, "in-flight requests still running; closing them");
     httpServer.closeAllConnections();
-  }, 10_000);
+  }, config.WEB_DRAIN_TIMEOUT_MS);
   await closed;
   clearTimeout(forced);
   await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -162,6 +162,8 @@ const schema = z.object({
   TASK_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).default(5000),
   /** On SIGTERM the worker waits this long for running jobs. */
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
+  /** On SIGTERM the web stops accepting and lets in-flight requests run this long before closing them. */
+  WEB_DRAIN_TIMEOUT_MS: int(10_000),
   /** Events older than this are pruned (replay window). */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Webhook receipts older than this are pruned; at least CHAPA_RETRY_WINDOW_DAYS (they deduplicate retries). */
@@ -209,6 +211,29 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema> & { queueUrl: string };
+
+/** Every variable the processes read (the schema's keys): deployment files may name no other. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * What a production deployment must set itself: each default here is for one development machine
+ * (services on 127.0.0.1, http://localhost, .eml files instead of mail, /metrics closed without a
+ * token, no proxy in front) or is refused in production (a published secret, the sandbox's URL). The
+ * Kubernetes manifests in deploy/ are checked against this list (test/deploy.test.ts).
+ */
+export const PRODUCTION_REQUIRED_VARIABLES = [
+  "NODE_ENV",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "PUBLIC_URL",
+  "TRUST_PROXY",
+  "JWT_SECRET",
+  "CHAPA_BASE_URL",
+  "CHAPA_SECRET_KEY",
+  "CHAPA_WEBHOOK_SECRET",
+  "SMTP_URL",
+  "METRICS_TOKEN",
+] as const satisfies readonly (keyof z.infer<typeof schema>)[];
 
 /** Why each variable is unsafe in production (known defaults anyone can read, too short a secret). */
 function unsafeInProduction(c: z.infer<typeof schema>): string[] {
