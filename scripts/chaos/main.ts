@@ -84,8 +84,8 @@ async function main(): Promise<boolean> {
     else say(`kept ${dir}: logs in ${join(dir, "logs")}`);
   };
 
-  const [pgPort, redisPort, nginxPort, sandboxPort, ...webPorts] = await Promise.all(
-    Array.from({ length: 7 }, () => freePort()),
+  const [pgPort, redisPort, nginxPort, redirectPort, sandboxPort, ...webPorts] = await Promise.all(
+    Array.from({ length: 8 }, () => freePort()),
   );
   services = await startServices(join(dir, "data"), pgPort, redisPort);
   say(`PostgreSQL ${services.databaseUrl}, Redis ${services.redisUrl}`);
@@ -149,7 +149,7 @@ async function main(): Promise<boolean> {
   for (let i = 0; i < 2; i++) {
     cluster.add({ name: `worker-${i + 1}`, ...tsxEntry("worker/main.ts"), env: appEnv, ready: /worker started/ });
   }
-  await startNginx(cluster, { dir, port: nginxPort, webPorts, env: baseEnv() }, say);
+  await startNginx(cluster, { dir, port: nginxPort, redirectPort, webPorts, env: baseEnv() }, say);
 
   const probe = async (url: string, headers: Record<string, string> = {}) => {
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(2000) }).catch(() => null);
@@ -279,7 +279,7 @@ async function main(): Promise<boolean> {
     dir,
     // What the run started: after it, none of these may answer (test/chaos.test.ts checks).
     pids: Managed.everyPid,
-    ports: [pgPort, redisPort, nginxPort, sandboxPort, ...webPorts],
+    ports: [pgPort, redisPort, nginxPort, redirectPort, sandboxPort, ...webPorts],
   };
   await writeFile(join(dir, "logs", "clients.jsonl"), sockets.map((s) => JSON.stringify(s)).join("\n"));
   await cleanup(ok);

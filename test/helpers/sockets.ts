@@ -26,6 +26,8 @@ export interface ConnectOptions {
   lastEventId?: number | string | null;
   /** Default: reconnection off, websocket only (tests decide when to come back). */
   reconnection?: boolean;
+  /** PEM of the CA to trust for a wss:// url (a development certificate). */
+  ca?: string;
 }
 
 function record(socket: Socket): TestSocket {
@@ -73,6 +75,7 @@ export async function connectSocket(url: string, token: string, options: Connect
     transports: ["websocket"],
     reconnection: options.reconnection ?? false,
     forceNew: true,
+    ...(options.ca ? { ca: options.ca } : {}),
     auth: { token, ...(options.lastEventId !== undefined ? { lastEventId: options.lastEventId } : {}) },
   });
   const recorded = record(socket);
