@@ -1,16 +1,7 @@
 import type { Middleware } from "koa";
-import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { httpDuration } from "../shared/metrics.js";
 
-export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
-
-const httpDuration = new Histogram({
-  name: "http_request_duration_seconds",
-  help: "HTTP request duration by route",
-  labelNames: ["method", "route", "status"] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [registry],
-});
+export { registry } from "../shared/metrics.js";
 
 /** Times every request under its route pattern (not its URL, which would explode the label set). */
 export function httpMetrics(): Middleware {

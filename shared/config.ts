@@ -162,6 +162,8 @@ const schema = z.object({
   TASK_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).default(5000),
   /** On SIGTERM the worker waits this long for running jobs. */
   WORKER_DRAIN_TIMEOUT_MS: int(30_000),
+  /** Port of the worker's /metrics and /healthz (worker/metricsServer.ts); unset: no server. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** On SIGTERM the web stops accepting and lets in-flight requests run this long before closing them. */
   WEB_DRAIN_TIMEOUT_MS: int(10_000),
   /** Events older than this are pruned (replay window). */

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { config } from "./config.js";
 import { logger } from "./logger.js";
+import { redisErrors } from "./metrics.js";
 
 /**
  * A Redis connection for one purpose (cache, rate limits, Socket.IO adapter…). Commands fail fast
@@ -24,6 +25,7 @@ export function createRedis(
   });
   let down = false;
   redis.on("error", (err) => {
+    redisErrors.inc({ client: purpose });
     if (!down) logger.warn({ purpose, err: err.message }, "redis connection error");
     down = true;
   });

@@ -201,6 +201,11 @@ k8sTest(`probes and ports name real routes on the app's real port${skipNote}`, a
       const res = await api.get(path);
       t.is(res.status, 200, path);
     }
+    // The worker's liveness probe is its metrics server's /healthz, on WORKER_METRICS_PORT.
+    const worker = container(must(objects, "Deployment", "nexus-worker"), "worker");
+    const metricsPort = worker.ports.find((p: { name: string }) => p.name === "metrics");
+    t.is(String(metricsPort.containerPort), configMap.data?.WORKER_METRICS_PORT ?? "");
+    t.deepEqual(worker.livenessProbe.httpGet, { path: "/healthz", port: "metrics" });
     const service = must(objects, "Service", "nexus-web");
     t.is(service.spec.ports[0].targetPort, "http");
     t.deepEqual(service.spec.selector, must(objects, "Deployment", "nexus-web").spec.selector.matchLabels);

@@ -11,6 +11,7 @@ import { createRedis } from "../shared/redis.js";
 import { drainAndRelease, lapseForgottenLocks, openWorkerQueue } from "./agenda.js";
 import { scheduleTasks } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
+import { startMetricsServer } from "./metricsServer.js";
 import { concurrencyFor, handlersRunning, registerJobs } from "./registry.js";
 
 guardProcess();
@@ -40,6 +41,7 @@ queue.agenda.on("retry exhausted", (err, job) =>
 await scheduleTasks(queue.agenda);
 await queue.agenda.start();
 const stopLapsing = lapseForgottenLocks(queue, { alsoKeep: handlersRunning });
+const metricsServer = startMetricsServer(orm, { postgresStore: queue.kind === "postgres" });
 logger.info({ store: queue.kind, mail: mailer.kind }, "worker started");
 
 let stopping = false;
@@ -48,6 +50,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal, timeoutMs: config.WORKER_DRAIN_TIMEOUT_MS }, "worker draining");
   stopLapsing();
+  await metricsServer.close();
   // Running jobs finish (up to the timeout); jobs not started are unlocked for another worker.
   const result = await drainAndRelease(queue.agenda, config.WORKER_DRAIN_TIMEOUT_MS);
   if (result.timedOut) logger.warn({ running: result.running }, "drain timed out; unfinished jobs will be retried");

@@ -1,7 +1,9 @@
 import { backoffStrategies } from "agenda";
 import { config } from "../shared/config.js";
+import { isServiceUnavailableError } from "../shared/db/unavailable.js";
 import { JOB_NAMES, type JobName } from "../shared/jobs/jobMap.js";
 import { logger } from "../shared/logger.js";
+import { databaseErrors, jobDuration, jobRuns } from "../shared/metrics.js";
 import { SCHEDULES } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import completePastStays from "./jobs/completePastStays.js";
@@ -97,14 +99,23 @@ export function registerJobs(deps: WorkerDeps, jobs: JobDefinition<any>[] = allJ
         const heartbeat = task ? keepLockAlive(job, taskLockLifetimeMs()) : null;
         const id = String(job.attrs._id);
         handlersRunning.add(id);
+        const timer = jobDuration.startTimer({ job: def.name });
         try {
           await def.handler(job.attrs.data as never, { deps, log, job: job as never });
+          jobRuns.inc({ job: def.name, outcome: "completed" });
           // Debug: one line per run, with the run's start, so runs can be counted across workers.
           log.debug({ startedAt: job.attrs.lastRunAt?.toISOString(), worker: process.pid }, "job ran");
         } catch (err) {
-          log.warn({ err: (err as Error).message, attempt: (job.attrs.failCount ?? 0) + 1 }, "job failed");
+          const attempt = (job.attrs.failCount ?? 0) + 1;
+          const permanent = err instanceof PermanentJobError || (err as Error)?.name === "PermanentJobError";
+          // Tasks (retry: false) run again at their next tick anyway: a failed tick is a retry too.
+          const again = task || (retry && !permanent && attempt < config.JOB_MAX_ATTEMPTS);
+          jobRuns.inc({ job: def.name, outcome: again ? "retry" : "failed" });
+          if (isServiceUnavailableError(err)) databaseErrors.inc();
+          log.warn({ err: (err as Error).message, attempt }, "job failed");
           throw err;
         } finally {
+          timer();
           handlersRunning.delete(id);
           await heartbeat?.stop();
         }

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { isMissingAccountError } from "../../shared/db/missingAccount.js";
 import { isServiceUnavailableError } from "../../shared/db/unavailable.js";
 import { AppError, notFound, serviceUnavailable, unauthenticated } from "../../shared/errors.js";
+import { databaseErrors } from "../../shared/metrics.js";
 import { zodDetails } from "../validate.js";
 
 interface HttpishError extends Error {
@@ -62,7 +63,10 @@ export function errorHandler(): Middleware {
                 ? unauthenticated("This token's account no longer exists.")
                 : fromHttpError(err);
       // The request line (requestContext) records the 503; the cause is kept at debug, not once per request.
-      if (appError?.status === 503) ctx.state.log?.debug({ err: err.message }, "service unavailable");
+      if (appError?.status === 503) {
+        databaseErrors.inc();
+        ctx.state.log?.debug({ err: err.message }, "service unavailable");
+      }
       if (!appError) {
         ctx.state.log?.error({ err }, "unexpected error");
         appError = new AppError(

@@ -11,6 +11,7 @@ import { config } from "../../shared/config.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
+import { socketsConnected } from "../../shared/metrics.js";
 import { authenticateSocket } from "./auth.js";
 import { ConnectionCaps, type ConnectionCapsOptions } from "./connectionCaps.js";
 import { disconnectOnExpiry, disconnectRevoked } from "./expiry.js";
@@ -75,6 +76,8 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   io.use(authenticateSocket(orm));
   io.use(caps.middleware);
   io.on("connection", (socket) => {
+    socketsConnected.inc();
+    socket.once("disconnect", () => socketsConnected.dec());
     // Handlers first, synchronously: packets arriving during the replay must find them.
     const bucket = new TokenBucket(eventsPerSecond);
     socket.use((packet, next) => {

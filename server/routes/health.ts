@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
-import { config } from "../../shared/config.js";
 import { notFound, unauthenticated } from "../../shared/errors.js";
+import { metricsAccess, registry } from "../../shared/metrics.js";
 import type { AppDeps } from "../deps.js";
-import { registry } from "../metrics.js";
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -15,20 +13,11 @@ function withTimeout(promise: Promise<unknown>): Promise<unknown> {
   ]);
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-/**
- * /metrics names routes, error rates and process internals: with METRICS_TOKEN it requires
- * `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); without it, production answers 404 as for
- * any unknown path (metrics off), while development and tests keep it open for local scraping.
- */
+/** /metrics names routes, error rates and process internals: see metricsAccess(). */
 function checkMetricsAccess(ctx: Context): void {
-  if (!config.METRICS_TOKEN) {
-    if (config.NODE_ENV === "production") throw notFound("route");
-    return;
-  }
-  const given = /^Bearer\s+(.+)$/i.exec(ctx.get("authorization"))?.[1]?.trim() ?? "";
-  if (!timingSafeEqual(digest(given), digest(config.METRICS_TOKEN))) {
+  const access = metricsAccess(ctx.get("authorization"));
+  if (access === "off") throw notFound("route");
+  if (access === "denied") {
     ctx.set("WWW-Authenticate", 'Bearer realm="metrics"');
     throw unauthenticated("/metrics requires Authorization: Bearer <METRICS_TOKEN>.");
   }

@@ -1,4 +1,5 @@
 import type { Server } from "socket.io";
+import { eventPublishLag, eventsPublished, publishFailures } from "../metrics.js";
 import { publishToStreamOnly } from "./adapterPatches.js";
 import type { EventEnvelope } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
@@ -40,7 +41,10 @@ export function createSocketPublisher(io: Server): EventPublisher {
     isReady: () => adapterStatus(io) === "ready",
     async publish(events: PublishableEvent[]) {
       const status = adapterStatus(io);
-      if (status !== "ready") throw new Error(`Socket.IO adapter Redis is ${status}`);
+      if (status !== "ready") {
+        publishFailures.inc();
+        throw new Error(`Socket.IO adapter Redis is ${status}`);
+      }
       // Issued back to back on one connection, the XADDs reach the stream in this order.
       const sent = [...events]
         .sort((a, b) => a.envelope.id - b.envelope.id)
@@ -49,7 +53,15 @@ export function createSocketPublisher(io: Server): EventPublisher {
           return rooms.length ? publishToStreamOnly(io, rooms, event.envelope.type, event.envelope) : null;
         });
       const failed = (await Promise.allSettled(sent)).find((r) => r.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
+      if (failed) {
+        publishFailures.inc();
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      const now = Date.now();
+      for (const { envelope } of events) {
+        eventsPublished.inc({ type: envelope.type });
+        eventPublishLag.observe(Math.max(0, now - Date.parse(envelope.at)) / 1000);
+      }
     },
   };
 }

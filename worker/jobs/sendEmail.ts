@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { NodemailerError } from "nodemailer";
 import { composeEmail } from "../../shared/domain/notifications/composeEmail.js";
+import { emailsTotal } from "../../shared/metrics.js";
 import {
   claimSideEffect,
   markDone,
@@ -71,8 +72,10 @@ export default defineJob({
         }
         try {
           await deps.mailer.send(composed.email);
+          emailsTotal.inc({ template: row.payload.template, outcome: "sent" });
           accepted = { template: row.payload.template, to: composed.email.to.address };
         } catch (err) {
+          emailsTotal.inc({ template: row.payload.template, outcome: "failed" });
           // Committed with the transaction (the attempt is on record), then thrown below.
           await markFailed(em as EntityManager, sideEffectId, describe(err as NodemailerError));
           return { failed: err };

@@ -34,6 +34,11 @@ interface Common<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps
   /** Who runs it (default "user"). */
   actor?: K;
   /**
+   * The outcome label of a success in nexus_commands_total (default "ok"): e.g. a settlement's
+   * "succeeded" or "failed". Keep it to a few fixed values.
+   */
+  outcome?: (result: R) => string;
+  /**
    * A policy check on the actor alone, before the input is parsed: someone who may never do this is
    * told so (403), not how to fix a body they cannot use.
    */

@@ -1,6 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { z } from "zod";
-import { type ErrorDetail, validationFailed } from "../../errors.js";
+import { isServiceUnavailableError } from "../../db/unavailable.js";
+import { AppError, type ErrorDetail, validationFailed } from "../../errors.js";
+import { commandDuration, commandsTotal } from "../../metrics.js";
 import type { CommandDeps, DatabaseDeps } from "../deps.js";
 import { invalidateSearchCache } from "../listings/searchCache.js";
 import { mapDatabaseError } from "./databaseErrors.js";
@@ -35,6 +37,31 @@ function redisOf(deps: DatabaseDeps) {
  * events after commit, and drops the caches it declares stale before returning.
  */
 export async function execute<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>(
+  command: Command<S, R, K, D>,
+  call: { actor: ActorOf<K>; input: z.input<S> | z.output<S> },
+  deps: D,
+): Promise<R> {
+  const timer = commandDuration.startTimer({ command: command.name });
+  try {
+    const result = await runCommand(command, call, deps);
+    commandsTotal.inc({ command: command.name, outcome: command.outcome?.(result) ?? "ok" });
+    return result;
+  } catch (err) {
+    commandsTotal.inc({ command: command.name, outcome: outcomeOf(err) });
+    throw err;
+  } finally {
+    timer();
+  }
+}
+
+/** A refusal's API code (a booking conflict is "dates_unavailable"); "unavailable" when PostgreSQL is out of reach. */
+function outcomeOf(err: unknown): string {
+  if (err instanceof AppError) return err.code;
+  if (isServiceUnavailableError(err)) return "unavailable";
+  return "error";
+}
+
+async function runCommand<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>(
   command: Command<S, R, K, D>,
   call: { actor: ActorOf<K>; input: z.input<S> | z.output<S> },
   deps: D,

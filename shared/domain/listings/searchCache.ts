@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
 import { logger } from "../../logger.js";
+import { cacheRequests } from "../../metrics.js";
 import type { SearchFilters } from "./schemas.js";
 import { type SearchPage, searchListings } from "./search.js";
 
@@ -132,6 +133,7 @@ export async function cachedSearch(
   const enabled = config.SEARCH_CACHE_TTL_SECONDS > 0;
   const key = searchCacheKey(filters);
   const cached = enabled ? await readEntry(deps.redis, key) : null;
+  cacheRequests.inc({ cache: "search", result: cached?.body ? "hit" : "miss" });
   if (cached?.body) return { body: cached.body, hit: true };
   const startedAt = Date.now();
   const page = await searchListings(deps.orm.em.fork(), filters);
