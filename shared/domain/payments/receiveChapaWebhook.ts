@@ -44,6 +44,8 @@ interface Receipt {
 export const receiveChapaWebhook = defineCommand({
   name: "payments.receiveChapaWebhook",
   actor: "system",
+  // Webhook receipts by outcome in nexus_commands_total (a redelivery counts as "duplicate").
+  outcome: (r: WebhookResult) => (r.duplicate ? "duplicate" : r.outcome),
   input: z.object({ rawBody: z.string().optional(), headers: z.custom<WebhookHeaders>(), body: z.unknown() }),
   // Each step commits on its own: the receipt is recorded before Chapa is asked, and stays if that fails.
   transaction: "self",

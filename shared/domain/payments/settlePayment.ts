@@ -45,6 +45,8 @@ export interface ChapaDeps extends DatabaseDeps {
 export const settlePayment = defineCommand({
   name: "payments.settle",
   actor: "system",
+  // Payments by outcome in nexus_commands_total: confirmed, failed, refund_requested, already_settled…
+  outcome: (r: SettleResult) => r.outcome,
   input: z.object({ txRef: z.string(), verified: z.custom<ChapaVerifyResult>() }),
   // Confirming a hold whose dates were taken meanwhile: transitionBooking's own dates_unavailable.
   async run({ input: { txRef, verified }, tx }): Promise<SettleResult> {
