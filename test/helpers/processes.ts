@@ -66,11 +66,24 @@ export function spawnEntry(entry: string, env: Record<string, string | undefined
   };
 }
 
+/**
+ * A port nothing listens on, for a process about to be started on it. Chosen at random BELOW Linux's
+ * ephemeral range (32768-60999): a port the kernel handed out for `listen(0)` sits in that range,
+ * where any outgoing connection (to PostgreSQL, Redis...) may take it as its local port before the
+ * spawned process binds it (EADDRINUSE, seen in CI). Checked free on every address ("::" covers IPv4
+ * too), as the web listens.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
 }
