@@ -3,7 +3,15 @@ import "../helpers/env.js";
 import test from "ava";
 import type { Browser } from "playwright-core";
 import { type RunningApp, startApp } from "../helpers/app.js";
-import { launchBrowser, logInThroughUi, newPerson, openPage, screenshot, waitForText } from "../helpers/browser.js";
+import {
+  launchBrowser,
+  logInThroughUi,
+  newPerson,
+  openPage,
+  PHONE,
+  screenshot,
+  waitForText,
+} from "../helpers/browser.js";
 import { eventually } from "../helpers/eventually.js";
 import { closeFactories, createGuest, createHost, createListing, day, PASSWORD } from "../helpers/factories.js";
 import { apiClient } from "../helpers/http.js";
@@ -107,6 +115,44 @@ test.serial(
       "night freed on the calendar",
     );
     t.deepEqual((await http.get(`/api/v1/listings/${listing.id}/blocks`, host.auth)).body.blocks, []);
+    t.deepEqual(problems, []);
+    await context.close();
+  },
+);
+
+test.serial(
+  "on a phone-sized screen the settings calendar fits the width and nights can be picked to block",
+  async (t) => {
+    const host = await createHost();
+    const listing = await createListing(host, { title: "Pocket flat" });
+    const context = await newPerson(browser, PHONE);
+    const { page, problems } = await openPage(context, app.url);
+    await logInThroughUi(page, host.email, PASSWORD);
+    await page
+      .getByTestId("host-listing")
+      .filter({ hasText: "Pocket flat" })
+      .getByTestId("listing-settings-open")
+      .click();
+    const night = (date: string) => page.locator(`[data-testid=calendar-grid] li[data-date="${date}"]`);
+    // The second page of the calendar: six weeks later.
+    await page.getByTestId("calendar-later").click();
+    await night(day(50)).getByRole("button").click();
+    await night(day(50)).getByRole("button").click();
+    await waitForText(page.getByTestId("block-selection"), /1 night/);
+    await page.getByTestId("block-submit").click();
+    await waitForText(page.getByTestId("host-blocks"), /1 night/);
+    await screenshot(page, "host-calendar-phone", page.getByTestId("calendar-grid"));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // What sticks out, named in the failure.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll("*")]
+        .filter((e) => e.getBoundingClientRect().right + window.scrollX > window.innerWidth + 1)
+        .slice(0, 8)
+        .map((e) => `${e.tagName}.${e.className}[${e.getAttribute("data-testid") ?? ""}]`),
+    );
+    t.true(overflow <= 0, `the page scrolls sideways by ${overflow}px: ${wide.join(", ")}`);
+    const blocks = (await apiClient(app.url).get(`/api/v1/listings/${listing.id}/blocks`, host.auth)).body.blocks;
+    t.like(blocks, [{ checkIn: day(50), checkOut: day(51), nights: 1 }]);
     t.deepEqual(problems, []);
     await context.close();
   },

@@ -18,6 +18,8 @@ export function calendarWindow(): { from: string; to: string } {
 }
 
 const within = (ranges: StayRange[], night: string) => ranges.some((r) => r.checkIn <= night && night < r.checkOut);
+/** "Jan 11": the pager's label, short enough for a phone. */
+const shortDay = (date: string) => stayDay(date).replace(/^\w+, /, "");
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export interface CalendarOptions {
@@ -84,7 +86,7 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
       selected(date) ? "selected" : "",
     ];
     const dayOfMonth = Number(date.slice(8));
-    const label = dayOfMonth === 1 || i === 0 ? stayDay(date).replace(/^\w+, /, "") : String(dayOfMonth);
+    const label = dayOfMonth === 1 || i === 0 ? shortDay(date) : String(dayOfMonth);
     const attrs = { class: classes.join(" ").replace(/\s+/g, " ").trim(), "data-date": date, title: stayDay(date) };
     if (!selectable) return h("li", attrs, label);
     const free = !past && !booked && !ownBlock;
@@ -115,7 +117,7 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
       fill(
         pager,
         h("button", { type: "button", disabled: page === 0, onclick: () => turn(-1) }, "← Earlier"),
-        h("span", { class: "muted small" }, `${stayDay(isoDay(start))} – ${stayDay(isoDay(start + WEEKS * 7 - 1))}`),
+        h("span", { class: "muted small" }, `${shortDay(isoDay(start))} – ${shortDay(isoDay(start + WEEKS * 7 - 1))}`),
         h("button", { type: "button", "data-testid": "calendar-later", onclick: () => turn(1) }, "Later →"),
       );
     }

@@ -17,8 +17,8 @@ const POLICY_LABELS: Record<CancellationPolicy, string> = {
   strict: "Strict",
 };
 const MODE_LABELS: Record<BookingMode, string> = {
-  instant: "Instant book: guests hold the dates and pay",
-  request: "Request to book: you accept or decline first",
+  instant: "Instant book",
+  request: "Request to book",
 };
 /** The rules the form edits: PATCH /listings/:id fields. */
 type Rules = Pick<ListingView, "cancellationPolicy" | "bookingMode" | "minNights" | "maxNights" | "timeZone">;
@@ -255,7 +255,7 @@ function rulesForm(listing: ListingView, onSaved: (listing: ListingView) => void
     { class: "stack", "aria-label": "Booking rules" },
     h("h3", {}, "Booking rules"),
     labelled("Cancellation policy", policy),
-    labelled("Booking mode", mode),
+    labelled("Booking mode", mode, "Instant: guests hold the dates and pay. Request: you accept or decline first."),
     h("div", { class: "row" }, labelled("Min nights", minNights), labelled("Max nights", maxNights)),
     labelled("Time zone", timeZone, "The calendar check-in days begin in (IANA name, e.g. Africa/Addis_Ababa)."),
     h(
