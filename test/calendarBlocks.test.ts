@@ -1,7 +1,9 @@
 import "./helpers/env.js";
 import test from "ava";
+import pg from "pg";
 import { ACTIVE_BOOKING_STATUSES, BOOKING_STATUSES } from "../shared/domain/bookings/status.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
+import { databaseUrl } from "./helpers/env.js";
 import { eventually } from "./helpers/eventually.js";
 import {
   createAdmin,
@@ -179,7 +181,7 @@ test("a block over a booking, a booking over a block, and a block over a block: 
   t.is((await block(listing.id, 50, 52)).status, 201);
 });
 
-test("the exclusion constraint decides even outside any command: an SQL insert over a block is 23P01", async (t) => {
+test("outside any command too: an SQL insert or update of a booking over a block is 23P01", async (t) => {
   const listing = await createListing(host);
   t.is((await block(listing.id, 10, 12)).status, 201);
   const err = await createBooking(listing, guest, { status: "confirmed", checkIn: day(11), checkOut: day(13) }).then(
@@ -319,12 +321,13 @@ test("blocks show in availability, in search (cached answers forgotten) and in t
   ]);
 });
 
-test("the occupancy triggers count exactly ACTIVE_BOOKING_STATUSES as occupying, like bookings_no_overlap", async (t) => {
+test("the occupancy triggers and the overlap guards count exactly ACTIVE_BOOKING_STATUSES as occupying, like bookings_no_overlap", async (t) => {
   const { rows } = await db().query<{ name: string; def: string }>(
     `select tgname as name, pg_get_triggerdef(oid) as def from pg_trigger where tgname like 'bookings_occupy_%'
-     union all select proname, prosrc from pg_proc where proname = 'bookings_occupy'`,
+     union all select proname, prosrc from pg_proc
+      where proname in ('bookings_occupy', 'listing_blocks_guard_overlap', 'bookings_guard_overlap')`,
   );
-  t.is(rows.length, 4);
+  t.is(rows.length, 6);
   for (const { name, def } of rows) {
     // Every list of quoted words: "in ('a', 'b')" in the function, "= ANY (ARRAY['a'::text, 'b'::text])" in a trigger.
     const lists = [...def.matchAll(/'[a-z_]+'(?:::\w+)?(?:\s*,\s*'[a-z_]+'(?:::\w+)?)*/g)].map((m) =>
@@ -333,5 +336,43 @@ test("the occupancy triggers count exactly ACTIVE_BOOKING_STATUSES as occupying,
     const statusLists = lists.filter((l) => l.some((s) => (BOOKING_STATUSES as readonly string[]).includes(s)));
     t.true(statusLists.length > 0, name);
     for (const list of statusLists) t.deepEqual(list, [...ACTIVE_BOOKING_STATUSES], name);
+  }
+});
+
+test("with no lock taken, the exclusion constraint alone decides between uncommitted rows: the block commits, the booking waits and fails", async (t) => {
+  const listing = await createListing(host);
+  const blocker = new pg.Client({ connectionString: databaseUrl });
+  const booker = new pg.Client({ connectionString: databaseUrl });
+  await Promise.all([blocker.connect(), booker.connect()]);
+  try {
+    await blocker.query("begin");
+    await blocker.query(
+      "insert into listing_blocks (listing_id, check_in, check_out, created_by_id) values ($1, $2, $3, $4)",
+      [listing.id, day(10), day(12), host.id],
+    );
+    // The guard cannot see the uncommitted block; the constraint waits for its transaction.
+    const booking = booker
+      .query(
+        `insert into bookings (listing_id, guest_id, check_in, check_out, guests, total_price, currency, status)
+         values ($1, $2, $3, $4, 1, 100, 'ETB', 'confirmed')`,
+        [listing.id, guest.id, day(11), day(13)],
+      )
+      .then(
+        () => null,
+        (e: { code?: string; constraint?: string; message?: string }) => e,
+      );
+    await eventually(async () => {
+      const { rows } = await db().query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into bookings%'",
+      );
+      return rows[0].n > 0;
+    }, "the booking's insert waiting on the block's transaction");
+    await blocker.query("commit");
+    const err = await booking;
+    t.is(err?.code, "23P01");
+    t.is(err?.constraint, "listing_occupancy_no_overlap");
+    t.notRegex(err?.message ?? "", /overlap guard/, "the constraint decided, not the guard");
+  } finally {
+    await Promise.all([blocker.end(), booker.end()]);
   }
 });

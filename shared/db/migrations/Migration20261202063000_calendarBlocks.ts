@@ -24,8 +24,17 @@ const ACTIVE = "('pending_approval', 'pending_payment', 'confirmed')";
  * (bookings and blocks both have UUIDs), so a trigger finds its row by primary key and there is no
  * foreign key to check on the hot path (listing_id is the occupant's, copied).
  *
- * bookings_no_overlap and bookings_guard_overlap stay as they are: booking against booking is still
- * refused by them first (test/shapes.test.ts and test/overlapGuard.test.ts check them).
+ * bookings_no_overlap stays as it is: booking against booking is still refused by it (and by the
+ * overlap guard) first (test/shapes.test.ts and test/overlapGuard.test.ts check them).
+ *
+ * The second guard (see migration bookingsOverlapGuard: an exclusion check can skip GiST entries
+ * with LP_DEAD hints) covers blocks too: bookings_guard_overlap() also looks for a block in the
+ * way, and listing_blocks_guard_overlap (before insert or update of a block) for an active booking
+ * or another block, each with plain btree scans, raising the constraint's own error (23P01 on
+ * listing_occupancy_no_overlap, answered 409 dates_unavailable). Under the listing's availability
+ * lock (which the hold and the block commands take first) these checks are exact; without it, the
+ * exclusion constraint still decides races between uncommitted rows. Cost on the hold: one probe
+ * of listing_blocks_listing_idx.
  *
  * listing_blocked_json() now unions the blocks with the blocking bookings. Its output keeps its
  * shape, one {checkIn, checkOut} per booking or block, not merged, ordered by check-in: availability,
@@ -108,6 +117,44 @@ create trigger listing_blocks_occupy after insert or delete or update of check_i
   on listing_blocks for each row execute function listing_blocks_occupy();`);
 
     this.addSql(`
+create or replace function bookings_guard_overlap() returns trigger language plpgsql as $fn$
+begin
+  if exists (select 1 from bookings x
+              where x.listing_id = new.listing_id and x.id <> new.id
+                and x.check_in < new.check_out and x.check_out > new.check_in
+                and (x.status || '') in ${ACTIVE}) then
+    raise exception using errcode = 'exclusion_violation', constraint = 'bookings_no_overlap',
+      message = 'conflicting key value violates exclusion constraint "bookings_no_overlap" (overlap guard)';
+  end if;
+  if exists (select 1 from listing_blocks k
+              where k.listing_id = new.listing_id and k.check_in < new.check_out and k.check_out > new.check_in) then
+    raise exception using errcode = 'exclusion_violation', constraint = 'listing_occupancy_no_overlap',
+      message = 'conflicting key value violates exclusion constraint "listing_occupancy_no_overlap" (overlap guard)';
+  end if;
+  return new;
+end
+$fn$;`);
+    this.addSql(`
+create function listing_blocks_guard_overlap() returns trigger language plpgsql as $fn$
+begin
+  if exists (select 1 from bookings x
+              where x.listing_id = new.listing_id
+                and x.check_in < new.check_out and x.check_out > new.check_in
+                and (x.status || '') in ${ACTIVE})
+     or exists (select 1 from listing_blocks k
+                 where k.listing_id = new.listing_id and k.id <> new.id
+                   and k.check_in < new.check_out and k.check_out > new.check_in) then
+    raise exception using errcode = 'exclusion_violation', constraint = 'listing_occupancy_no_overlap',
+      message = 'conflicting key value violates exclusion constraint "listing_occupancy_no_overlap" (overlap guard)';
+  end if;
+  return new;
+end
+$fn$;`);
+    this.addSql(`
+create trigger listing_blocks_guard_overlap before insert or update of check_in, check_out, listing_id
+  on listing_blocks for each row execute function listing_blocks_guard_overlap();`);
+
+    this.addSql(`
 create or replace function listing_blocked_json(p_listing_id uuid, p_from date default '-infinity', p_to date default 'infinity')
 returns jsonb language plpgsql stable parallel safe as $fn$
 begin
@@ -133,6 +180,20 @@ begin
              and daterange(k.check_in, k.check_out, '[)') && daterange(p_from, p_to, '[)'));
 end
 $fn$;`);
+    // bookings_guard_overlap() as in migration bookingRules.
+    this.addSql(`
+create or replace function bookings_guard_overlap() returns trigger language plpgsql as $fn$
+begin
+  if exists (select 1 from bookings x
+              where x.listing_id = new.listing_id and x.id <> new.id
+                and x.check_in < new.check_out and x.check_out > new.check_in
+                and (x.status || '') in ${ACTIVE}) then
+    raise exception using errcode = 'exclusion_violation', constraint = 'bookings_no_overlap',
+      message = 'conflicting key value violates exclusion constraint "bookings_no_overlap" (overlap guard)';
+  end if;
+  return new;
+end
+$fn$;`);
     this.addSql("drop trigger bookings_occupy_insert on bookings;");
     this.addSql("drop trigger bookings_occupy_delete on bookings;");
     this.addSql("drop trigger bookings_occupy_update on bookings;");
@@ -140,5 +201,6 @@ $fn$;`);
     this.addSql("drop table listing_occupancy;");
     this.addSql("drop table listing_blocks;");
     this.addSql("drop function listing_blocks_occupy();");
+    this.addSql("drop function listing_blocks_guard_overlap();");
   }
 }
