@@ -142,4 +142,18 @@ function post(path: string, body: unknown = {}, idempotencyKey?: string): Promis
   return unwrap(request(`/api/v1${path}`, { body, headers }));
 }
 
-export const api = { get, post };
+/** PATCH and DELETE take built paths only (`/listings/${id}`): every such route has an id in it. */
+function patch<T>(path: string, body: unknown): Promise<T> {
+  const request = nexus.PATCH as (
+    path: string,
+    init: object,
+  ) => Promise<{ data?: T; error?: unknown; response: Response }>;
+  return unwrap(request(`/api/v1${path}`, { body }));
+}
+
+function del(path: string): Promise<void> {
+  const request = nexus.DELETE as (path: string, init: object) => ReturnType<typeof nexus.DELETE>;
+  return unwrap(request(`/api/v1${path}`, {})).then(() => undefined);
+}
+
+export const api = { get, post, patch, delete: del };

@@ -127,7 +127,7 @@ export interface paths {
         };
         /**
          * Search active listings
-         * @description City and country match case-insensitively and exactly. With checkIn and checkOut (both or neither, checkOut after checkIn) only listings with no confirmed booking or live hold overlapping [checkIn, checkOut) are returned; stays that only touch do not conflict. Newest first; pass nextCursor back as cursor for the next page. Answers are cached (X-Cache: hit|miss) but never outlive a booking, cancellation, expiry or listing change.
+         * @description City and country match case-insensitively and exactly. With checkIn and checkOut (both or neither, checkOut after checkIn) only listings with no confirmed booking or live hold overlapping [checkIn, checkOut) are returned; stays that only touch do not conflict. Listings whose host blocked any of those nights are left out too. Newest first; pass nextCursor back as cursor for the next page. Answers are cached (X-Cache: hit|miss) but never outlive a booking, cancellation, expiry, calendar block or listing change.
          */
         get: operations["getListings"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Blocked stays of a listing
-         * @description Confirmed bookings and holds not yet expired, optionally only those overlapping [from, to).
+         * @description Confirmed bookings, holds and requests not yet expired, and the host's calendar blocks, optionally only those overlapping [from, to); one entry per booking or block (not merged, a block is not told apart), by check-in.
          */
         get: operations["getListingsByIdAvailability"];
         put?: never;
@@ -196,6 +196,50 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A listing's calendar blocks that are not over (its host or an admin)
+         * @description Every block whose checkOut is after today (UTC), by checkIn; not paginated (blocks never overlap and reach at most 730 days ahead, so the list is bounded).
+         */
+        get: operations["getListingsByIdBlocks"];
+        put?: never;
+        /**
+         * Block nights on a listing's calendar (its host or an admin)
+         * @description [checkIn, checkOut) like a stay: from today (UTC) on, at most 365 nights, ending at most 730 days ahead. The nights leave availability, search and the listing.availability feed at once. A block can never overlap an active booking (pending_approval, pending_payment, confirmed) or another block: one exclusion constraint decides, so a block racing a booking for the same nights ends with exactly one of them; the other gets 409. An unpaid hold that has lapsed but was not swept yet is expired first and does not stand in the way.
+         */
+        post: operations["postListingsByIdBlocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/blocks/{blockId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Free the nights of a calendar block (its host or an admin)
+         * @description The nights can be booked as soon as this answers.
+         */
+        delete: operations["deleteListingsByIdBlocksByBlockId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -626,6 +670,14 @@ export interface components {
             /** @example Africa/Addis_Ababa */
             timeZone?: string;
         };
+        BlockInput: {
+            /** Format: date */
+            checkIn: string;
+            /** Format: date */
+            checkOut: string;
+            /** @description For the host only (never shown to guests). */
+            note?: string;
+        };
         CreateBookingInput: {
             /** Format: uuid */
             listingId: string;
@@ -747,6 +799,25 @@ export interface components {
             reviewerName: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        Block: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            /** Format: date */
+            checkIn: string;
+            /** Format: date */
+            checkOut: string;
+            nights: number;
+            note: string | null;
+            /** Format: uuid */
+            createdById: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BlockList: {
+            blocks: components["schemas"]["Block"][];
         };
         Booking: {
             /** Format: uuid */
@@ -1830,6 +1901,263 @@ export interface operations {
                 };
             };
             /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getListingsByIdBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The blocks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockList"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postListingsByIdBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockInput"];
+            };
+        };
+        responses: {
+            /** @description The block. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        block: components["schemas"]["Block"];
+                    };
+                };
+            };
+            /** @description validation_failed: bad dates, checkOut not after checkIn, a past checkIn, a bad note. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description dates_unavailable: the nights overlap an active booking or another block. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteListingsByIdBlocksByBlockId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a parameter breaks its rules (details name it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing, or no such block on it. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { fill, h } from "../dom.js";
 import { money } from "../format.js";
 import { bookingList } from "./bookingList.js";
 import { heading, loadingText, showError } from "./common.js";
+import { listingSettings } from "./listingSettings.js";
 
 const MAX_PAGES = 5;
 
@@ -27,7 +28,8 @@ export function hostView(app: AppContext): View {
     emptyText: "No bookings yet. They appear here the moment they are made.",
   });
 
-  void loadListings(app, listings, listingsError);
+  const settings = listingSettings(app);
+  void loadListings(app, listings, listingsError, settings.manageButton);
 
   const el = h(
     "section",
@@ -46,15 +48,27 @@ export function hostView(app: AppContext): View {
       listingsError,
       listings,
     ),
+    settings.el,
   );
-  return { el, dispose: bookings.dispose };
+  return {
+    el,
+    dispose: () => {
+      bookings.dispose?.();
+      settings.dispose();
+    },
+  };
 }
 
 /**
  * The host's listings. Search has no owner filter in the contract (the generated client refuses a
  * `hostId`), so we page through the search and keep only the host's own listings here.
  */
-async function loadListings(app: AppContext, target: HTMLElement, errorSlot: HTMLElement): Promise<void> {
+async function loadListings(
+  app: AppContext,
+  target: HTMLElement,
+  errorSlot: HTMLElement,
+  manageButton: (listing: ListingView) => HTMLElement,
+): Promise<void> {
   const me = app.session.user.id;
   try {
     const own: ListingView[] = [];
@@ -75,6 +89,7 @@ async function loadListings(app: AppContext, target: HTMLElement, errorSlot: HTM
               h("h3", {}, h("a", { href: `#/listing/${listing.id}` }, listing.title)),
               h("p", { class: "muted" }, `${listing.city}, ${listing.country} · up to ${listing.maxGuests} guests`),
               h("p", {}, h("strong", {}, money(listing.pricePerNight, listing.currency)), " / night"),
+              manageButton(listing),
             ),
           )
         : h("p", { class: "muted" }, "You have no active listings."),

@@ -9,6 +9,7 @@ import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { listingResponseSchema, presentListing } from "../../presenters/listing.js";
 import { idParam, idPathParams } from "../params.js";
 import { bodyWith, route } from "../route.js";
+import { addListingBlockRoutes } from "./blocks.js";
 import { addListingReviewRoutes } from "./reviews.js";
 import { searchRoutes } from "./search.js";
 
@@ -18,7 +19,8 @@ const unauthenticatedResponse = errorResponse("unauthenticated: no or bad bearer
 
 /**
  * Listings: create, read, update, archive, plus search and availability (search.ts) and a listing's
- * reviews (reviews.ts; reviewing a stay is a booking's route, bookings/review.ts).
+ * reviews (reviews.ts; reviewing a stay is a booking's route, bookings/review.ts) and its host's
+ * calendar blocks (blocks.ts).
  */
 export function listingRoutes(deps: AppDeps): Router {
   const router = new Router();
@@ -106,5 +108,6 @@ export function listingRoutes(deps: AppDeps): Router {
 
   router.use(searchRoutes(deps).routes());
   addListingReviewRoutes(router, deps);
+  addListingBlockRoutes(router, deps);
   return router;
 }

@@ -39,8 +39,9 @@ export function searchRoutes(deps: AppDeps): Router {
         description:
           "City and country match case-insensitively and exactly. With checkIn and checkOut (both or neither, checkOut after " +
           "checkIn) only listings with no confirmed booking or live hold overlapping [checkIn, checkOut) are returned; stays " +
-          "that only touch do not conflict. Newest first; pass nextCursor back as cursor for the next page. Answers are " +
-          "cached (X-Cache: hit|miss) but never outlive a booking, cancellation, expiry or listing change.",
+          "that only touch do not conflict. Listings whose host blocked any of those nights are left out too. Newest first; " +
+          "pass nextCursor back as cursor for the next page. Answers are cached (X-Cache: hit|miss) but never outlive a " +
+          "booking, cancellation, expiry, calendar block or listing change.",
         requestParams: { query: searchQuerySchema },
         responses: {
           200: jsonResponse("One page of listings.", listingPageSchema),
@@ -59,7 +60,9 @@ export function searchRoutes(deps: AppDeps): Router {
     present: (blocked) => ({ blocked }),
     describe: {
       summary: "Blocked stays of a listing",
-      description: "Confirmed bookings and holds not yet expired, optionally only those overlapping [from, to).",
+      description:
+        "Confirmed bookings, holds and requests not yet expired, and the host's calendar blocks, optionally only those " +
+        "overlapping [from, to); one entry per booking or block (not merged, a block is not told apart), by check-in.",
       requestParams: { path: idPathParams, query: availabilityQuerySchema },
       responses: {
         200: jsonResponse("The blocked stays, by check-in.", availabilitySchema),

@@ -2,6 +2,8 @@ export * from "./booking.js";
 export * from "./event.js";
 export * from "./idempotencyKey.js";
 export * from "./listing.js";
+export * from "./listingBlock.js";
+export * from "./listingOccupancy.js";
 export * from "./loginEvent.js";
 export * from "./message.js";
 export * from "./payment.js";
@@ -14,6 +16,8 @@ import { Booking } from "./booking.js";
 import { Event } from "./event.js";
 import { IdempotencyKey } from "./idempotencyKey.js";
 import { Listing } from "./listing.js";
+import { ListingBlock } from "./listingBlock.js";
+import { ListingOccupancy } from "./listingOccupancy.js";
 import { LoginEvent } from "./loginEvent.js";
 import { Message } from "./message.js";
 import { Payment } from "./payment.js";
@@ -34,4 +38,6 @@ export const entities = [
   SideEffect,
   LoginEvent,
   IdempotencyKey,
+  ListingBlock,
+  ListingOccupancy,
 ];

@@ -12,9 +12,11 @@ import type { StayRange } from "./view.js";
 export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at)";
 
 /**
- * A listing's blocked stays, optionally only those overlapping [from, to). Ordered by check-in.
- * The SQL function listing_blocked_json() (migration bookingRules) builds them, the very one
- * hold_booking_dates() puts in its listing.availability event.
+ * A listing's blocked stays, optionally only those overlapping [from, to): the bookings that block
+ * their dates and the host's calendar blocks, one entry each (not merged; a block is not told apart
+ * from a booking), ordered by check-in. The SQL function listing_blocked_json() (migrations
+ * bookingRules, then calendarBlocks) builds them, the very one hold_booking_dates() puts in its
+ * listing.availability event.
  */
 export async function blockedRanges(
   em: EntityManager,

@@ -1,6 +1,6 @@
 import { sql } from "../../db/sql.js";
 import { conflict, notFound } from "../../errors.js";
-import type { BookingStatus } from "../bookings/status.js";
+import { ACTIVE_BOOKING_STATUSES, type BookingStatus } from "../bookings/status.js";
 import type { BookingView } from "../bookings/view.js";
 import { mapDatabaseError } from "../commands/databaseErrors.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
@@ -54,6 +54,10 @@ export async function transitionBooking(
   }
   const booking = (await loadBookingView(tx.em, bookingId))!;
   await tx.emit({ type: "booking.updated", data: booking, userIds: bookingAudience(booking) });
-  if (blocking !== locked.blocking) await emitAvailabilityChanged(tx, booking.listingId);
+  // Also when a lapsed hold (no longer blocking, but still shown by the feed's last event until a
+  // sweep expires it) leaves the active statuses some other way: a sweep will never announce it.
+  const active = (status: BookingStatus) => (ACTIVE_BOOKING_STATUSES as readonly BookingStatus[]).includes(status);
+  const leftActive = active(locked.status) && !active(to);
+  if (blocking !== locked.blocking || leftActive) await emitAvailabilityChanged(tx, booking.listingId);
   return { before: locked.status, booking };
 }

@@ -5,7 +5,7 @@ import { defineQuery, withIds } from "../commands/define.js";
 import { availabilityQuerySchema } from "./schemas.js";
 import { assertListingExists } from "./view.js";
 
-/** The stays that block a listing's dates (optionally within [from, to)); 404 for an unknown listing. */
+/** The stays and calendar blocks that block a listing's dates (optionally within [from, to)); 404 for an unknown listing. */
 export const getAvailability = defineQuery({
   name: "listings.availability",
   actor: "system",

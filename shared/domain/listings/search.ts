@@ -22,11 +22,17 @@ const OVERLAPS_STAY_SQL = "daterange(b.check_in, b.check_out, '[)') && daterange
 
 /**
  * "Listing `l` is free from checkIn to checkOut": no booking that blocks right now (confirmed, or a
- * hold not yet expired) overlaps the stay. The same SQL rule, booking_blocks_dates(), as the
- * availability endpoint and the hold, so they cannot disagree. Parameters: checkIn, checkOut.
+ * hold not yet expired) overlaps the stay, and no block of its host does. The same SQL rules,
+ * booking_blocks_dates() and listing_blocks, as the availability endpoint (listing_blocked_json())
+ * and the hold, so they cannot disagree. Parameters: listingFreeParams().
  */
 export const LISTING_FREE_SQL = `not exists (select 1 from bookings b
-  where b.listing_id = l.id and ${BLOCKING_BOOKING_SQL} and ${OVERLAPS_STAY_SQL})`;
+  where b.listing_id = l.id and ${BLOCKING_BOOKING_SQL} and ${OVERLAPS_STAY_SQL})
+  and not exists (select 1 from listing_blocks x
+  where x.listing_id = l.id and x.check_in < ?::date and x.check_out > ?::date)`;
+
+/** LISTING_FREE_SQL's parameters. */
+const listingFreeParams = (checkIn: string, checkOut: string) => [checkIn, checkOut, checkOut, checkIn];
 
 /** The filters on the listing itself (not dates, not paging), over `l`. */
 function listingConditions(f: SearchFilters): { sql: string[]; params: unknown[] } {
@@ -49,7 +55,7 @@ async function findPage(em: EntityManager, f: SearchFilters) {
   const { sql, params } = listingConditions(f);
   if (f.checkIn && f.checkOut) {
     sql.push(LISTING_FREE_SQL);
-    params.push(f.checkIn, f.checkOut);
+    params.push(...listingFreeParams(f.checkIn, f.checkOut));
   }
   if (f.cursor) {
     const after = afterCursor("l", "newest", f.cursor);

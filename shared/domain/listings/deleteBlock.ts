@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { sql } from "../../db/sql.js";
+import { notFound } from "../../errors.js";
+import { emitAvailabilityChanged, lockListingAvailability } from "../bookings/listingAvailability.js";
+import { defineCommand } from "../commands/define.js";
+import { assertMayManageBlocks } from "./blocks.js";
+
+/**
+ * The listing's host (or an admin) frees blocked nights: the block's row leaves listing_occupancy
+ * with it (its trigger), so the dates can be booked as soon as this commits. 404 for a block that is
+ * not this listing's.
+ */
+export const deleteBlock = defineCommand({
+  name: "listings.blocks.delete",
+  input: z.object({ listingId: z.guid(), blockId: z.guid() }),
+  invalidates: { search: true },
+  async run({ actor, input: { listingId, blockId }, tx }): Promise<void> {
+    await assertMayManageBlocks(tx.em, actor, listingId);
+    await lockListingAvailability(tx, listingId);
+    const deleted = await sql(tx.em)("delete from listing_blocks where id = ? and listing_id = ? returning id", [
+      blockId,
+      listingId,
+    ]);
+    if (!deleted.length) throw notFound("block");
+    await emitAvailabilityChanged(tx, listingId);
+  },
+});
