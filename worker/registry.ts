@@ -5,6 +5,7 @@ import { logger } from "../shared/logger.js";
 import { SCHEDULES } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import completePastStays from "./jobs/completePastStays.js";
+import declineLapsedRequests from "./jobs/declineLapsedRequests.js";
 import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
 import expireUnpaidHolds from "./jobs/expireUnpaidHolds.js";
 import ping from "./jobs/ping.js";
@@ -26,6 +27,7 @@ export const allJobs: JobDefinition<any>[] = [
   relayOutbox,
   publishEvents,
   expireUnpaidHolds,
+  declineLapsedRequests,
   completePastStays,
   reconcilePayments,
   pruneEvents,
