@@ -5,6 +5,7 @@ import { fill, h } from "../dom.js";
 import { money } from "../format.js";
 import { bookingList } from "./bookingList.js";
 import { heading, loadingText, showError } from "./common.js";
+import { requestsSection } from "./requests.js";
 
 const MAX_PAGES = 5;
 
@@ -27,12 +28,14 @@ export function hostView(app: AppContext): View {
     emptyText: "No bookings yet. They appear here the moment they are made.",
   });
 
+  const requests = requestsSection(app);
   void loadListings(app, listings, listingsError);
 
   const el = h(
     "section",
     { class: "view" },
     heading("Host dashboard"),
+    requests.el,
     h(
       "section",
       { "aria-labelledby": "incoming-title" },
@@ -47,7 +50,13 @@ export function hostView(app: AppContext): View {
       listings,
     ),
   );
-  return { el, dispose: bookings.dispose };
+  return {
+    el,
+    dispose: () => {
+      bookings.dispose();
+      requests.dispose();
+    },
+  };
 }
 
 /**
