@@ -183,6 +183,23 @@ test("a request past its deadline no longer blocks: a new hold declines it (once
   t.deepEqual(await updates(booking.id), [{ status: "declined", user_ids: [row.guest_id, listing.hostId] }]);
 });
 
+test("accepting a request past its deadline: 409 invalid_transition, and it ends declined, once", async (t) => {
+  const { host, guest, listing, booking } = await request();
+  await db().query("update bookings set expires_at = now() - interval '1 second' where id = $1", [booking.id]);
+  const late = await accept(booking.id, host);
+  t.is(late.status, 409);
+  t.is(late.body.error.code, "invalid_transition");
+  t.regex(late.body.error.message, /passed its deadline/);
+  const row = await bookingRow(booking.id);
+  t.is(row.status, "declined");
+  t.is(row.note, "The host did not answer in time.");
+  t.deepEqual(await updates(booking.id), [{ status: "declined", user_ids: [guest.id, host.id] }]);
+  // Declined for good: neither answer applies any more, and the dates are free.
+  t.is((await accept(booking.id, host)).body.error?.code, "invalid_transition");
+  t.is((await decline(booking.id, host)).body.error?.code, "invalid_transition");
+  t.is((await book(await createGuest(), listing)).status, 201);
+});
+
 test("request → deadline: the worker's job declines it, exactly once", async (t) => {
   const { listing, booking } = await request();
   const { booking: other } = await request();
