@@ -202,6 +202,7 @@ const schema = z.object({
   CRON_RELAY_OUTBOX_EVERY: interval("2 seconds"),
   CRON_PUBLISH_EVENTS_EVERY: interval("1 second"),
   CRON_EXPIRE_HOLDS_EVERY: interval("30 seconds"),
+  CRON_DECLINE_REQUESTS_EVERY: interval("1 minute"),
   CRON_COMPLETE_STAYS_EVERY: interval("1 day"),
   CRON_RECONCILE_PAYMENTS_EVERY: interval("5 minutes"),
   CRON_PRUNE_EVENTS_EVERY: interval("1 day"),

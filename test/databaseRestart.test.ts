@@ -40,6 +40,8 @@ test.serial.before(async () => {
     CRON_PUBLISH_EVENTS_EVERY: "0.5 seconds",
     JOB_PROCESS_EVERY_MS: "200",
     JOB_BACKOFF_MS: "200",
+    // One guest holds a stay before and after each outage: more unpaid holds than the default 3 at once.
+    MAX_ACTIVE_HOLDS_PER_USER: "20",
   };
   web = spawnEntry("server/main.ts", { ...env, PORT: String(port) });
   worker = spawnEntry("worker/main.ts", env);

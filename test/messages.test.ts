@@ -171,10 +171,11 @@ test("the conversation closes 14 days after the booking ended: cancelled/expired
       );
     } else {
       await db().query("update bookings set status = $2 where id = $1", [id, status]);
-      await db().query("update bookings set status_changed_at = now() - $2::int * interval '1 day' where id = $1", [
-        id,
-        daysAgo,
-      ]);
+      // hold_ended_at cleared too: this guest's next hold on the listing is not under a cooldown (holdLimits.test.ts).
+      await db().query(
+        "update bookings set status_changed_at = now() - $2::int * interval '1 day', hold_ended_at = null where id = $1",
+        [id, daysAgo],
+      );
     }
     return id;
   };

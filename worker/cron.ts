@@ -16,6 +16,7 @@ export const SCHEDULES: { name: JobName; every: string }[] = [
   { name: "relayOutbox", every: config.CRON_RELAY_OUTBOX_EVERY },
   { name: "publishEvents", every: config.CRON_PUBLISH_EVENTS_EVERY },
   { name: "expireUnpaidHolds", every: config.CRON_EXPIRE_HOLDS_EVERY },
+  { name: "declineLapsedRequests", every: config.CRON_DECLINE_REQUESTS_EVERY },
   { name: "completePastStays", every: config.CRON_COMPLETE_STAYS_EVERY },
   { name: "reconcilePayments", every: config.CRON_RECONCILE_PAYMENTS_EVERY },
   { name: "pruneEvents", every: config.CRON_PRUNE_EVENTS_EVERY },

@@ -7,6 +7,7 @@ import { databaseErrors, jobDuration, jobRuns } from "../shared/metrics.js";
 import { SCHEDULES } from "./cron.js";
 import type { WorkerDeps } from "./deps.js";
 import completePastStays from "./jobs/completePastStays.js";
+import declineLapsedRequests from "./jobs/declineLapsedRequests.js";
 import { type JobDefinition, PermanentJobError } from "./jobs/defineJob.js";
 import expireUnpaidHolds from "./jobs/expireUnpaidHolds.js";
 import ping from "./jobs/ping.js";
@@ -28,6 +29,7 @@ export const allJobs: JobDefinition<any>[] = [
   relayOutbox,
   publishEvents,
   expireUnpaidHolds,
+  declineLapsedRequests,
   completePastStays,
   reconcilePayments,
   pruneEvents,

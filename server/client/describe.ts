@@ -7,6 +7,9 @@ export function describeEvent(event: EventEnvelope, meId: string): string {
   switch (event.type) {
     case "booking.created": {
       const b = event.data as BookingView;
+      if (b.status === "pending_approval") {
+        return `Request to book: ${b.guestName} asks for ${b.listingTitle}, ${stayRange(b.checkIn, b.checkOut)}, ${money(b.totalPrice, b.currency)}.`;
+      }
       return `New booking: ${b.guestName} booked ${b.listingTitle}, ${stayRange(b.checkIn, b.checkOut)}, ${money(b.totalPrice, b.currency)}.`;
     }
     case "booking.updated":
@@ -42,6 +45,10 @@ function describeBookingUpdate(b: BookingView, meId: string): string {
       return mine ? `The hold on ${b.listingTitle} expired before payment.` : `${whose} expired unpaid.`;
     case "completed":
       return `${whose} is completed.`;
+    case "declined":
+      return mine ? `Your request for ${b.listingTitle} was declined.` : `${whose} was declined.`;
+    case "pending_approval":
+      return `${whose} awaits the host's answer.`;
     default:
       return `${whose} is held until payment.`;
   }

@@ -256,8 +256,8 @@ export interface paths {
         get: operations["getBookings"];
         put?: never;
         /**
-         * Hold a listing's dates while the guest pays
-         * @description The hold lasts 15 minutes (expiresAt); totalPrice = nights × pricePerNight. checkIn may be today (UTC) or later; stays are 1 to 365 nights. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
+         * Hold a listing's dates while the guest pays, or request to book
+         * @description The hold lasts 15 minutes (expiresAt); totalPrice = nights × pricePerNight. On a listing whose bookingMode is request, the booking is a request to book instead: status pending_approval, holding the dates until the host accepts or declines, or expiresAt (24 hours) passes and it is declined on its own. checkIn may be today (UTC) or later; stays are 1 to 365 nights, and within the listing's minNights..maxNights. A user may have at most 3 unpaid holds plus pending requests at once (paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it expired or was cancelled), they may not hold that listing again for 30 minutes, counted from when the hold ended. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
          */
         post: operations["postBookings"];
         delete?: never;
@@ -297,6 +297,46 @@ export interface paths {
          * @description The dates free up at once. A paid booking's payment is refunded (refund requested now, done by the worker).
          */
         post: operations["postBookingsByIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a request to book (listing host or admin)
+         * @description On a pending_approval booking within its deadline only: it becomes pending_payment with a fresh hold of 15 minutes (expiresAt) for the guest to pay. The guest is told live (booking.updated) and by email. A request past its deadline is declined instead (409).
+         */
+        post: operations["postBookingsByIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a request to book (listing host or admin)
+         * @description On a pending_approval booking only: it becomes declined and its dates free up at once (listing.availability). The guest is told live (booking.updated) and by email; nothing was paid.
+         */
+        post: operations["postBookingsByIdDecline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -842,7 +882,7 @@ export interface components {
             currency: "ETB" | "USD";
             /** @enum {string} */
             status: "pending_approval" | "pending_payment" | "confirmed" | "completed" | "expired" | "cancelled" | "declined";
-            /** @description Until when an unpaid hold keeps the dates (pending_payment only) */
+            /** @description Until when an unpaid hold keeps the dates (pending_payment), or the host's deadline to answer a request (pending_approval) */
             expiresAt: string | null;
             note: string | null;
             /** Format: date-time */
@@ -2272,7 +2312,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The hold, status pending_payment. */
+            /** @description The hold, status pending_payment; or the request to book, status pending_approval. */
             201: {
                 headers: {
                     /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
@@ -2285,7 +2325,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed (details name each field), or invalid_json. */
+            /** @description validation_failed (details name each field; a stay outside the listing's minNights..maxNights names checkOut with the rule), or invalid_json. */
             400: {
                 headers: {
                     /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
@@ -2327,7 +2367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description dates_unavailable: another booking holds overlapping dates; idempotency_conflict: key reused with another body, or its first request is still running. */
+            /** @description dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this listing ended too recently (the message says from when they may try again); idempotency_conflict: key reused with another body, or its first request is still running. */
             409: {
                 headers: {
                     /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
@@ -2503,6 +2543,222 @@ export interface operations {
                 };
             };
             /** @description invalid_transition: the booking is already cancelled, expired or completed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postBookingsByIdAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking, status pending_payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        booking: components["schemas"]["Booking"];
+                    };
+                };
+            };
+            /** @description invalid_json: the body is not JSON; validation_failed: it is not a JSON object, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no, bad or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the booking's guest cannot answer their own request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such booking, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_transition: the booking is not a pending request (already accepted, declined, withdrawn...), or its approval deadline has passed (it is then declined). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postBookingsByIdDecline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking, status declined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        booking: components["schemas"]["Booking"];
+                    };
+                };
+            };
+            /** @description invalid_json: the body is not JSON; validation_failed: it is not a JSON object, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no, bad or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: the booking's guest cannot answer their own request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such booking, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_transition: the booking is not a pending request (already accepted, declined, withdrawn...), or its approval deadline has passed (it is then declined). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3471,7 +3727,7 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "failed" | "running" | "queued" | "scheduled" | "repeating" | "completed" | "paused";
-                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "publishEvents" | "expireUnpaidHolds" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents";
+                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "publishEvents" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: number;

@@ -15,6 +15,8 @@ export interface JobMap {
   publishEvents: Record<string, never>;
   /** Scheduled (30 s): unpaid holds past expiresAt become expired. */
   expireUnpaidHolds: Record<string, never>;
+  /** Scheduled (1 min): requests to book past their approval deadline become declined. */
+  declineLapsedRequests: Record<string, never>;
   /** Scheduled (daily): confirmed stays whose check-out has passed become completed. */
   completePastStays: Record<string, never>;
   /** Scheduled (5 min): pending payments are verified with Chapa and settled. */
@@ -37,6 +39,7 @@ export const JOB_NAMES: readonly JobName[] = [
   "relayOutbox",
   "publishEvents",
   "expireUnpaidHolds",
+  "declineLapsedRequests",
   "completePastStays",
   "reconcilePayments",
   "pruneEvents",

@@ -217,4 +217,74 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
       ],
     };
   },
+
+  booking_request_host: (c) => {
+    const b = c.booking;
+    if (b.status !== "pending_approval" || !b.expiresAt) return { skip: `request is ${b.status}, already answered` };
+    const deadline = formatInstant(b.expiresAt);
+    return {
+      subject: `Request to book: ${b.guestName} at ${b.listingTitle}`,
+      heading: "A guest asks to stay with you",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `${b.guestName} would like to stay at ${b.listingTitle} for ${stay(b)}. The dates are held for them until you answer; if you have not accepted or declined by ${deadline}, the request is declined on its own.`,
+        },
+        details(c, [["Answer by", deadline]]),
+        { action: { label: "Accept or decline", url: c.links.booking } },
+      ],
+    };
+  },
+
+  booking_request_sent_guest: (c) => {
+    const b = c.booking;
+    if (b.status !== "pending_approval" || !b.expiresAt) return { skip: `request is ${b.status}, already answered` };
+    return {
+      subject: `Request sent: ${b.listingTitle}`,
+      heading: "Your request is with the host",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `We have asked ${c.hostName} whether you can stay at ${b.listingTitle} for ${stay(b)}. The dates are held for you meanwhile; the host has until ${formatInstant(b.expiresAt)} to answer. Nothing is charged until the host accepts and you pay.`,
+        },
+        details(c),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  booking_accepted_guest: (c) => {
+    const b = c.booking;
+    if (b.status !== "pending_payment" || !b.expiresAt)
+      return { skip: `booking is ${b.status}, no longer awaiting payment` };
+    const expiry = formatInstant(b.expiresAt);
+    return {
+      subject: `${c.hostName} accepted: pay by ${expiry} to confirm ${b.listingTitle}`,
+      heading: "Your request was accepted",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `${c.hostName} accepted your request to stay at ${b.listingTitle} for ${stay(b)}. Pay ${formatMoney(b.totalPrice, b.currency)} by ${expiry} to confirm it; after that the dates are released to other guests.`,
+        },
+        details(c, [["Pay by", expiry]]),
+        { action: { label: "Pay now", url: c.links.pay } },
+      ],
+    };
+  },
+
+  booking_declined_guest: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Request declined: ${b.listingTitle}`,
+      heading: "Your request was not accepted",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Your request to stay at ${b.listingTitle} for ${stay(b)} was declined, and the dates have been released. Nothing was charged.`,
+        },
+        ...noteBlock(b),
+        { action: { label: "See the place", url: c.links.listing } },
+      ],
+    };
+  },
 };

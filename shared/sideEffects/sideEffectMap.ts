@@ -12,7 +12,11 @@ export type EmailTemplate =
   | "booking_cancelled_guest"
   | "booking_cancelled_host"
   | "refund_issued_guest"
-  | "review_request_guest";
+  | "review_request_guest"
+  | "booking_request_host"
+  | "booking_request_sent_guest"
+  | "booking_accepted_guest"
+  | "booking_declined_guest";
 
 export interface SideEffectMap {
   email: { template: EmailTemplate; bookingId: string; recipientUserId: string };

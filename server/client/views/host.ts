@@ -6,6 +6,7 @@ import { money } from "../format.js";
 import { bookingList } from "./bookingList.js";
 import { heading, loadingText, showError } from "./common.js";
 import { listingSettings } from "./listingSettings.js";
+import { requestsSection } from "./requests.js";
 
 const MAX_PAGES = 5;
 
@@ -29,12 +30,14 @@ export function hostView(app: AppContext): View {
   });
 
   const settings = listingSettings(app);
+  const requests = requestsSection(app);
   void loadListings(app, listings, listingsError, settings.manageButton);
 
   const el = h(
     "section",
     { class: "view" },
     heading("Host dashboard"),
+    requests.el,
     h(
       "section",
       { "aria-labelledby": "incoming-title" },
@@ -55,6 +58,7 @@ export function hostView(app: AppContext): View {
     dispose: () => {
       bookings.dispose?.();
       settings.dispose();
+      requests.dispose();
     },
   };
 }

@@ -153,7 +153,11 @@ function bookingForm(
     labelled("Guests", guests),
     total,
     errorSlot,
-    h("button", { type: "submit", class: "primary", "data-testid": "book-submit" }, "Book"),
+    h(
+      "button",
+      { type: "submit", class: "primary", "data-testid": "book-submit" },
+      listing.bookingMode === "request" ? "Request to book" : "Book",
+    ),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -182,7 +186,12 @@ function bookingForm(
       // On a phone the hold lands below the fold: bring it up and put the keyboard on its next step.
       card.el.scrollIntoView({ block: "center" });
       card.el.querySelector<HTMLButtonElement>("[data-testid=pay-button]")?.focus();
-      app.alerts.show(`Held ${booking.listingTitle} for you. Pay to confirm.`, { tone: "success" });
+      app.alerts.show(
+        booking.status === "pending_approval"
+          ? `Request sent: the host of ${booking.listingTitle} will answer soon. The dates are held for you meanwhile.`
+          : `Held ${booking.listingTitle} for you. Pay to confirm.`,
+        { tone: "success" },
+      );
     } catch (err) {
       if (err instanceof ApiError && err.code === "dates_unavailable") {
         fill(errorSlot, h("p", { class: "error-box", role: "alert", "data-testid": "book-error" }, datesTaken));
@@ -193,7 +202,7 @@ function bookingForm(
   return h(
     "section",
     { class: "card", "aria-labelledby": "book-title" },
-    h("h2", { id: "book-title" }, "Book your stay"),
+    h("h2", { id: "book-title" }, listing.bookingMode === "request" ? "Request to book" : "Book your stay"),
     form,
     result,
   );

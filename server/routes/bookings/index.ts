@@ -1,7 +1,9 @@
 import Router from "@koa/router";
 import { config } from "../../../shared/config.js";
+import { acceptBooking } from "../../../shared/domain/bookings/acceptBooking.js";
 import { cancelBooking } from "../../../shared/domain/bookings/cancelBooking.js";
 import { createBooking } from "../../../shared/domain/bookings/createBooking.js";
+import { declineBooking } from "../../../shared/domain/bookings/declineBooking.js";
 import { getBooking, listBookings } from "../../../shared/domain/bookings/listBookings.js";
 import { createBookingInput, MAX_NIGHTS } from "../../../shared/domain/bookings/stayInput.js";
 import type { AppDeps } from "../../deps.js";
@@ -41,10 +43,18 @@ export function bookingRoutes(deps: AppDeps): Router {
     describe: {
       tags,
       security,
-      summary: "Hold a listing's dates while the guest pays",
+      summary: "Hold a listing's dates while the guest pays, or request to book",
       description:
         `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt); totalPrice = nights × pricePerNight. ` +
-        `checkIn may be today (UTC) or later; stays are 1 to ${MAX_NIGHTS} nights. ` +
+        "On a listing whose bookingMode is request, the booking is a request to book instead: status " +
+        `pending_approval, holding the dates until the host accepts or declines, or expiresAt (${config.APPROVAL_HOURS} ` +
+        "hours) passes and it is declined on its own. " +
+        `checkIn may be today (UTC) or later; stays are 1 to ${MAX_NIGHTS} nights, and within the listing's ` +
+        "minNights..maxNights. " +
+        `A user may have at most ${config.MAX_ACTIVE_HOLDS_PER_USER} unpaid holds plus pending requests at once ` +
+        "(paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it " +
+        `expired or was cancelled), they may not hold that listing again for ${config.HOLD_COOLDOWN_MINUTES} ` +
+        "minutes, counted from when the hold ended. " +
         `At most ${config.RATE_LIMIT_BOOKINGS_PER_USER} per user per minute. Send an ${IDEMPOTENCY_HEADER} ` +
         "(one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header " +
         "Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. " +
@@ -52,14 +62,22 @@ export function bookingRoutes(deps: AppDeps): Router {
       requestParams: { header: idempotencyHeaders },
       requestBody: jsonBody(createBookingInput),
       responses: {
-        "201": jsonResponse("The hold, status pending_payment.", bookingResponse),
-        "400": errorResponse("validation_failed (details name each field), or invalid_json."),
+        "201": jsonResponse(
+          "The hold, status pending_payment; or the request to book, status pending_approval.",
+          bookingResponse,
+        ),
+        "400": errorResponse(
+          "validation_failed (details name each field; a stay outside the listing's minNights..maxNights names " +
+            "checkOut with the rule), or invalid_json.",
+        ),
         "401": unauthenticatedResponse,
         "403": errorResponse("forbidden: hosts cannot book their own listing."),
         "404": errorResponse("not_found: no such listing, or it is archived."),
         "409": errorResponse(
-          "dates_unavailable: another booking holds overlapping dates; idempotency_conflict: key reused " +
-            "with another body, or its first request is still running.",
+          "dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has " +
+            "the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this " +
+            "listing ended too recently (the message says from when they may try again); idempotency_conflict: " +
+            "key reused with another body, or its first request is still running.",
         ),
         "429": rateLimitedResponse,
       },
@@ -128,7 +146,61 @@ export function bookingRoutes(deps: AppDeps): Router {
     },
   });
 
+  addRequestAnswerRoutes(router, deps);
   addMessageRoutes(router, deps);
   addBookingReviewRoutes(router, deps);
   return router;
+}
+
+/** Requests to book: the listing's host (or an admin) accepts or declines a pending_approval booking. */
+function addRequestAnswerRoutes(router: Router, deps: AppDeps): void {
+  const answerResponses = (ok: string) => ({
+    "200": jsonResponse(ok, bookingResponse),
+    "401": unauthenticatedResponse,
+    "403": errorResponse("forbidden: the booking's guest cannot answer their own request."),
+    "404": notFoundResponse,
+    "409": errorResponse(
+      "invalid_transition: the booking is not a pending request (already accepted, declined, withdrawn...), " +
+        "or its approval deadline has passed (it is then declined).",
+    ),
+  });
+
+  route(router, deps, {
+    method: "post",
+    path: "/bookings/:id/accept",
+    auth: "user",
+    command: acceptBooking,
+    input: (ctx) => ({ bookingId: idParam(ctx, "booking") }),
+    present: (booking) => ({ booking: presentBooking(booking) }),
+    describe: {
+      tags,
+      security,
+      summary: "Accept a request to book (listing host or admin)",
+      description:
+        "On a pending_approval booking within its deadline only: it becomes pending_payment with a fresh hold of " +
+        `${config.BOOKING_HOLD_MINUTES} minutes (expiresAt) for the guest to pay. The guest is told live ` +
+        "(booking.updated) and by email. A request past its deadline is declined instead (409).",
+      requestParams: { path: bookingIdParams },
+      responses: answerResponses("The booking, status pending_payment."),
+    },
+  });
+
+  route(router, deps, {
+    method: "post",
+    path: "/bookings/:id/decline",
+    auth: "user",
+    command: declineBooking,
+    input: (ctx) => ({ bookingId: idParam(ctx, "booking") }),
+    present: (booking) => ({ booking: presentBooking(booking) }),
+    describe: {
+      tags,
+      security,
+      summary: "Decline a request to book (listing host or admin)",
+      description:
+        "On a pending_approval booking only: it becomes declined and its dates free up at once " +
+        "(listing.availability). The guest is told live (booking.updated) and by email; nothing was paid.",
+      requestParams: { path: bookingIdParams },
+      responses: answerResponses("The booking, status declined."),
+    },
+  });
 }

@@ -21,6 +21,12 @@ export const Booking = defineEntity({
     { name: "bookings_guest_idx", properties: ["guest", "createdAt"] },
     { name: "bookings_listing_idx", properties: ["listing", "checkIn"] },
     { name: "bookings_hold_expiry_idx", properties: ["status", "expiresAt"] },
+    // A user's unpaid holds and requests, and their ended holds: hold limits and cooldown (migration holdRules).
+    {
+      name: "bookings_guest_unpaid_idx",
+      expression:
+        "create index bookings_guest_unpaid_idx on bookings (guest_id, listing_id) where status in ('pending_approval', 'pending_payment') or hold_ended_at is not null",
+    },
   ],
   checks: [
     { name: "bookings_dates_check", expression: "check_out > check_in" },
@@ -45,6 +51,9 @@ export const Booking = defineEntity({
     // When the booking entered its current status: a trigger (migration abuseLimits) sets it on every
     // status change, so no writer can forget it. Messages use it to tell when a booking ended.
     statusChangedAt: p.datetime().defaultRaw("now()"),
+    // When an unpaid hold ended without payment (lapsed or cancelled): the start of the guest's
+    // cooldown on this listing. Set by a trigger (migration holdRules).
+    holdEndedAt: p.datetime().nullable(),
   },
 });
 export type IBooking = InferEntity<typeof Booking>;

@@ -3,17 +3,22 @@ import { conflict, forbidden, notFound, validationFailed } from "../../errors.js
 import type { BookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
+import { declineLapsedRequests } from "./declineLapsedRequests.js";
 import { expireHolds } from "./expireHolds.js";
 import { holdBookingDates } from "./holdBookingDates.js";
 import { lockListingAvailability } from "./listingAvailability.js";
 import { canBookListing } from "./policy.js";
-import { createBookingInput, stayDate } from "./stayInput.js";
+import { createBookingInput, nightsBetween, stayDate } from "./stayInput.js";
 
 /** Expired holds in the way are swept this many times at most before the dates count as taken. */
 const MAX_ATTEMPTS = 3;
 
 /**
- * A guest holds a listing's dates until `expiresAt` (BOOKING_HOLD_MINUTES) while they pay.
+ * A guest holds a listing's dates until `expiresAt` (BOOKING_HOLD_MINUTES) while they pay, or, on a
+ * listing in request mode, asks the host: a `pending_approval` booking holding the dates until the
+ * host answers or `expiresAt` (APPROVAL_HOURS) passes. The listing's min/max nights (400), the
+ * guest's cooldown after an unpaid hold on it (409 hold_cooldown) and their limit of unpaid holds
+ * and requests (409 too_many_holds) are checked in the same statement, under the user's lock.
  * There is no "is it free?" check first: the insert is attempted and the exclusion constraint
  * `bookings_no_overlap` decides, so two racing guests can never both win (23P01 → 409
  * dates_unavailable, the door's default). The hold, its emails and its events commit in one
@@ -45,28 +50,51 @@ export const createBooking = defineCommand({
           const { listing } = result;
           if (listing.status !== "active") throw notFound("listing");
           if (!canBookListing(actor, listing)) throw forbidden("You cannot book your own listing.");
+          const nights = nightsBetween(input.checkIn, input.checkOut);
+          if (nights < listing.minNights || nights > listing.maxNights) {
+            throw validationFailed([
+              {
+                path: "checkOut",
+                message: `this listing takes stays of ${listing.minNights} to ${listing.maxNights} nights`,
+              },
+            ]);
+          }
           throw validationFailed([
             { path: "guests", message: `this listing hosts at most ${listing.maxGuests} guests` },
           ]);
         }
+        case "cooldown":
+          throw conflict(
+            "hold_cooldown",
+            `Your last hold on this listing ended unpaid; you may hold it again from ${result.retryAt}.`,
+          );
+        case "too_many_holds":
+          throw conflict(
+            "too_many_holds",
+            `You already have ${result.limit} unpaid holds or pending requests; pay, cancel or wait for one first.`,
+          );
         case "expired_holds_in_the_way":
           // Rare (the sweeper gets most first). A hold still there after a few sweeps is being paid right now.
           if (attempt === MAX_ATTEMPTS)
             throw conflict("dates_unavailable", "Those dates are not available for this listing.");
-          await execute(expireHoldsInTheWay, { actor: null, input }, deps);
+          await execute(clearLapsedInTheWay, { actor: null, input }, deps);
       }
     }
   },
 });
 
-/** The expired holds of one listing overlapping a stay, expired now (createBooking's retry). */
-const expireHoldsInTheWay = defineCommand({
+/**
+ * The lapsed holds (expired now) and lapsed requests (declined now) of one listing overlapping a
+ * stay: createBooking's retry.
+ */
+const clearLapsedInTheWay = defineCommand({
   name: "bookings.expireHoldsInTheWay",
   input: z.object({ listingId: z.guid(), checkIn: stayDate, checkOut: stayDate }),
   actor: "system",
-  invalidates: { search: (expired: number) => expired > 0 },
+  invalidates: { search: (cleared: number) => cleared > 0 },
   async run({ input, tx }) {
     await lockListingAvailability(tx, input.listingId);
-    return expireHolds(tx, { listingId: input.listingId, range: input });
+    const filter = { listingId: input.listingId, range: input };
+    return (await expireHolds(tx, filter)) + (await declineLapsedRequests(tx, filter));
   },
 });

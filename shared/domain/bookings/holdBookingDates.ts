@@ -15,13 +15,32 @@ const HOLD_EMAILS: { template: EmailTemplate; to: "host" | "guest" }[] = [
   { template: "booking_alert_host", to: "host" },
   { template: "booking_held_guest", to: "guest" },
 ];
-const HOLD_EMAILS_JSON = JSON.stringify(HOLD_EMAILS.map((e) => ({ template: e.template, recipient: e.to })));
+/** The emails a request to book sends instead (a listing in request mode). */
+const REQUEST_EMAILS: { template: EmailTemplate; to: "host" | "guest" }[] = [
+  { template: "booking_request_host", to: "host" },
+  { template: "booking_request_sent_guest", to: "guest" },
+];
+const emailsJson = (emails: typeof HOLD_EMAILS) =>
+  JSON.stringify(emails.map((e) => ({ template: e.template, recipient: e.to })));
+const HOLD_EMAILS_JSON = emailsJson(HOLD_EMAILS);
+const REQUEST_EMAILS_JSON = emailsJson(REQUEST_EMAILS);
+
+/**
+ * Advisory-lock namespace for "the unpaid holds of one user": hold_booking_dates() takes it before
+ * the listing's lock, so the count of a user's holds and the insert of a new one are one step.
+ */
+export const USER_HOLDS_LOCK_NAMESPACE = 7_342;
 
 export type HoldOutcome =
   | { outcome: "held"; booking: BookingView; blocked: StayRange[]; events: PublishableEvent[] }
   | { outcome: "expired_holds_in_the_way" }
   | { outcome: "no_listing" }
-  | { outcome: "refused"; listing: { hostId: string; status: string; maxGuests: number } };
+  | { outcome: "cooldown"; retryAt: string }
+  | { outcome: "too_many_holds"; limit: number }
+  | {
+      outcome: "refused";
+      listing: { hostId: string; status: string; maxGuests: number; minNights: number; maxNights: number };
+    };
 
 type Row =
   | Exclude<HoldOutcome, { outcome: "held" }>
@@ -29,10 +48,11 @@ type Row =
 
 /**
  * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
- * migrations: holdBookingDates, then bookingReadModel) locks the listing's availability, inserts the
- * hold, its emails and its two events. The booking's JSON comes from booking_view() and its blocked
+ * migrations: holdBookingDates, bookingReadModel, then holdRules) locks the user's holds and the
+ * listing's availability, checks the listing's rules, the user's cooldown and hold limit, inserts the
+ * hold (or, on a listing in request mode, the request awaiting the host), its emails and its two events. The booking's JSON comes from booking_view() and its blocked
  * stays from booking_blocks_dates() and stay_range_json(), the SQL functions every read uses too.
- * It changes nothing when an expired hold is in the way or the listing refuses; the exclusion
+ * It changes nothing when an expired hold or request is in the way, the listing refuses or a limit applies; the exclusion
  * constraint's 23P01 is thrown as it is (createBooking's door makes it 409 dates_unavailable).
  */
 export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBookingInput): Promise<HoldOutcome> {
@@ -40,7 +60,7 @@ export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBook
   const [{ hold }] = await orm.em
     .getConnection()
     .execute<{ hold: Row | string }[]>(
-      "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?) as hold",
+      "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb) as hold",
       [
         randomUUID(),
         input.listingId,
@@ -52,6 +72,11 @@ export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBook
         HOLD_EMAILS_JSON,
         AVAILABILITY_LOCK_NAMESPACE,
         EVENT_ORDER_LOCK,
+        USER_HOLDS_LOCK_NAMESPACE,
+        config.MAX_ACTIVE_HOLDS_PER_USER,
+        config.HOLD_COOLDOWN_MINUTES,
+        config.APPROVAL_HOURS,
+        REQUEST_EMAILS_JSON,
       ],
       "all",
     );

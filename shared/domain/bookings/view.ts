@@ -29,10 +29,10 @@ export const bookingViewSchema = z.object({
   totalPrice: z.number().int().meta({ description: "nights × pricePerNight, in minor units" }),
   currency: currencySchema,
   status: bookingStatusSchema,
-  expiresAt: z.iso
-    .datetime()
-    .nullable()
-    .meta({ description: "Until when an unpaid hold keeps the dates (pending_payment only)" }),
+  expiresAt: z.iso.datetime().nullable().meta({
+    description:
+      "Until when an unpaid hold keeps the dates (pending_payment), or the host's deadline to answer a request (pending_approval)",
+  }),
   note: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
