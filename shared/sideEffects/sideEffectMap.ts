@@ -12,11 +12,13 @@ export type EmailTemplate =
   | "booking_cancelled_guest"
   | "booking_cancelled_host"
   | "refund_issued_guest"
-  | "review_request_guest";
+  | "review_request_guest"
+  | "payment_refunded_host";
 
 export interface SideEffectMap {
   email: { template: EmailTemplate; bookingId: string; recipientUserId: string };
-  refund: { paymentId: string; reason: string };
+  /** `amount`: minor units to give back (a partial refund); absent, all that remains of the payment. */
+  refund: { paymentId: string; reason: string; amount?: number };
 }
 
 export type SideEffectKind = keyof SideEffectMap;

@@ -7,6 +7,7 @@ import { Migration20261201231500_abuseLimits } from "./Migration20261201231500_a
 import { Migration20261202001000_bookingsOverlapGuard } from "./Migration20261202001000_bookingsOverlapGuard.js";
 import { Migration20261202013000_bookingReadModel } from "./Migration20261202013000_bookingReadModel.js";
 import { Migration20261202060000_bookingRules } from "./Migration20261202060000_bookingRules.js";
+import { Migration20261202062000_cancellationRefunds } from "./Migration20261202062000_cancellationRefunds.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261202001000_bookingsOverlapGuard", class: Migration20261202001000_bookingsOverlapGuard },
   { name: "Migration20261202013000_bookingReadModel", class: Migration20261202013000_bookingReadModel },
   { name: "Migration20261202060000_bookingRules", class: Migration20261202060000_bookingRules },
+  { name: "Migration20261202062000_cancellationRefunds", class: Migration20261202062000_cancellationRefunds },
 ];
