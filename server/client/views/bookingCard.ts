@@ -3,6 +3,7 @@ import type { PaymentView } from "../../../shared/domain/payments/view.js";
 import { api } from "../api.js";
 import { fill, h, uuid } from "../dom.js";
 import { countdown, instant, money, STATUS_LABELS, stayRange } from "../format.js";
+import { type Cancellation, cancelQuoteText, fetchCancellationQuote } from "./cancelQuote.js";
 import { errorBox } from "./common.js";
 
 export type Perspective = "guest" | "host";
@@ -22,6 +23,8 @@ export class BookingCard {
   readonly el: HTMLElement;
   private payment: PaymentView | null = null;
   private confirmingCancel = false;
+  /** What cancelling now would refund, fetched when the cancel button is pressed (shown before it acts). */
+  private quote: Cancellation | null = null;
   private working = false;
   private error: unknown = null;
 
@@ -103,13 +106,9 @@ export class BookingCard {
     const payable = this.as === "guest" && b.status === "pending_payment";
     if (!cancellable && !payable) return null;
     const row = h("div", { class: "actions", "aria-busy": this.working ? "true" : null });
-    if (this.confirmingCancel) {
+    if (this.confirmingCancel && this.quote) {
       row.append(
-        h(
-          "span",
-          { class: "confirm-text" },
-          b.status === "confirmed" ? "Cancel and refund this stay?" : "Cancel this hold?",
-        ),
+        cancelQuoteText(this.quote, b, this.as),
         h(
           "button",
           { type: "button", class: "danger", "data-testid": "cancel-confirm", onclick: () => void this.cancel() },
@@ -132,7 +131,7 @@ export class BookingCard {
       row.append(
         h(
           "button",
-          { type: "button", "data-testid": "cancel-button", onclick: () => this.setConfirming(true) },
+          { type: "button", "data-testid": "cancel-button", onclick: () => void this.askCancel() },
           "Cancel booking",
         ),
       );
@@ -140,8 +139,18 @@ export class BookingCard {
     return row;
   }
 
+  /** Asks what cancelling would refund, then shows it with the confirm button; a refusal shows its error. */
+  private async askCancel(): Promise<void> {
+    await this.act(async () => {
+      this.quote = await fetchCancellationQuote(this.booking.id);
+      this.confirmingCancel = true;
+    });
+    if (this.confirmingCancel) this.setConfirming(true);
+  }
+
   private setConfirming(value: boolean): void {
     this.confirmingCancel = value;
+    if (!value) this.quote = null;
     this.render();
     const focusTarget = this.el.querySelector<HTMLButtonElement>(
       value ? "[data-testid=cancel-confirm]" : "[data-testid=cancel-button]",
@@ -156,6 +165,7 @@ export class BookingCard {
       this.update(booking);
     });
     this.confirmingCancel = false;
+    this.quote = null;
     this.render();
   }
 
