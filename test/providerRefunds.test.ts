@@ -88,6 +88,40 @@ test.serial(
   },
 );
 
+test.serial(
+  "reconciliation asks Chapa about paid stays now and then: a refund whose webhook was lost is found",
+  async (t) => {
+    const refunded = await confirmedStay();
+    const kept = await confirmedStay();
+    await setWebhookDrop(stack().sandboxUrl, true);
+    try {
+      await refundAtProvider(stack().sandboxUrl, refunded.payment.txRef);
+    } finally {
+      await setWebhookDrop(stack().sandboxUrl, false);
+    }
+    const reconcile = () =>
+      execute(
+        reconcilePendingPayments,
+        { actor: null, input: { olderThanMinutes: 5, refundCheckHours: 6 } },
+        { orm, chapa: chapaFromConfig() },
+      );
+    t.like(await reconcile(), { settled: 0 }, "paid less than 6 hours ago: not asked yet");
+    t.is((await paymentRow(refunded.payment.txRef)).status, "succeeded");
+
+    await db().query("update payments set updated_at = now() - interval '7 hours' where tx_ref = any($1)", [
+      [refunded.payment.txRef, kept.payment.txRef],
+    ]);
+    t.like(await reconcile(), { checked: 2, settled: 1 });
+    t.like(await paymentRow(refunded.payment.txRef), { status: "refunded" });
+    t.like(await bookingRow(refunded.booking.id), { status: "cancelled", cancelled_by: "provider" });
+    const stillPaid = await paymentRow(kept.payment.txRef);
+    t.like(stillPaid, { status: "succeeded" });
+    t.not(stillPaid.refund_checked_at, null);
+    t.is((await bookingRow(kept.booking.id)).status, "confirmed");
+    t.like(await reconcile(), { checked: 0, settled: 0 }, "each is asked at most once per refundCheckHours");
+  },
+);
+
 test("charge.refunded for an upcoming stay: payment refunded, booking cancelled by the provider, both told live and by email; a redelivery changes nothing", async (t) => {
   const { booking, payment } = await confirmedStay();
   const before = await eventTypesFor(booking.id);

@@ -36,6 +36,8 @@ export const Payment = defineEntity({
     refundStatus: p.enum([...REFUND_STATUSES]).nullable(),
     // How much has gone back to the guest: the whole amount once `refunded`, part of it after a partial refund.
     refundedAmount: p.integer().default(0),
+    // When reconciliation last asked Chapa whether this paid payment was refunded on Chapa's side.
+    refundCheckedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

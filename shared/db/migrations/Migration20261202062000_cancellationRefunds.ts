@@ -5,7 +5,8 @@ import { Migration } from "@mikro-orm/migrations";
  * - bookings.cancelled_by (guest | host | admin | provider) and bookings.refund_amount: who cancelled
  *   and what the cancellation refunds (minor units; shared/domain/bookings/cancellationPolicy.ts);
  * - payments.refunded_amount: how much of the payment has gone back to the guest (a partial refund
- *   keeps the payment `succeeded`; a full one makes it `refunded`);
+ *   keeps the payment `succeeded`; a full one makes it `refunded`), and payments.refund_checked_at: when
+ *   reconciliation last asked Chapa whether a paid payment was refunded on its side;
  * - stay_over(check_out, time_zone): the check-out day has begun in the listing's time zone. The
  *   completion sweep and every booking transition ask it (an inlined SQL expression);
  * - booking_view() recreated with cancelledBy and refundAmount (BookingView, test/shapes.test.ts).
@@ -19,6 +20,7 @@ alter table bookings
     this.addSql(`
 alter table payments
   add column refunded_amount int not null default 0,
+  add column refund_checked_at timestamptz null,
   add constraint payments_refunded_amount_check check (refunded_amount >= 0 and refunded_amount <= amount);`);
     this.addSql(`
 create function stay_over(check_out date, time_zone text) returns boolean
@@ -53,7 +55,7 @@ create or replace function booking_view(b bookings, listing_title text, host_id 
     'note', b.note, 'createdAt', utc_iso(b.created_at), 'updatedAt', utc_iso(b.updated_at))
 $$;`);
     this.addSql("drop function stay_over(date, text);");
-    this.addSql("alter table payments drop constraint payments_refunded_amount_check, drop column refunded_amount;");
+    this.addSql("alter table payments drop constraint payments_refunded_amount_check, drop column refund_checked_at, drop column refunded_amount;");
     this.addSql("alter table bookings drop column refund_amount, drop column cancelled_by;");
   }
 }

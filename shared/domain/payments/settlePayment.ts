@@ -66,7 +66,9 @@ export const settlePayment = defineCommand({
     // so a settlement racing a cancellation or the hold sweeper waits for it instead of deadlocking.
     await lockListingAvailability(tx, found.listing_id);
     const [booking] = await sql(tx.em)<LockedBooking>(
-      "select b.status, coalesce(b.expires_at > now(), false) as hold_live from bookings b where b.id = ? for update",
+      // A hold whose stay is already over (check-out day begun) is not live either: it is refunded, not confirmed.
+      `select b.status, coalesce(b.expires_at > now(), false) and not stay_over(b.check_out, l.time_zone) as hold_live
+         from bookings b join listings l on l.id = b.listing_id where b.id = ? for update of b`,
       [found.booking_id],
     );
     const payment = (await findPayment(tx.em, { txRef }, { forUpdate: true }))!;
