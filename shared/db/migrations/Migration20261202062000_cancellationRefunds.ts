@@ -55,7 +55,9 @@ create or replace function booking_view(b bookings, listing_title text, host_id 
     'note', b.note, 'createdAt', utc_iso(b.created_at), 'updatedAt', utc_iso(b.updated_at))
 $$;`);
     this.addSql("drop function stay_over(date, text);");
-    this.addSql("alter table payments drop constraint payments_refunded_amount_check, drop column refund_checked_at, drop column refunded_amount;");
+    this.addSql(
+      "alter table payments drop constraint payments_refunded_amount_check, drop column refund_checked_at, drop column refunded_amount;",
+    );
     this.addSql("alter table bookings drop column refund_amount, drop column cancelled_by;");
   }
 }
