@@ -250,21 +250,24 @@ test("the quote is for the booking's guest, host and admins only; others get 404
 });
 
 // Serial (so before the others): the sweep is global, and would complete another test's stay that is over.
-test.serial("the completion sweep completes a stay once its check-out day has begun in its listing's time zone", async (t) => {
-  const host = await createHost();
-  const guest = await createGuest();
-  const east = await createListing(host);
-  const west = await createListing(host);
-  await db().query("update listings set time_zone = 'Pacific/Kiritimati' where id = $1", [east.id]);
-  await db().query("update listings set time_zone = 'Pacific/Pago_Pago' where id = $1", [west.id]);
-  const ending = await createBooking(east, guest, { checkIn: day(-5), checkOut: day(-3) });
-  const notYet = await createBooking(west, guest, { checkIn: day(-5), checkOut: day(-3) });
-  // Both check out on Kiritimati's today (UTC+14): begun there, and still tomorrow in Pago Pago (UTC−11).
-  await db().query(
-    "update bookings set check_out = (now() at time zone 'Pacific/Kiritimati')::date where id = any($1)",
-    [[ending.id, notYet.id]],
-  );
-  t.true((await execute(completePastStaysSweep, { actor: null, input: {} }, { orm })) >= 1);
-  t.is((await bookingRow(ending.id)).status, "completed");
-  t.is((await bookingRow(notYet.id)).status, "confirmed", "its check-out day has not begun in Pago Pago");
-});
+test.serial(
+  "the completion sweep completes a stay once its check-out day has begun in its listing's time zone",
+  async (t) => {
+    const host = await createHost();
+    const guest = await createGuest();
+    const east = await createListing(host);
+    const west = await createListing(host);
+    await db().query("update listings set time_zone = 'Pacific/Kiritimati' where id = $1", [east.id]);
+    await db().query("update listings set time_zone = 'Pacific/Pago_Pago' where id = $1", [west.id]);
+    const ending = await createBooking(east, guest, { checkIn: day(-5), checkOut: day(-3) });
+    const notYet = await createBooking(west, guest, { checkIn: day(-5), checkOut: day(-3) });
+    // Both check out on Kiritimati's today (UTC+14): begun there, and still tomorrow in Pago Pago (UTC−11).
+    await db().query(
+      "update bookings set check_out = (now() at time zone 'Pacific/Kiritimati')::date where id = any($1)",
+      [[ending.id, notYet.id]],
+    );
+    t.true((await execute(completePastStaysSweep, { actor: null, input: {} }, { orm })) >= 1);
+    t.is((await bookingRow(ending.id)).status, "completed");
+    t.is((await bookingRow(notYet.id)).status, "confirmed", "its check-out day has not begun in Pago Pago");
+  },
+);
