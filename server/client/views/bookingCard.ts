@@ -92,9 +92,10 @@ export class BookingCard {
             holdText(b.expiresAt),
           )
         : null,
-      this.payment
-        ? h("p", { class: "muted", "data-testid": "payment-status" }, PAYMENT_LABELS[this.payment.status])
+      b.status === "cancelled" && b.refundAmount !== null
+        ? h("p", { class: "muted", "data-testid": "booking-refund" }, refundText(b))
         : null,
+      this.payment ? h("p", { class: "muted", "data-testid": "payment-status" }, paymentText(this.payment)) : null,
       this.actions(),
       this.error ? errorBox(this.error, "booking-error") : null,
     );
@@ -193,6 +194,26 @@ export class BookingCard {
       this.render();
     }
   }
+}
+
+const CANCELLED_BY_LABELS: Record<NonNullable<BookingView["cancelledBy"]>, string> = {
+  guest: "the guest",
+  host: "the host",
+  admin: "Nexus support",
+  provider: "Chapa (the payment was refunded)",
+};
+
+function refundText(b: BookingView): string {
+  const by = b.cancelledBy ? `Cancelled by ${CANCELLED_BY_LABELS[b.cancelledBy]}. ` : "";
+  return `${by}Refund: ${money(b.refundAmount ?? 0, b.currency)}.`;
+}
+
+function paymentText(payment: PaymentView): string {
+  // A partial refund (a cancellation's policy share) keeps the payment succeeded.
+  if (payment.status === "succeeded" && payment.refundedAmount > 0) {
+    return `Paid; ${money(payment.refundedAmount, payment.currency)} refunded.`;
+  }
+  return PAYMENT_LABELS[payment.status];
 }
 
 function holdText(expiresAt: string): string {
