@@ -159,9 +159,12 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
 
   booking_cancelled_guest: (c) => {
     const b = c.booking;
+    const keptByPolicy = b.refundAmount === 0 && c.payment?.status === "succeeded";
     const refund: Block[] = refunded(c)
       ? [{ paragraph: `A refund of ${refundAmount(c)} is on its way; we will email you when it has been issued.` }]
-      : [];
+      : keptByPolicy
+        ? [{ paragraph: "Under the listing's cancellation policy, nothing is refunded this close to check-in." }]
+        : [];
     return {
       subject: `Booking cancelled: ${b.listingTitle}`,
       heading: "Your booking is cancelled",
