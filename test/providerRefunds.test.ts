@@ -7,7 +7,10 @@ import { initOrm } from "../shared/db/orm.js";
 import { execute } from "../shared/domain/commands/execute.js";
 import { reconcilePendingPayments } from "../shared/domain/payments/reconcilePayments.js";
 import { STARTED_STAY_REFUND_NOTE } from "../shared/domain/payments/settleProviderRefund.js";
+import { logger } from "../shared/logger.js";
 import { chapaFromConfig } from "../shared/payments/chapa/fromConfig.js";
+import { createRedis } from "../shared/redis.js";
+import refundPayment from "../worker/jobs/refundPayment.js";
 import { completeCheckout, refundAtProvider, sandboxTransaction, setWebhookDrop } from "./helpers/chapa.js";
 import { eventually } from "./helpers/eventually.js";
 import { db } from "./helpers/factories.js";
@@ -29,11 +32,14 @@ import {
  */
 const { api, stack } = usePaymentsStack();
 let orm: Awaited<ReturnType<typeof initOrm>>;
+let redis: ReturnType<typeof createRedis>;
 test.before(async () => {
   orm = await initOrm();
+  redis = createRedis("test-provider-refunds");
 });
 test.after.always(async () => {
   await orm?.close();
+  redis?.disconnect();
 });
 
 /** Until every webhook the sandbox sent for this tx_ref has been answered 2xx. */
@@ -200,4 +206,34 @@ test("a partial refund we asked for (charge.refunded, verify still success) chan
   await allDelivered(payment.txRef, 2);
   t.like(await paymentRow(payment.txRef), { status: "succeeded" });
   t.is((await bookingRow(booking.id)).status, "confirmed");
+});
+
+test("charge.refunded for the refund we asked for (it beat our job's commit) is only recorded; the job then just finishes", async (t) => {
+  const { booking, payment } = await confirmedStay();
+  const cancel = await api.post(`/api/v1/bookings/${booking.id}/cancel`, {}, booking.guest.auth);
+  t.like(cancel.body, { refund: { amount: booking.totalPrice }, booking: { cancelledBy: "guest" } });
+  // Our job's call to Chapa, its commit not made yet: Chapa's webhook arrives first.
+  await chapaFromConfig().refund(payment.txRef, {
+    reason: "booking cancelled by the guest",
+    amount: booking.totalPrice,
+    reference: `nexus-refund-${payment.id}`,
+  });
+  await allDelivered(payment.txRef, 2);
+  t.like(await paymentRow(payment.txRef), { status: "refunded", refunded_amount: booking.totalPrice });
+  t.like(
+    await bookingRow(booking.id),
+    { status: "cancelled", cancelled_by: "guest" },
+    "still the guest's cancellation",
+  );
+  const events = await eventTypesFor(booking.id);
+
+  const { rows } = await db().query("select id from side_effects where key = $1", [`refund:${payment.id}`]);
+  await refundPayment.handler(
+    { sideEffectId: Number(rows[0].id) },
+    { deps: { orm, redis, queue: null, publisher: null } as never, log: logger, job: null as never },
+  );
+  const { rows: done } = await db().query("select done_at from side_effects where id = $1", [rows[0].id]);
+  t.not(done[0].done_at, null);
+  t.deepEqual(await eventTypesFor(booking.id), events, "no second payment.updated");
+  t.is((await sandboxTransaction(stack().sandboxUrl, payment.txRef)).refunds.length, 1, "Chapa refunded once");
 });
