@@ -203,7 +203,8 @@ const schema = z.object({
   CRON_PUBLISH_EVENTS_EVERY: interval("1 second"),
   CRON_EXPIRE_HOLDS_EVERY: interval("30 seconds"),
   CRON_DECLINE_REQUESTS_EVERY: interval("1 minute"),
-  CRON_COMPLETE_STAYS_EVERY: interval("1 day"),
+  // Stays end at their check-out day's start in the listing's time zone: a few minutes late at most.
+  CRON_COMPLETE_STAYS_EVERY: interval("5 minutes"),
   CRON_RECONCILE_PAYMENTS_EVERY: interval("5 minutes"),
   CRON_PRUNE_EVENTS_EVERY: interval("1 day"),
   CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY: interval("1 hour"),

@@ -330,7 +330,20 @@ test("refund of a paid charge → charge.refunded webhook, verify says refunded,
   await complete((await client.initialize(payment)).checkoutUrl, "success");
   await waitFor(() => receiver.webhooks().length === 1, "the charge.success webhook");
   const refund = await client.refund(payment.txRef, { reason: "paid after hold expired", reference: "rf-1" });
-  t.like(refund, { message: "Refund processed successfully", data: { tx_ref: payment.txRef, status: "refunded" } });
+  // Chapa's documented refund response.
+  t.like(refund, {
+    message: "Refund initiated successfully. Processing time: 1-3 business days",
+    data: {
+      amount: "125.50",
+      currency: "ETB",
+      status: "Refund Initiated",
+      merchant_reference: "rf-1",
+      reason: "paid after hold expired",
+    },
+  });
+  t.is(typeof refund.data?.id, "number");
+  t.is(typeof refund.data?.ref, "string");
+  t.is(typeof refund.data?.chapa_reference, "string");
 
   const [, refunded] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks(), "two webhooks");
   t.like(JSON.parse(refunded.body), { event: "charge.refunded", status: "refunded", tx_ref: payment.txRef });
@@ -344,6 +357,27 @@ test("refund of a paid charge → charge.refunded webhook, verify says refunded,
   t.like(twice, { status: 400, chapaMessage: "Transaction has already been refunded" });
   const unknown = await t.throwsAsync(client.refund("nx-unknown", { reason: "x" }), { instanceOf: ChapaError });
   t.is(unknown?.status, 404);
+});
+
+test("partial refunds: each sends charge.refunded; more than remains is refused; refunded once nothing remains", async (t) => {
+  const { client, input, receiver, state } = await setup(t);
+  const payment = input();
+  await complete((await client.initialize(payment)).checkoutUrl, "success");
+  await waitFor(() => receiver.webhooks().length === 1, "the charge.success webhook");
+
+  const part = await client.refund(payment.txRef, { reason: "policy share", amount: 6_275 });
+  t.like(part.data, { amount: "62.75", status: "Refund Initiated" });
+  t.like(await client.verify(payment.txRef), { status: "success" }, "still a success: part of it is kept");
+  const [, first] = await waitFor(() => receiver.webhooks().length === 2 && receiver.webhooks(), "charge.refunded");
+  t.like(JSON.parse(first.body), { event: "charge.refunded", refund_amount: "62.75" });
+
+  const tooMuch = await t.throwsAsync(client.refund(payment.txRef, { reason: "again", amount: 6_276 }), {
+    instanceOf: ChapaError,
+  });
+  t.like(tooMuch, { status: 400, chapaMessage: "The refund amount must not exceed the amount left to refund" });
+  await client.refund(payment.txRef, { reason: "the rest", amount: 6_275 });
+  t.like(await client.verify(payment.txRef), { status: "refunded" });
+  t.is((await state(payment.txRef)).refunds.length, 2);
 });
 
 test("drop mode: a completed payment sends no webhook until it is re-sent through the control surface", async (t) => {

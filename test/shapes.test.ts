@@ -1,7 +1,7 @@
 import "./helpers/env.js";
 import test from "ava";
 import { ROLES } from "../shared/domain/accounts/role.js";
-import { ACTIVE_BOOKING_STATUSES, BOOKING_STATUSES } from "../shared/domain/bookings/status.js";
+import { ACTIVE_BOOKING_STATUSES, BOOKING_STATUSES, CANCELLED_BY } from "../shared/domain/bookings/status.js";
 import { bookingViewSchema } from "../shared/domain/bookings/view.js";
 import { CURRENCIES } from "../shared/domain/currency.js";
 import { LISTING_STATUSES } from "../shared/domain/listings/status.js";
@@ -26,6 +26,7 @@ test("every check constraint on an enum column lists exactly its tuple", async (
     "listings.status": LISTING_STATUSES,
     "bookings.currency": CURRENCIES,
     "bookings.status": BOOKING_STATUSES,
+    "bookings.cancelled_by": CANCELLED_BY,
     "payments.currency": CURRENCIES,
     "payments.status": PAYMENT_STATUSES,
     "payments.mode": PAYMENT_MODES,

@@ -114,11 +114,15 @@ export async function check(input: CheckInput): Promise<Verdict[]> {
   verdicts.push(
     verdict("every confirmed booking has exactly one kept succeeded payment", confirmedWithout, `${confirmed} checked`),
   );
-  // Money taken is kept only by a confirmed (or completed) booking; any other is refunded by the end.
+  // Money taken is kept only by a confirmed (or completed) booking, or the part a cancellation's policy
+  // kept (refunded_amount is what the cancellation refunds); any other is refunded by the end.
   const badCharge = await q(
     `select p.tx_ref, p.status, p.refund_status, b.status as booking
        from payments p join bookings b on b.id = p.booking_id
-      where (p.status = 'succeeded' and not (b.status in ('confirmed', 'completed') and p.refund_status is null))
+      where (p.status = 'succeeded' and not (b.status in ('confirmed', 'completed') and p.refund_status is null)
+               and not (b.status = 'cancelled' and b.refund_amount is not null
+                        and p.refunded_amount = least(p.amount, b.refund_amount)
+                        and p.refund_status is distinct from 'requested'))
          or (p.status = 'refunded' and b.status not in ('cancelled', 'expired', 'confirmed', 'completed'))`,
   );
   const [{ charged }] = await q<{ charged: string }>(

@@ -14,6 +14,8 @@ import {
   eventFor,
   newChapaReference,
   parseDecimalAmount,
+  refundableMinor,
+  type SandboxRefund,
   type SandboxTransaction,
   toMinor,
   transactionFromInitialize,
@@ -67,7 +69,9 @@ const FAULT_MESSAGE = "Internal Server Error";
 
 /**
  * An offline fake of Chapa's v1 API, faithful to the contract in issue 4 (error bodies included):
- *   POST /v1/transaction/initialize, GET /v1/transaction/verify/:tx_ref, POST /v1/refund/:tx_ref (Bearer key);
+ *   POST /v1/transaction/initialize, GET /v1/transaction/verify/:tx_ref, POST /v1/refund/:tx_ref (Bearer key;
+ *   partial refunds with `amount`, several up to the transaction's amount; the transaction is `refunded`
+ *   once all of it is back, and each refund sends charge.refunded);
  *   GET /checkout/:id (hosted page with Pay/Fail), POST /checkout/:id/complete {"outcome": "success"|"failed"}.
  * Completing sends the signed webhook (retried every retryIntervalMs, up to maxRetries) and the callback GET.
  *
@@ -78,6 +82,9 @@ const FAULT_MESSAGE = "Internal Server Error";
  *   POST /__sandbox/webhooks/drop {"enabled"}     while enabled, webhooks are recorded as dropped, not sent
  *   POST /__sandbox/transactions/:tx_ref/webhook  re-send now (optional {"event"}), even in drop mode
  *   GET  /__sandbox/transactions                  every transaction, oldest first (what was charged, for checkers)
+ *   POST /__sandbox/transactions/:tx_ref/refund   a refund made on Chapa's side (dashboard, dispute), not by the
+ *                                                 merchant: optional {"amount", "reason"}; same rules and webhook
+ *                                                 (charge.refunded) as the API's refund; answers the refund
  *   POST /__sandbox/faults {"status", "seconds"}  for that long, initialize, verify and refund answer `status`
  *                                                 (400-599) with Chapa's error body and change nothing;
  *                                                 {"status": null} ends it early. The checkout page is not affected.
@@ -97,6 +104,7 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
   const byTxRef = new Map<string, SandboxTransaction>();
   const byCheckoutId = new Map<string, SandboxTransaction>();
   const usedRefundReferences = new Set<string>();
+  let nextRefundId = 700;
   // An injected outage of the API (see /__sandbox/faults): until `until` (epoch ms), answer `status`.
   let fault: { status: number; until: number } | null = null;
   let baseUrl = "";
@@ -176,23 +184,26 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
     success(ctx, "Payment details", verifyData(findTransaction(ctx.params.tx_ref)));
   });
 
-  router.post("/v1/refund/:tx_ref", requireKey, (ctx) => {
-    // Chapa's docs have named this path parameter both tx_ref and Chapa's reference; accept either.
-    const key = ctx.params.tx_ref;
-    const tx = byTxRef.get(key) ?? [...byTxRef.values()].find((candidate) => candidate.reference === key);
-    if (!tx) throw new ChapaHttpError(404, NOT_FOUND);
+  /**
+   * Refunds `body.amount` (decimal string; default all that remains) of a successful transaction, as
+   * Chapa does: more than remains is refused, a used merchant reference is refused, and every refund
+   * sends charge.refunded. The transaction becomes `refunded` once nothing remains.
+   */
+  function refund(tx: SandboxTransaction, body: Record<string, unknown>, origin: SandboxRefund["origin"]) {
     if (tx.status === "refunded") throw new ChapaHttpError(400, "Transaction has already been refunded");
     if (tx.status !== "success") throw new ChapaHttpError(400, "Only successful transactions can be refunded");
-
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    let amount = tx.amount;
+    const remaining = refundableMinor(tx);
+    let minor = remaining;
     if (body.amount !== undefined && body.amount !== "") {
-      const requested = parseDecimalAmount(body.amount);
+      const requested = parseDecimalAmount(typeof body.amount === "number" ? String(body.amount) : body.amount);
       if (!requested) throw new ChapaHttpError(400, "The amount must be a positive number with at most two decimals.");
       if (toMinor(requested) > toMinor(tx.amount)) {
         throw new ChapaHttpError(400, "The refund amount must not exceed the transaction amount");
       }
-      amount = requested;
+      if (toMinor(requested) > remaining) {
+        throw new ChapaHttpError(400, "The refund amount must not exceed the amount left to refund");
+      }
+      minor = toMinor(requested);
     }
     const merchantReference = typeof body.reference === "string" && body.reference ? body.reference : null;
     if (merchantReference && usedRefundReferences.has(merchantReference)) {
@@ -201,22 +212,45 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
     if (merchantReference) usedRefundReferences.add(merchantReference);
 
     const now = chapaTimestamp();
+    const amount = `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
     const reason = typeof body.reason === "string" && body.reason ? body.reason : null;
-    tx.refund = { refundReference: newChapaReference("RF"), merchantReference, amount, reason, createdAt: now };
-    tx.status = "refunded";
+    const made: SandboxRefund = {
+      id: nextRefundId++,
+      refundReference: newChapaReference("MERC-DIS-REF-"),
+      origin,
+      merchantReference,
+      amount,
+      reason,
+      createdAt: now,
+    };
+    tx.refunds.push(made);
+    tx.refund = made;
+    if (refundableMinor(tx) === 0) tx.status = "refunded";
     tx.updatedAt = now;
     notifier.webhook(tx, "charge.refunded");
-    success(ctx, "Refund processed successfully", {
-      tx_ref: tx.txRef,
-      reference: tx.reference,
-      refund_reference: tx.refund.refundReference,
-      merchant_reference: merchantReference,
-      amount: Number(amount),
+    // Chapa's documented answer (developer docs, "Refund"): the refund as initiated.
+    return {
+      id: made.id,
+      chapa_reference: tx.reference,
+      bank_reference: newChapaReference("BL"),
+      amount: made.amount,
+      ref: made.refundReference,
       currency: tx.currency,
-      status: "refunded",
+      status: "Refund Initiated",
       reason,
+      merchant_reference: merchantReference,
       created_at: now,
-    });
+      updated_at: now,
+    };
+  }
+
+  router.post("/v1/refund/:tx_ref", requireKey, (ctx) => {
+    // Chapa's docs have named this path parameter both tx_ref and Chapa's reference; accept either.
+    const key = ctx.params.tx_ref;
+    const tx = byTxRef.get(key) ?? [...byTxRef.values()].find((candidate) => candidate.reference === key);
+    if (!tx) throw new ChapaHttpError(404, NOT_FOUND);
+    const data = refund(tx, (ctx.request.body ?? {}) as Record<string, unknown>, "api");
+    success(ctx, "Refund initiated successfully. Processing time: 1-3 business days", data);
   });
 
   router.get("/checkout/:id", (ctx) => {
@@ -271,6 +305,17 @@ export function createChapaSandbox(options: ChapaSandboxOptions = {}): ChapaSand
     }
     fault = { status, until: Date.now() + seconds * 1000 };
     ctx.body = { fault };
+  });
+
+  router.post("/__sandbox/transactions/:tx_ref/refund", (ctx) => {
+    const tx = findTransaction(ctx.params.tx_ref);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    // No merchant reference: the merchant did not ask for this one.
+    ctx.body = refund(
+      tx,
+      { amount: body.amount, reason: body.reason ?? "Refunded from the Chapa dashboard" },
+      "provider",
+    );
   });
 
   router.get("/__sandbox/transactions/:tx_ref", (ctx) => {

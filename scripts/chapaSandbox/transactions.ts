@@ -31,7 +31,11 @@ export interface CallbackCall {
 }
 
 export interface SandboxRefund {
+  /** Chapa's numeric id of the refund (`data.id`). */
+  id: number;
   refundReference: string;
+  /** Where it came from: the merchant's API call, or Chapa's side (dashboard, dispute: the control). */
+  origin: "api" | "provider";
   merchantReference: string | null;
   amount: string;
   reason: string | null;
@@ -56,7 +60,10 @@ export interface SandboxTransaction {
   status: SandboxPaymentStatus;
   createdAt: string;
   updatedAt: string;
+  /** The latest refund. */
   refund: SandboxRefund | null;
+  /** Every refund, oldest first; their amounts add up to at most `amount`. */
+  refunds: SandboxRefund[];
   webhooks: WebhookDelivery[];
   callbacks: CallbackCall[];
 }
@@ -149,6 +156,11 @@ export function webhookPayload(tx: SandboxTransaction, event: WebhookEvent) {
   };
 }
 
+/** What is left to refund of a transaction, in minor units. */
+export function refundableMinor(tx: SandboxTransaction): number {
+  return toMinor(tx.amount) - tx.refunds.reduce((sum, r) => sum + toMinor(r.amount), 0);
+}
+
 export function eventFor(status: SandboxPaymentStatus): WebhookEvent | null {
   if (status === "success") return "charge.success";
   if (status === "failed") return "charge.failed";
@@ -208,6 +220,7 @@ export function transactionFromInitialize(body: Record<string, unknown>): Sandbo
     createdAt: now,
     updatedAt: now,
     refund: null,
+    refunds: [],
     webhooks: [],
     callbacks: [],
   };

@@ -21,6 +21,8 @@ export function presentBooking(b: BookingView): z.infer<typeof bookingSchema> {
     status: b.status,
     expiresAt: b.expiresAt,
     note: b.note,
+    cancelledBy: b.cancelledBy,
+    refundAmount: b.refundAmount,
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };

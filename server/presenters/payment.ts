@@ -12,6 +12,7 @@ export function presentPayment(payment: PaymentView): PaymentView {
     status: payment.status,
     amount: payment.amount,
     currency: payment.currency,
+    refundedAmount: payment.refundedAmount,
     checkoutUrl: payment.checkoutUrl,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,

@@ -283,6 +283,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bookings/{id}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What cancelling now would refund the caller (guest, listing host or admin)
+         * @description The same figure and rule the cancel would apply at this moment, for the actor asking. Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
+         */
+        get: operations["getBookingsByIdCancellation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings/{id}/cancel": {
         parameters: {
             query?: never;
@@ -293,8 +313,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel a held or confirmed booking (guest, host or admin)
-         * @description The dates free up at once. A paid booking's payment is refunded (refund requested now, done by the worker).
+         * Cancel a request, a hold or a confirmed booking (guest, host or admin)
+         * @description The dates free up at once. The refund is computed as GET /bookings/{id}/cancellation computes it, at the moment of cancelling, and returned (refund, rule) and kept on the booking (refundAmount, cancelledBy); the worker carries it out through Chapa (a partial refund sends the amount; 0 asks Chapa nothing). Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
          */
         post: operations["postBookingsByIdCancel"];
         delete?: never;
@@ -415,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Chapa's webhook (charge.success, charge.failed, charge.refunded)
-         * @description x-chapa-signature is required and must be the hex HMAC-SHA256 of the raw body with the webhook secret; chapa-signature (the same value on every delivery) is ignored, so a delivery carrying only it is refused. Every accepted delivery is recorded (deduplicated by the body's sha256; a redelivery is answered 200 without acting again), then the transaction is verified with Chapa and settled only if tx_ref, amount, currency and mode match the stored payment. An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, the answer is 502 so that Chapa retries the delivery (reconciliation also settles it later). A signed body holding NUL or lone surrogates is recorded with U+FFFD in their place (jsonb cannot hold them) rather than refused, which Chapa would retry; a tx_ref that is not one line of text is taken as absent (ignored).
+         * @description x-chapa-signature is required and must be the hex HMAC-SHA256 of the raw body with the webhook secret; chapa-signature (the same value on every delivery) is ignored, so a delivery carrying only it is refused. Every accepted delivery is recorded (deduplicated by the body's sha256; a redelivery is answered 200 without acting again), then the transaction is verified with Chapa and settled only if tx_ref, amount, currency and mode match the stored payment. charge.refunded for a paid payment is verified too: if Chapa says refunded (a refund made on Chapa's side), the payment becomes refunded; a booking still upcoming (check-in day not begun in the listing's time zone) is cancelled with cancelledBy provider, one that has begun is left as it is with a note for an operator; guest and host hear it live (payment.updated, booking.updated) and by email. A refund we asked for is only recorded, and a partial refund (verify still success) changes nothing. An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, the answer is 502 so that Chapa retries the delivery (reconciliation also settles it later). A signed body holding NUL or lone surrogates is recorded with U+FFFD in their place (jsonb cannot hold them) rather than refused, which Chapa would retry; a tx_ref that is not one line of text is taken as absent (ignored).
          */
         post: operations["postWebhooksChapa"];
         delete?: never;
@@ -885,10 +905,53 @@ export interface components {
             /** @description Until when an unpaid hold keeps the dates (pending_payment), or the host's deadline to answer a request (pending_approval) */
             expiresAt: string | null;
             note: string | null;
+            /** @description Who cancelled it (provider: Chapa refunded the payment on its side); null unless cancelled */
+            cancelledBy: ("guest" | "host" | "admin" | "provider") | null;
+            /** @description What its cancellation refunds the guest, in minor units (see GET /bookings/{id}/cancellation) */
+            refundAmount: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Cancellation: {
+            refund: {
+                /** @description Minor units */
+                amount: number;
+                /** @enum {string} */
+                currency: "ETB" | "USD";
+            };
+            rule: components["schemas"]["CancellationRule"];
+        };
+        CancellationRule: {
+            /** @enum {string} */
+            policy: "flexible" | "moderate" | "strict";
+            /**
+             * @description Whose cancellation the rule is for
+             * @enum {string}
+             */
+            by: "guest" | "host" | "admin";
+            /** @description Share of the nightly total refunded (floored to the minor unit); null when an admin set the amount */
+            refundPercent: number | null;
+            /** @description The rule in words, with the deadline that applied */
+            description: string;
+            /** @description The deadline that decided the share; null for a host's cancellation or an admin's amount */
+            threshold: {
+                /** @description Days before the start of the check-in day (listing's time zone) */
+                daysBefore: number;
+                /**
+                 * Format: date-time
+                 * @description That deadline as an instant
+                 */
+                at: string;
+                /** @description The cancellation is at or after it (the lower share applies) */
+                passed: boolean;
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the check-in day begins in the listing's time zone
+             */
+            checkInStartsAt: string;
         };
         Message: {
             /** Format: uuid */
@@ -915,6 +978,8 @@ export interface components {
             amount: number;
             /** @enum {string} */
             currency: "ETB" | "USD";
+            /** @description Minor units given back so far: all of amount once refunded, part of it after a partial refund */
+            refundedAmount: number;
             /** @description Chapa's hosted checkout; open it to pay */
             checkoutUrl: string | null;
             /** Format: date-time */
@@ -2492,7 +2557,7 @@ export interface operations {
             };
         };
     };
-    postBookingsByIdCancel: {
+    getBookingsByIdCancellation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2504,24 +2569,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The booking, status cancelled. */
+            /** @description The refund and the rule applied. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        booking: components["schemas"]["Booking"];
-                    };
-                };
-            };
-            /** @description invalid_json: the body is not JSON; validation_failed: it is not a JSON object, or nests too deep. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Cancellation"];
                 };
             };
             /** @description unauthenticated: no, bad or expired token. */
@@ -2542,7 +2596,111 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_transition: the booking is already cancelled, expired or completed. */
+            /** @description invalid_transition: not cancellable (cancelled, expired, declined, completed, or over); stay_started: a guest, once the check-in day has begun. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postBookingsByIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Admins only: the refund in minor units, 0 to what was paid (default: the policy's) */
+                    refundAmount?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The booking, status cancelled, and its refund. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        refund: {
+                            /** @description Minor units */
+                            amount: number;
+                            /** @enum {string} */
+                            currency: "ETB" | "USD";
+                        };
+                        rule: components["schemas"]["CancellationRule"];
+                        booking: components["schemas"]["Booking"];
+                    };
+                };
+            };
+            /** @description validation_failed: refundAmount not an integer from 0 to what was paid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no, bad or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: refundAmount sent by someone other than an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such booking, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_transition: already cancelled, expired, declined or completed, or the stay is over (it is then completed); stay_started: a guest, once the check-in day of a confirmed stay has begun. */
             409: {
                 headers: {
                     [name: string]: unknown;

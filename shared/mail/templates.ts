@@ -38,10 +38,14 @@ function details(c: EmailContext, extra: [string, string][] = []): Block {
 
 const viewBooking = (c: EmailContext): Block => ({ action: { label: "View the booking", url: c.links.booking } });
 const noteBlock = (b: BookingView): Block[] => (b.note ? [{ paragraph: `Note: ${b.note}` }] : []);
-/** A refund was requested or made for this booking's payment. */
-const refunded = (c: EmailContext) => c.payment?.status === "refunded" || c.payment?.refundStatus != null;
+/** A refund was requested or made for this booking's payment (a cancellation refunding 0 is none). */
+const refunded = (c: EmailContext) =>
+  c.booking.refundAmount !== 0 && (c.payment?.status === "refunded" || c.payment?.refundStatus != null);
 const paidAmount = (c: EmailContext) =>
   c.payment ? formatMoney(c.payment.amount, c.payment.currency) : formatMoney(c.booking.totalPrice, c.booking.currency);
+/** What goes back: the cancellation's refund (the policy's share) when it set one, else all that was paid. */
+const refundAmount = (c: EmailContext) =>
+  c.booking.refundAmount !== null ? formatMoney(c.booking.refundAmount, c.booking.currency) : paidAmount(c);
 
 export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResult> = {
   booking_alert_host: (c) => {
@@ -155,9 +159,12 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
 
   booking_cancelled_guest: (c) => {
     const b = c.booking;
+    const keptByPolicy = b.refundAmount === 0 && c.payment?.status === "succeeded";
     const refund: Block[] = refunded(c)
-      ? [{ paragraph: `A refund of ${paidAmount(c)} is on its way; we will email you when it has been issued.` }]
-      : [];
+      ? [{ paragraph: `A refund of ${refundAmount(c)} is on its way; we will email you when it has been issued.` }]
+      : keptByPolicy
+        ? [{ paragraph: "Under the listing's cancellation policy, nothing is refunded this close to check-in." }]
+        : [];
     return {
       subject: `Booking cancelled: ${b.listingTitle}`,
       heading: "Your booking is cancelled",
@@ -182,7 +189,7 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
           paragraph: `${b.guestName}'s booking of ${b.listingTitle} for ${stay(b)} has been cancelled; those dates are free again.`,
         },
         ...noteBlock(b),
-        ...(refunded(c) ? [{ paragraph: `The guest is refunded ${paidAmount(c)}.` }] : []),
+        ...(refunded(c) ? [{ paragraph: `The guest is refunded ${refundAmount(c)}.` }] : []),
         viewBooking(c),
       ],
     };
@@ -191,12 +198,12 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
   refund_issued_guest: (c) => {
     const b = c.booking;
     return {
-      subject: `Refund issued: ${paidAmount(c)} for ${b.listingTitle}`,
+      subject: `Refund issued: ${refundAmount(c)} for ${b.listingTitle}`,
       heading: "Your refund has been issued",
       blocks: [
         greeting(c),
         {
-          paragraph: `We have refunded ${paidAmount(c)} for your cancelled booking of ${b.listingTitle} (${stay(b)}). Depending on your bank, it can take a few days to show.`,
+          paragraph: `We have refunded ${refundAmount(c)} for your ${b.status === "cancelled" ? "cancelled " : ""}booking of ${b.listingTitle} (${stay(b)}). Depending on your bank, it can take a few days to show.`,
         },
         viewBooking(c),
       ],
@@ -284,6 +291,22 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
         },
         ...noteBlock(b),
         { action: { label: "See the place", url: c.links.listing } },
+      ],
+    };
+  },
+
+  payment_refunded_host: (c) => {
+    const b = c.booking;
+    return {
+      subject: `Payment refunded: ${b.guestName} at ${b.listingTitle}`,
+      heading: "A guest's payment was refunded",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Chapa refunded ${b.guestName}'s payment of ${paidAmount(c)} for ${b.listingTitle} (${stay(b)}) after the stay began. The booking is left as it is; our team will review it and be in touch.`,
+        },
+        details(c, [["Guest", b.guestName]]),
+        viewBooking(c),
       ],
     };
   },

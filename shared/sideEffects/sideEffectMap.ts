@@ -16,11 +16,13 @@ export type EmailTemplate =
   | "booking_request_host"
   | "booking_request_sent_guest"
   | "booking_accepted_guest"
-  | "booking_declined_guest";
+  | "booking_declined_guest"
+  | "payment_refunded_host";
 
 export interface SideEffectMap {
   email: { template: EmailTemplate; bookingId: string; recipientUserId: string };
-  refund: { paymentId: string; reason: string };
+  /** `amount`: minor units to give back (a partial refund); absent, all that remains of the payment. */
+  refund: { paymentId: string; reason: string; amount?: number };
 }
 
 export type SideEffectKind = keyof SideEffectMap;

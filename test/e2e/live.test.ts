@@ -209,6 +209,8 @@ test.serial(
     await hostPage.close();
 
     await card(guestPage, bookingId).getByTestId("cancel-button").click();
+    // The quote comes before the cancel acts: 20 days ahead, moderate, so everything comes back.
+    await waitForText(card(guestPage, bookingId).getByTestId("cancel-quote"), /You will get back .*Moderate/);
     await card(guestPage, bookingId).getByTestId("cancel-confirm").click();
     await waitForText(statusOf(guestPage, bookingId), /Cancelled/);
     await screenshot(guestPage, "live-09-guest-cancelled");

@@ -148,12 +148,28 @@ export interface SandboxTransactionState {
   status: string;
   amount: string;
   refund: { amount: string; reason: string | null } | null;
+  refunds: { amount: string; reason: string | null; origin: "api" | "provider" }[];
   webhooks: { event: string; state: string; attempts: { attempt: number; httpStatus: number | null }[] }[];
 }
 
 export async function sandboxTransaction(sandboxUrl: string, txRef: string): Promise<SandboxTransactionState> {
   const res = await fetch(`${sandboxUrl}/__sandbox/transactions/${txRef}`, { headers: sandboxControlHeaders() });
   return res.json() as Promise<SandboxTransactionState>;
+}
+
+/** A refund made on Chapa's side (not asked by us), which sends the signed charge.refunded webhook. */
+export async function refundAtProvider(
+  sandboxUrl: string,
+  txRef: string,
+  body: { amount?: string; reason?: string } = {},
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sandboxUrl}/__sandbox/transactions/${txRef}/refund`, {
+    method: "POST",
+    headers: sandboxControlHeaders(),
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`provider refund: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
 }
 
 export async function setWebhookDrop(sandboxUrl: string, enabled: boolean): Promise<void> {

@@ -3,6 +3,7 @@ import type { PaymentView } from "../../../shared/domain/payments/view.js";
 import { api } from "../api.js";
 import { fill, h, uuid } from "../dom.js";
 import { countdown, instant, money, STATUS_LABELS, stayRange } from "../format.js";
+import { type Cancellation, cancelQuoteText, fetchCancellationQuote } from "./cancelQuote.js";
 import { errorBox } from "./common.js";
 
 export type Perspective = "guest" | "host";
@@ -22,6 +23,8 @@ export class BookingCard {
   readonly el: HTMLElement;
   private payment: PaymentView | null = null;
   private confirmingCancel = false;
+  /** What cancelling now would refund, fetched when the cancel button is pressed (shown before it acts). */
+  private quote: Cancellation | null = null;
   private working = false;
   private error: unknown = null;
 
@@ -89,9 +92,10 @@ export class BookingCard {
             holdText(b.expiresAt),
           )
         : null,
-      this.payment
-        ? h("p", { class: "muted", "data-testid": "payment-status" }, PAYMENT_LABELS[this.payment.status])
+      b.status === "cancelled" && b.refundAmount !== null
+        ? h("p", { class: "muted", "data-testid": "booking-refund" }, refundText(b))
         : null,
+      this.payment ? h("p", { class: "muted", "data-testid": "payment-status" }, paymentText(this.payment)) : null,
       this.actions(),
       this.error ? errorBox(this.error, "booking-error") : null,
     );
@@ -103,13 +107,9 @@ export class BookingCard {
     const payable = this.as === "guest" && b.status === "pending_payment";
     if (!cancellable && !payable) return null;
     const row = h("div", { class: "actions", "aria-busy": this.working ? "true" : null });
-    if (this.confirmingCancel) {
+    if (this.confirmingCancel && this.quote) {
       row.append(
-        h(
-          "span",
-          { class: "confirm-text" },
-          b.status === "confirmed" ? "Cancel and refund this stay?" : "Cancel this hold?",
-        ),
+        cancelQuoteText(this.quote, b, this.as),
         h(
           "button",
           { type: "button", class: "danger", "data-testid": "cancel-confirm", onclick: () => void this.cancel() },
@@ -132,7 +132,7 @@ export class BookingCard {
       row.append(
         h(
           "button",
-          { type: "button", "data-testid": "cancel-button", onclick: () => this.setConfirming(true) },
+          { type: "button", "data-testid": "cancel-button", onclick: () => void this.askCancel() },
           "Cancel booking",
         ),
       );
@@ -140,8 +140,18 @@ export class BookingCard {
     return row;
   }
 
+  /** Asks what cancelling would refund, then shows it with the confirm button; a refusal shows its error. */
+  private async askCancel(): Promise<void> {
+    await this.act(async () => {
+      this.quote = await fetchCancellationQuote(this.booking.id);
+      this.confirmingCancel = true;
+    });
+    if (this.confirmingCancel) this.setConfirming(true);
+  }
+
   private setConfirming(value: boolean): void {
     this.confirmingCancel = value;
+    if (!value) this.quote = null;
     this.render();
     const focusTarget = this.el.querySelector<HTMLButtonElement>(
       value ? "[data-testid=cancel-confirm]" : "[data-testid=cancel-button]",
@@ -156,6 +166,7 @@ export class BookingCard {
       this.update(booking);
     });
     this.confirmingCancel = false;
+    this.quote = null;
     this.render();
   }
 
@@ -183,6 +194,26 @@ export class BookingCard {
       this.render();
     }
   }
+}
+
+const CANCELLED_BY_LABELS: Record<NonNullable<BookingView["cancelledBy"]>, string> = {
+  guest: "the guest",
+  host: "the host",
+  admin: "Nexus support",
+  provider: "Chapa (the payment was refunded)",
+};
+
+function refundText(b: BookingView): string {
+  const by = b.cancelledBy ? `Cancelled by ${CANCELLED_BY_LABELS[b.cancelledBy]}. ` : "";
+  return `${by}Refund: ${money(b.refundAmount ?? 0, b.currency)}.`;
+}
+
+function paymentText(payment: PaymentView): string {
+  // A partial refund (a cancellation's policy share) keeps the payment succeeded.
+  if (payment.status === "succeeded" && payment.refundedAmount > 0) {
+    return `Paid; ${money(payment.refundedAmount, payment.currency)} refunded.`;
+  }
+  return PAYMENT_LABELS[payment.status];
 }
 
 function holdText(expiresAt: string): string {

@@ -2,6 +2,8 @@ import Router from "@koa/router";
 import { config } from "../../../shared/config.js";
 import { acceptBooking } from "../../../shared/domain/bookings/acceptBooking.js";
 import { cancelBooking } from "../../../shared/domain/bookings/cancelBooking.js";
+import { POLICY_SUMMARIES } from "../../../shared/domain/bookings/cancellationPolicy.js";
+import { cancellationQuote } from "../../../shared/domain/bookings/cancellationQuote.js";
 import { createBooking } from "../../../shared/domain/bookings/createBooking.js";
 import { declineBooking } from "../../../shared/domain/bookings/declineBooking.js";
 import { getBooking, listBookings } from "../../../shared/domain/bookings/listBookings.js";
@@ -12,10 +14,19 @@ import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLi
 import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentBooking } from "../../presenters/booking.js";
 import { idParam } from "../params.js";
-import { route } from "../route.js";
+import { bodyWith, route } from "../route.js";
 import { addMessageRoutes } from "./messages.js";
 import { addBookingReviewRoutes } from "./review.js";
-import { bookingIdParams, bookingPage, bookingResponse, idempotencyHeaders, listBookingsQuery } from "./schemas.js";
+import {
+  bookingIdParams,
+  bookingPage,
+  bookingResponse,
+  cancelBody,
+  cancellationResponse,
+  cancelResponse,
+  idempotencyHeaders,
+  listBookingsQuery,
+} from "./schemas.js";
 
 const tags = ["bookings"];
 const security = [{ bearer: [] }];
@@ -123,28 +134,7 @@ export function bookingRoutes(deps: AppDeps): Router {
     },
   });
 
-  route(router, deps, {
-    method: "post",
-    path: "/bookings/:id/cancel",
-    auth: "user",
-    command: cancelBooking,
-    input: (ctx) => ({ bookingId: idParam(ctx, "booking") }),
-    present: (booking) => ({ booking: presentBooking(booking) }),
-    describe: {
-      tags,
-      security,
-      summary: "Cancel a held or confirmed booking (guest, host or admin)",
-      description:
-        "The dates free up at once. A paid booking's payment is refunded (refund requested now, done by the worker).",
-      requestParams: { path: bookingIdParams },
-      responses: {
-        "200": jsonResponse("The booking, status cancelled.", bookingResponse),
-        "401": unauthenticatedResponse,
-        "404": notFoundResponse,
-        "409": errorResponse("invalid_transition: the booking is already cancelled, expired or completed."),
-      },
-    },
-  });
+  addCancellationRoutes(router, deps);
 
   addRequestAnswerRoutes(router, deps);
   addMessageRoutes(router, deps);
@@ -201,6 +191,77 @@ function addRequestAnswerRoutes(router: Router, deps: AppDeps): void {
         "(listing.availability). The guest is told live (booking.updated) and by email; nothing was paid.",
       requestParams: { path: bookingIdParams },
       responses: answerResponses("The booking, status declined."),
+    },
+  });
+}
+
+/** The rules of GET /bookings/:id/cancellation and POST /bookings/:id/cancel, in words (one place). */
+const CANCELLATION_RULES =
+  "Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the " +
+  `listing's timeZone (a cancellation before a deadline gets that tier's share): ${Object.values(POLICY_SUMMARIES).join(" ")} ` +
+  "The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid " +
+  "(succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest " +
+  "in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no " +
+  "platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. " +
+  "A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins " +
+  "still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose " +
+  "check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).";
+
+/** GET /bookings/:id/cancellation (the quote) and POST /bookings/:id/cancel. */
+function addCancellationRoutes(router: Router, deps: AppDeps): void {
+  route(router, deps, {
+    method: "get",
+    path: "/bookings/:id/cancellation",
+    auth: "user",
+    query: cancellationQuote,
+    input: (ctx) => ({ bookingId: idParam(ctx, "booking") }),
+    describe: {
+      tags,
+      security,
+      summary: "What cancelling now would refund the caller (guest, listing host or admin)",
+      description: `The same figure and rule the cancel would apply at this moment, for the actor asking. ${CANCELLATION_RULES}`,
+      requestParams: { path: bookingIdParams },
+      responses: {
+        "200": jsonResponse("The refund and the rule applied.", cancellationResponse),
+        "401": unauthenticatedResponse,
+        "404": notFoundResponse,
+        "409": errorResponse(
+          "invalid_transition: not cancellable (cancelled, expired, declined, completed, or over); " +
+            "stay_started: a guest, once the check-in day has begun.",
+        ),
+      },
+    },
+  });
+
+  route(router, deps, {
+    method: "post",
+    path: "/bookings/:id/cancel",
+    auth: "user",
+    command: cancelBooking,
+    input: (ctx) => bodyWith(ctx, { bookingId: idParam(ctx, "booking") }),
+    present: ({ booking, refund, rule }) => ({ booking: presentBooking(booking), refund, rule }),
+    describe: {
+      tags,
+      security,
+      summary: "Cancel a request, a hold or a confirmed booking (guest, host or admin)",
+      description:
+        "The dates free up at once. The refund is computed as GET /bookings/{id}/cancellation computes it, at the " +
+        "moment of cancelling, and returned (refund, rule) and kept on the booking (refundAmount, cancelledBy); " +
+        "the worker carries it out through Chapa (a partial refund sends the amount; 0 asks Chapa nothing). " +
+        CANCELLATION_RULES,
+      requestParams: { path: bookingIdParams },
+      requestBody: jsonBody(cancelBody),
+      responses: {
+        "200": jsonResponse("The booking, status cancelled, and its refund.", cancelResponse),
+        "400": errorResponse("validation_failed: refundAmount not an integer from 0 to what was paid."),
+        "401": unauthenticatedResponse,
+        "403": errorResponse("forbidden: refundAmount sent by someone other than an admin."),
+        "404": notFoundResponse,
+        "409": errorResponse(
+          "invalid_transition: already cancelled, expired, declined or completed, or the stay is over (it is " +
+            "then completed); stay_started: a guest, once the check-in day of a confirmed stay has begun.",
+        ),
+      },
     },
   });
 }

@@ -66,7 +66,12 @@ export function addChapaSignalRoutes(
         "Every accepted " +
         "delivery is recorded (deduplicated by the body's sha256; a redelivery is answered 200 without acting " +
         "again), then the transaction is verified with Chapa and settled only if tx_ref, amount, currency and " +
-        "mode match the stored payment. An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, " +
+        "mode match the stored payment. charge.refunded for a paid payment is verified too: if Chapa says refunded " +
+        "(a refund made on Chapa's side), the payment becomes refunded; a booking still upcoming (check-in day not " +
+        "begun in the listing's time zone) is cancelled with cancelledBy provider, one that has begun is left as it " +
+        "is with a note for an operator; guest and host hear it live (payment.updated, booking.updated) and by email. " +
+        "A refund we asked for is only recorded, and a partial refund (verify still success) changes nothing. " +
+        "An unknown tx_ref is recorded and answered 200. If Chapa cannot be asked, " +
         "the answer is 502 so that Chapa retries the delivery (reconciliation also settles it later). A signed body " +
         "holding NUL or lone surrogates is recorded with U+FFFD in their place (jsonb cannot hold them) rather than " +
         "refused, which Chapa would retry; a tx_ref that is not one line of text is taken as absent (ignored).",

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
-import { BOOKING_STATUSES } from "../../domain/bookings/status.js";
+import { BOOKING_STATUSES, CANCELLED_BY } from "../../domain/bookings/status.js";
 import { CURRENCIES } from "../../domain/currency.js";
 import { Listing } from "./listing.js";
 import { createdAt, updatedAt } from "./timestamps.js";
@@ -31,6 +31,7 @@ export const Booking = defineEntity({
   checks: [
     { name: "bookings_dates_check", expression: "check_out > check_in" },
     { name: "bookings_guests_check", expression: "guests >= 1" },
+    { name: "bookings_refund_amount_check", expression: "refund_amount >= 0" },
   ],
   properties: {
     id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
@@ -46,6 +47,9 @@ export const Booking = defineEntity({
     expiresAt: p.datetime().nullable(),
     // Why the booking ended up as it is when that is not obvious (e.g. paid after the hold expired).
     note: p.text().nullable(),
+    // Who cancelled it (migration cancellationRefunds) and what that cancellation refunds, in minor units.
+    cancelledBy: p.enum([...CANCELLED_BY]).nullable(),
+    refundAmount: p.integer().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     // When the booking entered its current status: a trigger (migration abuseLimits) sets it on every

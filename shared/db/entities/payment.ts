@@ -19,6 +19,9 @@ export const Payment = defineEntity({
         "create unique index payments_one_pending_per_booking on payments (booking_id) where status = 'pending'",
     },
   ],
+  checks: [
+    { name: "payments_refunded_amount_check", expression: "refunded_amount >= 0 and refunded_amount <= amount" },
+  ],
   properties: {
     id: p.uuid().primary().defaultRaw("gen_random_uuid()"),
     booking: p.manyToOne(Booking).fieldName("booking_id"),
@@ -31,6 +34,10 @@ export const Payment = defineEntity({
     checkoutUrl: p.text().nullable(),
     chapaReference: p.string().length(100).nullable(),
     refundStatus: p.enum([...REFUND_STATUSES]).nullable(),
+    // How much has gone back to the guest: the whole amount once `refunded`, part of it after a partial refund.
+    refundedAmount: p.integer().default(0),
+    // When reconciliation last asked Chapa whether this paid payment was refunded on Chapa's side.
+    refundCheckedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

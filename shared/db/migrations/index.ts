@@ -8,6 +8,7 @@ import { Migration20261202001000_bookingsOverlapGuard } from "./Migration2026120
 import { Migration20261202013000_bookingReadModel } from "./Migration20261202013000_bookingReadModel.js";
 import { Migration20261202060000_bookingRules } from "./Migration20261202060000_bookingRules.js";
 import { Migration20261202061000_holdRules } from "./Migration20261202061000_holdRules.js";
+import { Migration20261202062000_cancellationRefunds } from "./Migration20261202062000_cancellationRefunds.js";
 import { Migration20261202063000_calendarBlocks } from "./Migration20261202063000_calendarBlocks.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
@@ -21,5 +22,6 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261202013000_bookingReadModel", class: Migration20261202013000_bookingReadModel },
   { name: "Migration20261202060000_bookingRules", class: Migration20261202060000_bookingRules },
   { name: "Migration20261202061000_holdRules", class: Migration20261202061000_holdRules },
+  { name: "Migration20261202062000_cancellationRefunds", class: Migration20261202062000_cancellationRefunds },
   { name: "Migration20261202063000_calendarBlocks", class: Migration20261202063000_calendarBlocks },
 ];

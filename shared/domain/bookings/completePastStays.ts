@@ -5,11 +5,13 @@ import { execute } from "../commands/execute.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
 import { lockListingAvailability } from "./listingAvailability.js";
+import { transitionBooking } from "./transitionBooking.js";
+import type { BookingView } from "./view.js";
 
 const DEFAULT_LIMIT = 500;
 
 /**
- * Confirmed stays whose check-out day has come (UTC) become `completed`, in the caller's transaction,
+ * Confirmed stays whose check-out day has begun in their listing's time zone (stay_over()) become `completed`, in the caller's transaction,
  * each with its `booking.updated` event (guest and host) and the `review_request_guest` email, plus
  * one `listing.availability` per listing (a completed stay no longer blocks its dates). Returns how
  * many it completed; at most `limit` per call, so call it again while it returns `limit`.
@@ -20,9 +22,12 @@ const DEFAULT_LIMIT = 500;
  */
 export async function completePastStays(tx: CommandTx, options: { limit?: number } = {}): Promise<number> {
   const q = sql(tx.em);
-  const due = "status = 'confirmed' and check_out <= (now() at time zone 'utc')::date";
+  // No time zone is more than a day ahead of UTC: the first test narrows the scan, stay_over() decides.
+  const due =
+    "b.status = 'confirmed' and b.check_out <= (now() at time zone 'utc')::date + 1 and stay_over(b.check_out, l.time_zone)";
   const candidates = await q<{ listing_id: string }>(
-    `select distinct listing_id from (select listing_id from bookings where ${due} order by check_out limit ?) c`,
+    `select distinct listing_id from (select b.listing_id from bookings b join listings l on l.id = b.listing_id
+                                        where ${due} order by b.check_out limit ?) c`,
     [options.limit ?? DEFAULT_LIMIT],
   );
   if (!candidates.length) return 0;
@@ -31,9 +36,9 @@ export async function completePastStays(tx: CommandTx, options: { limit?: number
 
   const completed = await q<{ id: string; listing_id: string }>(
     `update bookings b set status = 'completed', updated_at = now()
-      where b.id in (select id from bookings
-                      where listing_id = any(?::uuid[]) and ${due}
-                      order by check_out limit ? for update skip locked)
+      where b.id in (select b.id from bookings b join listings l on l.id = b.listing_id
+                      where b.listing_id = any(?::uuid[]) and ${due}
+                      order by b.check_out limit ? for update of b skip locked)
       returning b.id, b.listing_id`,
     [`{${listingIds.join(",")}}`, options.limit ?? DEFAULT_LIMIT],
   );
@@ -41,6 +46,21 @@ export async function completePastStays(tx: CommandTx, options: { limit?: number
 
   await announceSweep(tx, completed, "review_request_guest");
   return completed.length;
+}
+
+/**
+ * Completes one confirmed stay that is over, in the caller's transaction (its booking.updated, the
+ * listing.availability and the review_request_guest email): what a request that found the stay over
+ * (StayOverError, completable) does instead of acting on it.
+ */
+export async function completeStay(tx: CommandTx, bookingId: string): Promise<BookingView> {
+  const { booking } = await transitionBooking(tx, bookingId, "completed");
+  await tx.sideEffect("email", `email:review_request_guest:${booking.id}`, {
+    template: "review_request_guest",
+    bookingId: booking.id,
+    recipientUserId: booking.guestId,
+  });
+  return booking;
 }
 
 const BATCH = 500;
@@ -53,7 +73,7 @@ const completePastStaysBatch = defineCommand({
   run: ({ input, tx }) => completePastStays(tx, { limit: input.limit }),
 });
 
-/** Every stay due, in batches of one transaction each (the daily job). Returns how many it completed. */
+/** Every stay due, in batches of one transaction each (the job, every CRON_COMPLETE_STAYS_EVERY). Returns how many it completed. */
 export const completePastStaysSweep = defineCommand({
   name: "bookings.completePastStays",
   actor: "system",

@@ -24,3 +24,7 @@ export const ACTIVE_BOOKING_STATUSES = [
   "pending_payment",
   "confirmed",
 ] as const satisfies readonly BookingStatus[];
+
+/** Who cancelled a booking: a person, or Chapa refunding the payment on its side (`provider`). */
+export const CANCELLED_BY = ["guest", "host", "admin", "provider"] as const;
+export type CancelledBy = (typeof CANCELLED_BY)[number];

@@ -1,5 +1,5 @@
 import { sql } from "../../db/sql.js";
-import { conflict, notFound } from "../../errors.js";
+import { AppError, conflict, notFound } from "../../errors.js";
 import { ACTIVE_BOOKING_STATUSES, type BookingStatus } from "../bookings/status.js";
 import type { BookingView } from "../bookings/view.js";
 import { mapDatabaseError } from "../commands/databaseErrors.js";
@@ -16,11 +16,35 @@ export interface TransitionResult {
 }
 
 /**
+ * 409 invalid_transition because the stay is over (its check-out day has begun in the listing's time
+ * zone): nothing may act on it as if it were still to come. `completable`: it is a confirmed stay, which
+ * the caller may complete instead (completeStay) in the same transaction, as cancelBooking does; the
+ * completion sweep does it otherwise within CRON_COMPLETE_STAYS_EVERY.
+ */
+export class StayOverError extends AppError {
+  constructor(readonly completable: boolean) {
+    super(
+      "invalid_transition",
+      409,
+      completable
+        ? "This stay is over (its check-out day has begun): it is completed, and can no longer be changed."
+        : "This stay's dates are over (its check-out day has begun): it can no longer go ahead.",
+    );
+  }
+}
+
+/** Moves that may still happen to a stay that is over: those that end it. */
+const ENDINGS: readonly BookingStatus[] = ["completed", "expired", "declined"];
+
+/**
  * Moves one booking to `to` in the caller's transaction: takes the listing's availability lock,
  * then the booking row (`for update`, so a concurrent confirm and cancel cannot both win), checks
  * the status machine (409 invalid_transition), and records `booking.updated` for guest and host,
  * plus `listing.availability` when the move changes whether the stay blocks its dates.
  * Confirming a hold whose dates were meanwhile taken (it had expired) is 409 dates_unavailable.
+ * The dates are checked too: once the check-out day has begun (stay_over(), listing's time zone), a
+ * confirmed stay may only become completed, and a hold or request only end (expired, declined,
+ * cancelled); anything else throws StayOverError (409 invalid_transition).
  * Call it before locking the booking row yourself. Use-case side effects (emails, refunds) are the caller's.
  */
 export async function transitionBooking(
@@ -33,11 +57,17 @@ export async function transitionBooking(
   const [found] = await q<{ listing_id: string }>("select listing_id from bookings where id = ?", [bookingId]);
   if (!found) throw notFound("booking");
   await lockListingAvailability(tx, found.listing_id);
-  const [locked] = await q<{ status: BookingStatus; blocking: boolean }>(
-    `select b.status, ${BLOCKING_BOOKING_SQL} as blocking from bookings b where b.id = ? for update`,
+  const [locked] = await q<{ status: BookingStatus; blocking: boolean; over: boolean }>(
+    `select b.status, ${BLOCKING_BOOKING_SQL} as blocking, stay_over(b.check_out, l.time_zone) as over
+       from bookings b join listings l on l.id = b.listing_id where b.id = ? for update of b`,
     [bookingId],
   );
   assertTransition(locked.status, to);
+  if (locked.over && !ENDINGS.includes(to)) {
+    const confirmed = locked.status === "confirmed";
+    // A hold or request may still be withdrawn (nothing happened); a confirmed stay has happened.
+    if (confirmed || to !== "cancelled") throw new StayOverError(confirmed);
+  }
   let blocking: boolean;
   try {
     const [updated] = await q<{ blocking: boolean }>(

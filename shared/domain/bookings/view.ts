@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { currencySchema } from "../currency.js";
-import { bookingStatusSchema } from "./status.js";
+import { bookingStatusSchema, CANCELLED_BY } from "./status.js";
 
 /** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
 export const stayRangeSchema = z.object({ checkIn: z.iso.date(), checkOut: z.iso.date() });
@@ -34,6 +34,12 @@ export const bookingViewSchema = z.object({
       "Until when an unpaid hold keeps the dates (pending_payment), or the host's deadline to answer a request (pending_approval)",
   }),
   note: z.string().nullable(),
+  cancelledBy: z.enum(CANCELLED_BY).nullable().meta({
+    description: "Who cancelled it (provider: Chapa refunded the payment on its side); null unless cancelled",
+  }),
+  refundAmount: z.int().nullable().meta({
+    description: "What its cancellation refunds the guest, in minor units (see GET /bookings/{id}/cancellation)",
+  }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -10,8 +10,8 @@ import type { ChapaDeps } from "./settlePayment.js";
 import { emitPaymentUpdated, findPayment } from "./store.js";
 
 export type RefundOutcome =
-  /** Chapa refunded it (or had already) and our payment is now `refunded`. */
-  | { status: "refunded" }
+  /** Chapa refunded it (or had already): our payment is `refunded`, or keeps `succeeded` with a partial refund. */
+  | { status: "refunded"; amount: number }
   /** The side effect was carried out before: nothing done. */
   | { status: "already_done" }
   /** Retrying cannot help (Chapa refused with a 4xx, or the data is wrong); marked failed for an operator. */
@@ -23,9 +23,10 @@ export type RefundOutcome =
 const ALREADY_REFUNDED = /already been refunded|refund reference has been used before/i;
 
 /**
- * Carries out one recorded `refund` side effect (by side_effects id): asks Chapa to refund the whole
- * payment, then marks the payment `refunded` (refund_status succeeded), the side effect done, records
- * payment.updated and the refund_issued_guest email. Idempotent: a done side effect does nothing, and
+ * Carries out one recorded `refund` side effect (by side_effects id): asks Chapa to refund its amount
+ * (the payload's, or all that remains of the payment), then adds it to the payment's refunded_amount
+ * (refund_status succeeded; the payment becomes `refunded` once all of it is back), marks the side
+ * effect done, and records payment.updated and the refund_issued_guest email. Idempotent: a done side effect does nothing, and
  * Chapa's "already refunded" counts as success. Network errors and 5xx (after the client's own
  * retries) are recorded as a failed attempt and answered `retry` (the job throws it, so it is retried
  * with backoff; the record commits first); a 4xx is permanent. A system command, run by the
@@ -66,10 +67,16 @@ export const carryOutRefund = defineCommand({
       );
     }
 
-    const askChapa = payment.status === "succeeded";
+    const remaining = payment.amount - payment.refunded_amount;
+    const amount = Math.min(payload.amount ?? remaining, remaining);
+    const askChapa = payment.status === "succeeded" && amount > 0;
     if (askChapa) {
       try {
-        await chapa.refund(payment.tx_ref, { reason: payload.reason, reference: `nexus-refund-${payment.id}` });
+        await chapa.refund(payment.tx_ref, {
+          reason: payload.reason,
+          amount,
+          reference: `nexus-refund-${payment.id}`,
+        });
       } catch (err) {
         const permanent = err instanceof ChapaError && err.status !== null && err.status < 500;
         if (!permanent) {
@@ -91,10 +98,13 @@ export const carryOutRefund = defineCommand({
 
     const locked = (await findPayment(tx.em, { id: payment.id }, { forUpdate: true }))!;
     if (!(await markDone(tx.em, sideEffectId, { attempted: askChapa }))) return { status: "already_done" };
-    if (locked.status !== "refunded") {
+    if (locked.status !== "refunded" && amount > 0) {
       await sql(tx.em)(
-        "update payments set status = 'refunded', refund_status = 'succeeded', updated_at = now() where id = ?",
-        [locked.id],
+        `update payments set refunded_amount = least(amount, refunded_amount + ?),
+                status = case when refunded_amount + ? >= amount then 'refunded' else status end,
+                refund_status = 'succeeded', updated_at = now()
+          where id = ?`,
+        [amount, amount, locked.id],
       );
       await emitPaymentUpdated(tx, locked.id);
       await tx.sideEffect("email", `email:refund_issued_guest:${locked.id}`, {
@@ -103,8 +113,8 @@ export const carryOutRefund = defineCommand({
         recipientUserId: locked.guest_id,
       });
     }
-    logger.info({ txRef: locked.tx_ref, paymentId: locked.id, sideEffectId }, "payment refunded");
-    return { status: "refunded" };
+    logger.info({ txRef: locked.tx_ref, paymentId: locked.id, sideEffectId, amount }, "payment refunded");
+    return { status: "refunded", amount };
   },
 });
 

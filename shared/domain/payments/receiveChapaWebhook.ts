@@ -68,7 +68,8 @@ async function receive(orm: Orm, chapa: ChapaClient, delivery: WebhookDelivery):
     return { outcome: "ignored", duplicate: false };
   }
   try {
-    const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
+    const refundSignal = event === "charge.refunded";
+    const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef, refundSignal } }, { orm, chapa });
     await finishReceipt(orm, receipt.id, outcome);
     return { outcome, duplicate: false };
   } catch (err) {

@@ -15,12 +15,21 @@ export interface ReconcileOptions {
    * pending at Chapa forever, and re-verifying all of them every run would crowd out the recent ones.
    */
   maxAgeHours?: number;
+  /**
+   * Paid payments of confirmed stays are asked about too, each at most once per this many hours
+   * (default 6), at most `refundCheckLimit` (default 20) per run, least recently asked first: a refund
+   * made on Chapa's side whose charge.refunded webhook never arrived is found that way.
+   */
+  refundCheckHours?: number;
+  refundCheckLimit?: number;
 }
 
 /**
  * Verifies pending payments with Chapa and settles them through the same command as the webhook:
  * it covers webhooks that never arrived. Most recent first, since those are the ones whose hold may
  * still be confirmed. A payment Chapa cannot be asked about is skipped (logged) until the next run.
+ * Then a few paid payments of confirmed stays are verified for a refund made at Chapa (see
+ * refundCheckHours); those count in `checked`, and in `settled` when one was refunded.
  */
 export const reconcilePendingPayments = defineCommand({
   name: "payments.reconcile",
@@ -29,6 +38,8 @@ export const reconcilePendingPayments = defineCommand({
     olderThanMinutes: z.number().nonnegative(),
     limit: z.number().int().positive().optional(),
     maxAgeHours: z.number().positive().optional(),
+    refundCheckHours: z.number().nonnegative().optional(),
+    refundCheckLimit: z.number().int().nonnegative().optional(),
   }),
   transaction: "self",
   async run({ input: options, deps: { orm, chapa } }: { input: ReconcileOptions; deps: ChapaDeps }) {
@@ -56,6 +67,33 @@ export const reconcilePendingPayments = defineCommand({
         );
       }
     }
-    return { checked: rows.length, settled };
+    const paid = await sql(orm.em.fork())<{ id: string; tx_ref: string }>(
+      `select p.id, p.tx_ref from payments p join bookings b on b.id = p.booking_id
+        where p.status = 'succeeded' and p.refund_status is null and b.status = 'confirmed'
+          and coalesce(p.refund_checked_at, p.updated_at) < now() - ?::float8 * interval '1 hour'
+        order by coalesce(p.refund_checked_at, p.updated_at)
+        limit ?`,
+      [options.refundCheckHours ?? 6, options.refundCheckLimit ?? 20],
+    );
+    for (const { id, tx_ref: txRef } of paid) {
+      try {
+        const { outcome } = await execute(
+          verifyAndSettle,
+          { actor: null, input: { txRef, refundSignal: true } },
+          { orm, chapa },
+        );
+        if (outcome === "refunded_at_provider") {
+          settled++;
+          logger.warn({ txRef }, "reconciliation found a payment refunded at Chapa whose webhook did not arrive");
+        }
+        await sql(orm.em.fork())("update payments set refund_checked_at = now() where id = ?", [id]);
+      } catch (err) {
+        logger.warn(
+          { txRef, err: (err as Error).message },
+          "reconciliation could not check a paid payment; next run retries",
+        );
+      }
+    }
+    return { checked: rows.length + paid.length, settled };
   },
 });

@@ -7,26 +7,38 @@ import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
 import type { DatabaseDeps } from "../deps.js";
 import { settleFailure, settleSuccess } from "./settleOutcomes.js";
+import { settleProviderRefund } from "./settleProviderRefund.js";
 import type { LockedBooking, SettleResult } from "./settleTypes.js";
 import { findPayment, type PaymentRecord, toPaymentView } from "./store.js";
 
 /**
  * Verifies a tx_ref with Chapa (the proof; the signal that brought us here is not) and settles it.
- * An unknown or already settled payment costs no call to Chapa. Throws ChapaError when Chapa cannot
+ * An unknown or already settled payment costs no call to Chapa, except a paid one when the signal says
+ * it was refunded (`refundSignal`: a charge.refunded webhook): then Chapa's verify decides, and a
+ * `refunded` answer settles the refund made at Chapa (settleProviderRefund.ts). Throws ChapaError when Chapa cannot
  * be asked: the caller decides whether that is a retry (webhook: non-200) or a later reconciliation.
  */
 export const verifyAndSettle = defineCommand({
   name: "payments.verifyAndSettle",
   actor: "system",
-  input: z.object({ txRef: z.string() }),
+  input: z.object({ txRef: z.string(), refundSignal: z.boolean().optional() }),
   transaction: "self",
-  async run({ input: { txRef }, deps }: { input: { txRef: string }; deps: ChapaDeps }): Promise<SettleResult> {
+  async run({
+    input: { txRef, refundSignal },
+    deps,
+  }: {
+    input: { txRef: string; refundSignal?: boolean };
+    deps: ChapaDeps;
+  }): Promise<SettleResult> {
     const current = await findPayment(deps.orm.em.fork(), { txRef });
     if (!current) {
       logger.warn({ txRef }, "payment signal for an unknown tx_ref; nothing changed");
       return { outcome: "unknown", payment: null };
     }
-    if (current.status !== "pending") return { outcome: "already_settled", payment: toPaymentView(current) };
+    const refundOfPaid = current.status === "succeeded" && refundSignal === true;
+    if (current.status !== "pending" && !refundOfPaid) {
+      return { outcome: "already_settled", payment: toPaymentView(current) };
+    }
     const verified = await deps.chapa.verify(txRef);
     return execute(settlePayment, { actor: null, input: { txRef, verified } }, deps);
   },
@@ -56,11 +68,17 @@ export const settlePayment = defineCommand({
     // so a settlement racing a cancellation or the hold sweeper waits for it instead of deadlocking.
     await lockListingAvailability(tx, found.listing_id);
     const [booking] = await sql(tx.em)<LockedBooking>(
-      "select b.status, coalesce(b.expires_at > now(), false) as hold_live from bookings b where b.id = ? for update",
+      // A hold whose stay is already over (check-out day begun) is not live either: it is refunded, not confirmed.
+      `select b.status, coalesce(b.expires_at > now(), false) and not stay_over(b.check_out, l.time_zone) as hold_live
+         from bookings b join listings l on l.id = b.listing_id where b.id = ? for update of b`,
       [found.booking_id],
     );
     const payment = (await findPayment(tx.em, { txRef }, { forUpdate: true }))!;
-    if (payment.status !== "pending") return { outcome: "already_settled", payment: toPaymentView(payment) };
+    // A paid payment settles only a refund made at Chapa (its verify now says refunded).
+    const refundOfPaid = payment.status === "succeeded" && verified.found && verified.status === "refunded";
+    if (payment.status !== "pending" && !refundOfPaid) {
+      return { outcome: "already_settled", payment: toPaymentView(payment) };
+    }
 
     if (!verified.found) {
       logger.warn({ txRef, message: verified.message }, "Chapa does not know this tx_ref; payment left pending");
@@ -82,6 +100,7 @@ export const settlePayment = defineCommand({
     }
     if (verified.status === "success") return settleSuccess(tx, payment, booking, verified.reference);
     if (verified.status === "failed") return settleFailure(tx, payment);
+    if (verified.status === "refunded") return settleProviderRefund(tx, payment, verified.reference);
     if (verified.status !== "pending") {
       logger.warn(
         { txRef, chapaStatus: verified.status },

@@ -17,6 +17,7 @@ export interface PaymentRecord {
   checkout_url: string | null;
   chapa_reference: string | null;
   refund_status: RefundStatus | null;
+  refunded_amount: number;
   created_at: Date;
   updated_at: Date;
   guest_id: string;
@@ -26,7 +27,7 @@ export interface PaymentRecord {
 
 const SELECT = `
   select p.id, p.booking_id, p.tx_ref, p.status, p.amount, p.currency, p.mode, p.checkout_url, p.chapa_reference,
-         p.refund_status, p.created_at, p.updated_at, b.guest_id, l.host_id, b.listing_id
+         p.refund_status, p.refunded_amount, p.created_at, p.updated_at, b.guest_id, l.host_id, b.listing_id
     from payments p join bookings b on b.id = p.booking_id join listings l on l.id = b.listing_id`;
 
 /**
@@ -58,6 +59,7 @@ export function toPaymentView(row: PaymentRecord): PaymentView {
     status: row.status,
     amount: row.amount,
     currency: row.currency,
+    refundedAmount: row.refunded_amount,
     checkoutUrl: row.checkout_url,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

@@ -13,6 +13,9 @@ export const paymentViewSchema = z.object({
   status: paymentStatusSchema,
   amount: z.int().describe("Minor units: 12550 is 125.50"),
   currency: currencySchema,
+  refundedAmount: z
+    .int()
+    .describe("Minor units given back so far: all of amount once refunded, part of it after a partial refund"),
   checkoutUrl: z.url().nullable().describe("Chapa's hosted checkout; open it to pay"),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
