@@ -53,7 +53,7 @@ const requestCard = (page: Page, id: string) => page.locator(`[data-testid="requ
 const statusOf = (page: Page, id: string) =>
   page.locator(`[data-testid="booking-card"][data-booking-id="${id}"]`).getByTestId("booking-status");
 
-test("a guest requests to book; the host sees it live on every open page and accepts (then declines another); the guest's page follows live", async (t) => {
+test("a guest requests to book; the host sees it live on every open page and accepts (then declines another, and the guest withdraws a third); pages follow live", async (t) => {
   const host = await createHost({ name: "Hiwot Host" });
   const guest = await createGuest({ name: "Genet Guest" });
   const listing = await createListing(host, { title: "Hillside retreat", city: "Bahir Dar", pricePerNight: 30_000 });
@@ -130,5 +130,23 @@ test("a guest requests to book; the host sees it live on every open page and acc
   await waitForText(statusOf(guestPage, secondId), /Declined/, 5_000);
   t.true(await sameDocument(guestPage), "the guest's page was not reloaded");
   await screenshot(guestPage, "request-05-guest-declined");
+
+  // A third request, withdrawn by the guest from "My trips": it leaves the host's pages live.
+  const third = await apiClient(baseUrl).post(
+    "/api/v1/bookings",
+    { listingId: listing.id, checkIn: day(40), checkOut: day(42), guests: 1 },
+    guest.auth,
+  );
+  t.is(third.status, 201, JSON.stringify(third.body));
+  const thirdId = third.body.booking.id as string;
+  await requestCard(hostPage, thirdId).waitFor({ timeout: 5_000 });
+  await guestPage.reload();
+  const thirdCard = guestPage.locator(`[data-testid="booking-card"][data-booking-id="${thirdId}"]`);
+  await waitForText(thirdCard.getByTestId("booking-status"), /Awaiting host/);
+  await thirdCard.getByTestId("cancel-button").click();
+  await waitForText(thirdCard.locator(".confirm-text"), /Withdraw this request\?/);
+  await thirdCard.getByTestId("cancel-confirm").click();
+  await waitForText(thirdCard.getByTestId("booking-status"), /Cancelled/);
+  await requestCard(hostPage, thirdId).waitFor({ state: "detached", timeout: 5_000 });
   t.deepEqual(problems.flat(), [], "no errors in the pages");
 });

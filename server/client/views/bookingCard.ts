@@ -38,7 +38,7 @@ export class BookingCard {
     if (booking.updatedAt < this.booking.updatedAt) return;
     const changed = booking.status !== this.booking.status;
     this.booking = booking;
-    if (booking.status !== "pending_payment" && booking.status !== "confirmed") this.confirmingCancel = false;
+    if (!["pending_approval", "pending_payment", "confirmed"].includes(booking.status)) this.confirmingCancel = false;
     this.render();
     if (changed) this.flash();
   }
@@ -99,7 +99,9 @@ export class BookingCard {
 
   private actions(): HTMLElement | null {
     const b = this.booking;
-    const cancellable = b.status === "pending_payment" || b.status === "confirmed";
+    // A request awaiting the host: its guest may withdraw it (the same cancel; nothing was paid).
+    const withdrawable = this.as === "guest" && b.status === "pending_approval";
+    const cancellable = b.status === "pending_payment" || b.status === "confirmed" || withdrawable;
     const payable = this.as === "guest" && b.status === "pending_payment";
     if (!cancellable && !payable) return null;
     const row = h("div", { class: "actions", "aria-busy": this.working ? "true" : null });
@@ -108,7 +110,11 @@ export class BookingCard {
         h(
           "span",
           { class: "confirm-text" },
-          b.status === "confirmed" ? "Cancel and refund this stay?" : "Cancel this hold?",
+          b.status === "confirmed"
+            ? "Cancel and refund this stay?"
+            : withdrawable
+              ? "Withdraw this request?"
+              : "Cancel this hold?",
         ),
         h(
           "button",
@@ -133,7 +139,7 @@ export class BookingCard {
         h(
           "button",
           { type: "button", "data-testid": "cancel-button", onclick: () => this.setConfirming(true) },
-          "Cancel booking",
+          withdrawable ? "Withdraw request" : "Cancel booking",
         ),
       );
     }
