@@ -2,10 +2,13 @@ import "./helpers/env.js";
 import "./helpers/chapa.js";
 import "./helpers/generousRateLimits.js";
 
+import type { EntityManager } from "@mikro-orm/postgresql";
 import test from "ava";
 import { initOrm, type Orm } from "../shared/db/orm.js";
 import { sweepLapsedRequests } from "../shared/domain/bookings/declineLapsedRequests.js";
 import { execute } from "../shared/domain/commands/execute.js";
+import { composeEmail } from "../shared/domain/notifications/composeEmail.js";
+import type { EmailTemplate } from "../shared/sideEffects/sideEffectMap.js";
 import { completeCheckout } from "./helpers/chapa.js";
 import { eventually } from "./helpers/eventually.js";
 import {
@@ -98,6 +101,33 @@ test("a request to book: 201 pending_approval until the approval deadline, holdi
   t.is(other.body.error.code, "dates_unavailable");
   const avail = await availability(listing.id);
   t.true(JSON.stringify(avail).includes(day(20)), JSON.stringify(avail));
+});
+
+const compose = (template: EmailTemplate, bookingId: string, recipientUserId: string) =>
+  composeEmail(orm.em.fork() as EntityManager, {
+    id: 1,
+    key: `email:${template}:${bookingId}`,
+    payload: { template, bookingId, recipientUserId },
+  });
+const subjectOf = async (template: EmailTemplate, bookingId: string, recipientUserId: string) => {
+  const composed = await compose(template, bookingId, recipientUserId);
+  return "email" in composed ? composed.email.subject : `skip: ${composed.skip}`;
+};
+
+test("the request's emails say what happens next, and step aside once the moment has passed", async (t) => {
+  const { host, guest, booking } = await request();
+  t.regex(await subjectOf("booking_request_host", booking.id, host.id), /^Request to book: .+ at Test stay$/);
+  t.regex(await subjectOf("booking_request_sent_guest", booking.id, guest.id), /^Request sent: Test stay$/);
+  const composed = await compose("booking_request_host", booking.id, host.id);
+  t.true("email" in composed && composed.email.text.includes("declined on its own"));
+  await accept(booking.id, host);
+  t.regex(await subjectOf("booking_accepted_guest", booking.id, guest.id), /accepted: pay by .+ to confirm Test stay/);
+  t.regex(await subjectOf("booking_request_host", booking.id, host.id), /^skip: request is pending_payment/);
+  await db().query("update bookings set status = 'declined', note = 'Declined by the host.' where id = $1", [
+    booking.id,
+  ]);
+  t.is(await subjectOf("booking_declined_guest", booking.id, guest.id), "Request declined: Test stay");
+  t.regex(await subjectOf("booking_accepted_guest", booking.id, guest.id), /^skip: /);
 });
 
 test("request → accept → pay on Chapa → confirmed", async (t) => {

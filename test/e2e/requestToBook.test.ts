@@ -13,6 +13,7 @@ import {
   waitForText,
 } from "../helpers/browser.js";
 import { closeFactories, createGuest, createHost, createListing, day, db, PASSWORD } from "../helpers/factories.js";
+import { apiClient } from "../helpers/http.js";
 import { freePort, type Spawned, spawnEntry } from "../helpers/processes.js";
 
 /**
@@ -52,7 +53,7 @@ const requestCard = (page: Page, id: string) => page.locator(`[data-testid="requ
 const statusOf = (page: Page, id: string) =>
   page.locator(`[data-testid="booking-card"][data-booking-id="${id}"]`).getByTestId("booking-status");
 
-test("a guest requests to book; the host sees it live on every open page and accepts; the guest's page shows it held", async (t) => {
+test("a guest requests to book; the host sees it live on every open page and accepts (then declines another, and the guest withdraws a third); pages follow live", async (t) => {
   const host = await createHost({ name: "Hiwot Host" });
   const guest = await createGuest({ name: "Genet Guest" });
   const listing = await createListing(host, { title: "Hillside retreat", city: "Bahir Dar", pricePerNight: 30_000 });
@@ -114,5 +115,38 @@ test("a guest requests to book; the host sees it live on every open page and acc
 
   const { rows } = await db().query("select status from bookings where id = $1", [bookingId]);
   t.is(rows[0].status, "pending_payment");
+
+  // A second request, declined: gone from both host pages, and "Declined" live in the guest's trips.
+  const second = await apiClient(baseUrl).post(
+    "/api/v1/bookings",
+    { listingId: listing.id, checkIn: day(35), checkOut: day(37), guests: 1 },
+    guest.auth,
+  );
+  t.is(second.status, 201, JSON.stringify(second.body));
+  const secondId = second.body.booking.id as string;
+  await requestCard(otherHostPage, secondId).waitFor({ timeout: 5_000 });
+  await requestCard(hostPage, secondId).getByTestId("request-decline").click();
+  await requestCard(otherHostPage, secondId).waitFor({ state: "detached", timeout: 5_000 });
+  await waitForText(statusOf(guestPage, secondId), /Declined/, 5_000);
+  t.true(await sameDocument(guestPage), "the guest's page was not reloaded");
+  await screenshot(guestPage, "request-05-guest-declined");
+
+  // A third request, withdrawn by the guest from "My trips": it leaves the host's pages live.
+  const third = await apiClient(baseUrl).post(
+    "/api/v1/bookings",
+    { listingId: listing.id, checkIn: day(40), checkOut: day(42), guests: 1 },
+    guest.auth,
+  );
+  t.is(third.status, 201, JSON.stringify(third.body));
+  const thirdId = third.body.booking.id as string;
+  await requestCard(hostPage, thirdId).waitFor({ timeout: 5_000 });
+  await guestPage.reload();
+  const thirdCard = guestPage.locator(`[data-testid="booking-card"][data-booking-id="${thirdId}"]`);
+  await waitForText(thirdCard.getByTestId("booking-status"), /Awaiting host/);
+  await thirdCard.getByTestId("cancel-button").click();
+  await waitForText(thirdCard.locator(".confirm-text"), /Withdraw this request\?/);
+  await thirdCard.getByTestId("cancel-confirm").click();
+  await waitForText(thirdCard.getByTestId("booking-status"), /Cancelled/);
+  await requestCard(hostPage, thirdId).waitFor({ state: "detached", timeout: 5_000 });
   t.deepEqual(problems.flat(), [], "no errors in the pages");
 });

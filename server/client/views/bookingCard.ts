@@ -41,7 +41,7 @@ export class BookingCard {
     if (booking.updatedAt < this.booking.updatedAt) return;
     const changed = booking.status !== this.booking.status;
     this.booking = booking;
-    if (booking.status !== "pending_payment" && booking.status !== "confirmed") this.confirmingCancel = false;
+    if (!["pending_approval", "pending_payment", "confirmed"].includes(booking.status)) this.confirmingCancel = false;
     this.render();
     if (changed) this.flash();
   }
@@ -103,7 +103,9 @@ export class BookingCard {
 
   private actions(): HTMLElement | null {
     const b = this.booking;
-    const cancellable = b.status === "pending_payment" || b.status === "confirmed";
+    // A request awaiting the host: its guest may withdraw it (the same cancel; nothing was paid).
+    const withdrawable = this.as === "guest" && b.status === "pending_approval";
+    const cancellable = b.status === "pending_payment" || b.status === "confirmed" || withdrawable;
     const payable = this.as === "guest" && b.status === "pending_payment";
     if (!cancellable && !payable) return null;
     const row = h("div", { class: "actions", "aria-busy": this.working ? "true" : null });
@@ -133,7 +135,7 @@ export class BookingCard {
         h(
           "button",
           { type: "button", "data-testid": "cancel-button", onclick: () => void this.askCancel() },
-          "Cancel booking",
+          withdrawable ? "Withdraw request" : "Cancel booking",
         ),
       );
     }

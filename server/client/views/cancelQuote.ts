@@ -18,11 +18,19 @@ export function fetchCancellationQuote(bookingId: string): Promise<Cancellation>
 export function cancelQuoteText(quote: Cancellation, booking: BookingView, as: "guest" | "host"): HTMLElement {
   const amount = money(quote.refund.amount, quote.refund.currency);
   const who = as === "guest" ? "You will get back" : `${booking.guestName} will get back`;
-  const what = booking.status === "confirmed" ? "Cancel this stay?" : "Cancel this booking?";
+  const what =
+    booking.status === "confirmed"
+      ? "Cancel this stay?"
+      : booking.status === "pending_approval"
+        ? "Withdraw this request?"
+        : "Cancel this hold?";
+  // Nothing paid yet (a hold, a request): nothing to give back, and saying "0.00" would only alarm.
+  const refund =
+    booking.status === "confirmed" || quote.refund.amount > 0 ? `${who} ${amount}.` : "Nothing was charged.";
   return h(
     "span",
     { class: "confirm-text", "data-testid": "cancel-quote", "data-refund": String(quote.refund.amount) },
-    `${what} ${who} ${amount}. `,
+    `${what} ${refund} `,
     h("small", { class: "muted" }, `(${quote.rule.description})`),
   );
 }
