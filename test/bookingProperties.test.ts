@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import test from "ava";
 import fc from "fast-check";
 import { initOrm, type Orm } from "../shared/db/orm.js";
+import { declineLapsedRequests } from "../shared/domain/bookings/declineLapsedRequests.js";
 import { expireHolds } from "../shared/domain/bookings/expireHolds.js";
 import type { BookingStatus } from "../shared/domain/bookings/status.js";
 import { ACTIVE_BOOKING_STATUSES } from "../shared/domain/bookings/status.js";
@@ -18,8 +19,11 @@ import { connectSocket, type TestSocket } from "./helpers/sockets.js";
 import { useApp } from "./helpers/useApp.js";
 
 /**
- * Random sequences of operations on two listings (OPERATIONS below: create, cancel, lapse (a hold's
- * time runs out), sweep (expireHolds), confirm, block and unblock (the host's calendar blocks)),
+ * Random sequences of operations on two listings, the first instant-book, the second request-to-book
+ * (OPERATIONS below: create (a hold, or a request), cancel (or withdraw), lapse (a hold's or a
+ * request's time runs out), sweep (expireHolds), confirm, accept and decline (the host answers a
+ * request), deadline (the sweep declining requests past their deadline), block and unblock (the
+ * host's calendar blocks)),
  * checked after every step against a model and against the database: no two active reservations or
  * blocks of a listing overlap, each answer is the one the model predicts, search with
  * checkIn/checkOut agrees with the availability endpoint for a random window, and the live
@@ -54,7 +58,7 @@ interface ModelBooking {
   start: number;
   end: number;
   status: BookingStatus;
-  /** Its hold time has run out (expires_at in the past) but no sweep has marked it yet. */
+  /** Its hold time (or a request's approval deadline) has run out, but no sweep has marked it yet. */
   lapsed: boolean;
   guest: TestUser;
 }
@@ -73,8 +77,11 @@ interface World {
 }
 type Span = { start: number; end: number };
 
+/** The second listing takes requests to book: a booking there starts pending_approval. */
+const REQUEST_LISTING: ListingIndex = 1;
 /** A booking whose dates nobody else can have right now (availability shows it). */
-const holdsDates = (b: ModelBooking) => b.status === "confirmed" || (b.status === "pending_payment" && !b.lapsed);
+const holdsDates = (b: ModelBooking) =>
+  b.status === "confirmed" || ((b.status === "pending_payment" || b.status === "pending_approval") && !b.lapsed);
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 /** Nights of `span` on a listing taken by a live booking or a block (what availability shows). */
 const taken = (w: World, listing: ListingIndex, span: Span, except?: ModelBooking) =>
@@ -82,11 +89,12 @@ const taken = (w: World, listing: ListingIndex, span: Span, except?: ModelBookin
   w.blocks.some((k) => !k.deleted && k.listing === listing && overlaps(k, span));
 const stayOf = (span: Span) => ({ checkIn: day(span.start), checkOut: day(span.end) });
 
+/** A lapsed hold is marked expired; a lapsed request is declined (its deadline passed). */
 function expire(b: ModelBooking) {
-  b.status = "expired";
+  b.status = b.status === "pending_approval" ? "declined" : "expired";
   b.lapsed = false;
 }
-/** Lapsed holds of `listing` overlapping `span` marked expired (what createBooking and createBlock sweep first). */
+/** Lapsed holds and requests of `listing` overlapping `span` ended (what createBooking and createBlock sweep first). */
 function expireLapsedInTheWay(w: World, listing: ListingIndex, span: Span) {
   for (const b of w.bookings) if (b.listing === listing && b.lapsed && overlaps(b, span)) expire(b);
 }
@@ -124,14 +132,9 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
       // whether the dates then turn out free (201) or taken by a live booking or a block (409).
       expireLapsedInTheWay(w, a.listing, span);
       if (res.status === 201) {
-        w.bookings.push({
-          id: res.body.booking.id,
-          listing: a.listing,
-          ...span,
-          status: "pending_payment",
-          lapsed: false,
-          guest,
-        });
+        const status = a.listing === REQUEST_LISTING ? "pending_approval" : "pending_payment";
+        assert.equal(res.body.booking.status, status);
+        w.bookings.push({ id: res.body.booking.id, listing: a.listing, ...span, status, lapsed: false, guest });
       } else assert.equal(res.body.error.code, "dates_unavailable");
     },
   }),
@@ -141,9 +144,10 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
     async run({ pick }, w) {
       const b = pickFrom(w.bookings, pick);
       if (!b) return;
-      const live = b.status === "pending_payment" || b.status === "confirmed";
+      // A request may be withdrawn, even once its deadline passed and before the sweep declined it.
+      const live = b.status === "pending_payment" || b.status === "confirmed" || b.status === "pending_approval";
       const res = await api.post(`/api/v1/bookings/${b.id}/cancel`, {}, b.guest.auth);
-      assert.equal(res.status, live ? 200 : 409, `cancel a ${b.status} booking`);
+      assert.equal(res.status, live ? 200 : 409, `cancel a ${b.status} booking: ${JSON.stringify(res.body)}`);
       if (live) {
         b.status = "cancelled";
         b.lapsed = false;
@@ -155,7 +159,7 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
     arbitrary: pickArb,
     async run({ pick }, w) {
       const b = pickFrom(w.bookings, pick);
-      if (b?.status !== "pending_payment" || b.lapsed) return;
+      if ((b?.status !== "pending_payment" && b?.status !== "pending_approval") || b.lapsed) return;
       await db().query("update bookings set expires_at = now() - interval '1 second' where id = $1", [b.id]);
       b.lapsed = true;
       // Time moved for this hold only: do what the real clock does to cached searches it shaped.
@@ -187,9 +191,51 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
     weight: 1,
     arbitrary: fc.constant({}),
     async run(_, w) {
-      const expected = w.bookings.filter((b) => b.lapsed).length;
-      assert.equal(await runCommand(orm, (tx) => expireHolds(tx)), expected, "sweep count");
-      for (const b of w.bookings) if (b.lapsed) expire(b);
+      const lapsedHolds = w.bookings.filter((b) => b.lapsed && b.status === "pending_payment");
+      assert.equal(await runCommand(orm, (tx) => expireHolds(tx)), lapsedHolds.length, "sweep count");
+      for (const b of lapsedHolds) expire(b);
+    },
+  }),
+  accept: operation<{ pick: number }>({
+    weight: 1,
+    arbitrary: pickArb,
+    async run({ pick }, w) {
+      const b = pickFrom(w.bookings, pick);
+      if (!b) return;
+      const res = await api.post(`/api/v1/bookings/${b.id}/accept`, {}, host.auth);
+      if (b.status === "pending_approval" && !b.lapsed) {
+        assert.equal(res.status, 200, `accept a request: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.booking.status, "pending_payment");
+        b.status = "pending_payment"; // a fresh hold for the guest to pay
+      } else {
+        assert.equal(res.status, 409, `accept a ${b.status}${b.lapsed ? " lapsed" : ""} booking`);
+        assert.equal(res.body.error.code, "invalid_transition");
+        if (b.status === "pending_approval") expire(b); // past its deadline: declined by the accept itself
+      }
+    },
+  }),
+  decline: operation<{ pick: number }>({
+    weight: 1,
+    arbitrary: pickArb,
+    async run({ pick }, w) {
+      const b = pickFrom(w.bookings, pick);
+      if (!b) return;
+      const res = await api.post(`/api/v1/bookings/${b.id}/decline`, {}, host.auth);
+      const pending = b.status === "pending_approval";
+      assert.equal(res.status, pending ? 200 : 409, `decline a ${b.status} booking: ${JSON.stringify(res.body)}`);
+      if (pending) {
+        b.status = "declined";
+        b.lapsed = false;
+      }
+    },
+  }),
+  deadline: operation<Record<string, never>>({
+    weight: 1,
+    arbitrary: fc.constant({}),
+    async run(_, w) {
+      const lapsedRequests = w.bookings.filter((b) => b.lapsed && b.status === "pending_approval");
+      assert.equal(await runCommand(orm, (tx) => declineLapsedRequests(tx)), lapsedRequests.length, "deadline count");
+      for (const b of lapsedRequests) expire(b);
     },
   }),
   block: operation<PlacedSpan>({
@@ -310,18 +356,25 @@ async function checkFeed(w: World, listing: ListingIndex) {
   }
 }
 
-test("random booking and block sequences never double-book, and search, availability and the live feed agree", async (t) => {
+test("random bookings, requests and their answers, deadlines and blocks never double-book, and search, availability and the live feed agree", async (t) => {
   let runs = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 12 }), async (steps) => {
       runs++;
       const city = `Propville ${randomUUID().slice(0, 8)}`;
       const listingIds = [(await createListing(host, { city })).id, (await createListing(host, { city })).id];
+      const mode = await api.patch(
+        `/api/v1/listings/${listingIds[REQUEST_LISTING]}`,
+        { bookingMode: "request" },
+        host.auth,
+      );
+      assert.equal(mode.status, 200);
       for (const listingId of listingIds) assert.deepEqual(await feed.subscribe({ listingId }), { ok: true });
       const world: World = { listingIds, bookings: [], blocks: [] };
       try {
-        // Lapsed holds of earlier runs would count in this run's sweeps.
+        // Lapsed holds and requests of earlier runs would count in this run's sweeps.
         while ((await runCommand(orm, (tx) => expireHolds(tx))) > 0);
+        while ((await runCommand(orm, (tx) => declineLapsedRequests(tx))) > 0);
         for (const step of steps) {
           await OPERATIONS[step.action.kind].run(step.action.params, world);
           await check(world, city, step.probe);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
+import { declineLapsedRequests } from "../bookings/declineLapsedRequests.js";
 import { expireHolds } from "../bookings/expireHolds.js";
 import { emitAvailabilityChanged, lockListingAvailability } from "../bookings/listingAvailability.js";
 import { defineCommand, withIds } from "../commands/define.js";
@@ -11,7 +12,7 @@ import { assertMayManageBlocks, BLOCK_VIEW_SQL, type BlockView, blockInputSchema
  * calendarBlocks) decides against active bookings and other blocks alike, so a block racing a booking
  * for the same nights ends with exactly one of them (23P01 → 409 dates_unavailable, the door's
  * default). Under the listing's availability lock (taken first, as the hold takes it), unpaid holds
- * that lapsed but were not swept yet are expired before the insert: they no longer keep the dates
+ * that lapsed but were not swept yet are expired (requests past their deadline declined) before the insert: they no longer keep the dates
  * from anyone, but they are still in the constraint. Search forgets its answers after commit, and
  * the listing's live feed gets the new blocked dates.
  */
@@ -23,6 +24,8 @@ export const createBlock = defineCommand({
     await assertMayManageBlocks(tx.em, actor, listingId);
     await lockListingAvailability(tx, listingId);
     await expireHolds(tx, { listingId, range: { checkIn, checkOut } });
+    // Likewise requests whose approval deadline passed (the deadline sweep declines them otherwise).
+    await declineLapsedRequests(tx, { listingId, range: { checkIn, checkOut } });
     const [{ view }] = await sql(tx.em)<{ view: BlockView }>(
       `insert into listing_blocks as x (listing_id, check_in, check_out, note, created_by_id)
        values (?, ?::date, ?::date, ?, ?) returning ${BLOCK_VIEW_SQL}`,
