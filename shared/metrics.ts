@@ -105,6 +105,18 @@ export const redisErrors = new Counter({
   registers,
 });
 
+/**
+ * Refunds Chapa reports that we did not ask for (or did): "ours", "booking_cancelled" (an upcoming
+ * stay), "flagged" (the stay had begun: an operator must review it; alert NexusRefundAfterCheckIn).
+ * Counted in the settling transaction, so a retried one may count twice: erring towards an alert.
+ */
+export const providerRefunds = new Counter({
+  name: "nexus_provider_refunds_total",
+  help: "Refunds found at Chapa, by what they did to the booking (ours, booking_cancelled, flagged)",
+  labelNames: ["result"] as const,
+  registers,
+});
+
 export const workerHeartbeat = new Gauge({
   name: "nexus_worker_heartbeat_timestamp_seconds",
   help: "Last time this worker's loop was alive (unix seconds); stale means a stuck or dead worker",

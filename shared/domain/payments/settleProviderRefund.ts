@@ -1,5 +1,6 @@
 import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
+import { providerRefunds } from "../../metrics.js";
 import { stayStarted } from "../bookings/cancellationPolicy.js";
 import { loadCancellationState } from "../bookings/cancellationQuote.js";
 import { transitionBooking } from "../bookings/transitionBooking.js";
@@ -46,6 +47,7 @@ export async function settleProviderRefund(
   });
   const log = { txRef: payment.tx_ref, paymentId: payment.id, bookingId: payment.booking_id };
   if (ours) {
+    providerRefunds.inc({ result: "ours" });
     logger.info(log, "Chapa reports the refund we asked for; payment refunded");
     return { outcome: "refunded_at_provider", payment: view };
   }
@@ -73,6 +75,7 @@ export async function settleProviderRefund(
         recipientUserId,
       });
     }
+    providerRefunds.inc({ result: "booking_cancelled" });
     logger.warn({ ...log, bookingStatus: state.status }, "payment refunded at Chapa; upcoming booking cancelled");
   } else if (state.status === "confirmed" || state.status === "completed") {
     await sql(tx.em)(
@@ -86,6 +89,7 @@ export async function settleProviderRefund(
       bookingId: booking.id,
       recipientUserId: booking.hostId,
     });
+    providerRefunds.inc({ result: "flagged" });
     logger.error(
       { ...log, bookingStatus: state.status, alert: "provider_refund_after_check_in" },
       "PAYMENT REFUNDED AT CHAPA AFTER THE STAY BEGAN: booking left as it is, an operator must review",
