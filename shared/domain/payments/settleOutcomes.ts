@@ -1,6 +1,5 @@
 import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
-import { emitAvailabilityChanged } from "../bookings/listingAvailability.js";
 import { transitionBooking } from "../bookings/transitionBooking.js";
 import { bookingAudience, loadBookingView } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
@@ -74,10 +73,9 @@ async function refundLatePayment(
 
   const note = `${reason[0].toUpperCase()}${reason.slice(1)}; refunded.`;
   if (booking.status === "pending_payment") {
+    // The hold stopped blocking when it ran out, but nobody said so: transitionBooking records the
+    // listing.availability the sweeper would have (a booking leaving the active statuses).
     await transitionBooking(tx, payment.booking_id, "expired", { note });
-    // The hold stopped blocking when it ran out, but nobody said so: the sweeper would have, had it got
-    // there first (it skips the booking now), so its listing.availability is recorded here instead.
-    await emitAvailabilityChanged(tx, payment.listing_id);
   } else if (booking.status === "expired" || booking.status === "cancelled") {
     // Appended: the note may already say why it ended (e.g. "Cancelled by the guest.").
     await sql(tx.em)(
