@@ -1,4 +1,5 @@
 import { sql } from "../../db/sql.js";
+import type { BookingStatus } from "../bookings/status.js";
 import type { StayRange } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
@@ -16,6 +17,31 @@ export interface ExpireHoldsFilter {
 const DEFAULT_LIMIT = 500;
 
 /**
+ * The two ways a booking's time runs out, each swept the same way: an unpaid hold past `expires_at`
+ * becomes expired; a request to book past its approval deadline becomes declined (with a note the
+ * guest's email and page show).
+ */
+const LAPSES = {
+  hold: { from: "pending_payment", to: "expired", note: null, email: "hold_expired_guest" },
+  request: {
+    from: "pending_approval",
+    to: "declined",
+    note: "The host did not answer in time.",
+    email: "booking_declined_guest",
+  },
+} as const satisfies Record<
+  string,
+  {
+    from: BookingStatus;
+    to: BookingStatus;
+    note: string | null;
+    email: "hold_expired_guest" | "booking_declined_guest";
+  }
+>;
+export type Lapse = keyof typeof LAPSES;
+export const LAPSE_NOTES = { request: LAPSES.request.note };
+
+/**
  * Marks unpaid holds past `expires_at` as `expired`, in the caller's transaction, with their
  * `booking.updated` events, the `hold_expired_guest` email and one `listing.availability` per
  * listing. Returns how many it expired. Safe to run from several workers at once: rows are taken
@@ -23,10 +49,16 @@ const DEFAULT_LIMIT = 500;
  * right now is skipped (that transaction expires what blocks it; the next sweep gets the rest).
  * After commit, call `invalidateSearchCache` when it returned more than 0.
  */
-export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {}): Promise<number> {
+export function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {}): Promise<number> {
+  return endLapsed(tx, "hold", filter);
+}
+
+/** Ends the bookings of one kind whose time ran out (see LAPSES), as expireHolds describes; returns how many. */
+export async function endLapsed(tx: CommandTx, kind: Lapse, filter: ExpireHoldsFilter = {}): Promise<number> {
+  const lapse = LAPSES[kind];
   const q = sql(tx.em);
-  const where = ["b.status = 'pending_payment'", "b.expires_at <= now()"];
-  const params: unknown[] = [];
+  const where = ["b.status = ?", "b.expires_at <= now()"];
+  const params: unknown[] = [lapse.from];
   if (filter.listingId) {
     where.push("b.listing_id = ?");
     params.push(filter.listingId);
@@ -47,17 +79,18 @@ export async function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {})
   );
   const ids = candidates.filter((c) => lockedListings.has(c.listing_id)).map((c) => c.id);
   if (!ids.length) return 0;
-  // The conditions are checked again under the row lock: a hold paid or cancelled meanwhile stays as it is.
-  const expired = await q<{ id: string; listing_id: string }>(
-    `update bookings b set status = 'expired', updated_at = now()
+  // The conditions are checked again under the row lock: a booking paid, answered or cancelled
+  // meanwhile stays as it is.
+  const ended = await q<{ id: string; listing_id: string }>(
+    `update bookings b set status = ?, note = coalesce(?, b.note), updated_at = now()
       where b.id in (select c.id from bookings c
-                      where c.id = any(?::uuid[]) and c.status = 'pending_payment' and c.expires_at <= now()
+                      where c.id = any(?::uuid[]) and c.status = ? and c.expires_at <= now()
                       for update skip locked)
       returning b.id, b.listing_id`,
-    [`{${ids.join(",")}}`],
+    [lapse.to, lapse.note, `{${ids.join(",")}}`, lapse.from],
   );
-  if (!expired.length) return 0;
+  if (!ended.length) return 0;
 
-  await announceSweep(tx, expired, "hold_expired_guest");
-  return expired.length;
+  await announceSweep(tx, ended, lapse.email);
+  return ended.length;
 }
