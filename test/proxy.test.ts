@@ -12,6 +12,7 @@ import { connect as tlsConnect } from "node:tls";
 import { promisify } from "node:util";
 import test from "ava";
 import { nginxMainConf, SHIPPED_NGINX_CONF, templateNginxConf } from "../scripts/nginxConf.js";
+import { eventually } from "./helpers/eventually.js";
 import { createGuest, createHost, createListing, day, db, PASSWORD } from "./helpers/factories.js";
 import { freePort, type Spawned, spawnEntry } from "./helpers/processes.js";
 import { connectSocket } from "./helpers/sockets.js";
@@ -64,19 +65,19 @@ async function startNginx(name: string, webPorts: number[], readTimeout?: string
   await run(NGINX, [...args, "-t", "-q"]);
   const child = spawn(NGINX, args, { stdio: "ignore" });
   const exited = once(child, "exit");
-  // Ready when it accepts TLS connections.
-  for (let i = 0; ; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
+  // Ready when it accepts TLS connections; an nginx that exited will never be.
+  const acceptsTls = () =>
+    new Promise<boolean>((resolve) => {
       const s = tlsConnect({ host: "127.0.0.1", port: mainPort, ca }, () => {
         s.end();
         resolve(true);
       });
       s.on("error", () => resolve(false));
     });
-    if (ok) break;
-    if (i > 100 || child.exitCode !== null) throw new Error(`nginx ${name} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`nginx ${name} exited (${child.exitCode})`);
+    return acceptsTls();
+  }, `nginx ${name} to accept TLS`);
   const nginx = {
     httpPort,
     mainPort,
