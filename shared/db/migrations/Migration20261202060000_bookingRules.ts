@@ -10,7 +10,7 @@ import { Migration } from "@mikro-orm/migrations";
  * - listing_blocked_json(listing): the listing's blocked stays as availability shows them, written
  *   once for hold_booking_dates(), blockedRanges() and every listing.availability event. It is
  *   plpgsql so its plan is cached per connection (an SQL function with a FROM clause is re-planned
- *   on every call).
+ *   on every call). hold_booking_dates() moves to it in migration holdRules, which recreates it anyway.
  */
 export class Migration20261202060000_bookingRules extends Migration {
   override async up(): Promise<void> {
@@ -78,71 +78,10 @@ begin
              and daterange(k.check_in, k.check_out, '[)') && daterange(p_from, p_to, '[)'));
 end
 $fn$;`);
-    // hold_booking_dates() as in migration bookingReadModel, its blocked stays from listing_blocked_json().
-    this.addSql(`
-create or replace function hold_booking_dates(
-  p_booking_id uuid, p_listing_id uuid, p_guest_id uuid, p_check_in date, p_check_out date, p_guests int,
-  p_hold_minutes int, p_emails jsonb, p_listing_lock_namespace int, p_event_order_lock bigint)
-returns jsonb language plpgsql as $fn$
-declare
-  l record;
-  b bookings;
-  v_blocked jsonb;
-  v_view jsonb;
-  v_events jsonb;
-begin
-  perform pg_advisory_xact_lock(p_listing_lock_namespace, hashtext(p_listing_id::text));
-  -- A lapsed hold: in the exclusion constraint's way (status pending_payment) but no longer blocking.
-  if exists (select 1 from bookings x
-              where x.listing_id = p_listing_id and x.status = 'pending_payment'
-                and not booking_blocks_dates(x.status, x.expires_at)
-                and daterange(x.check_in, x.check_out, '[)') && daterange(p_check_in, p_check_out, '[)')) then
-    return jsonb_build_object('outcome', 'expired_holds_in_the_way');
-  end if;
-
-  select id, host_id, title, status, max_guests, price_per_night, currency into l
-    from listings where id = p_listing_id;
-  if not found then
-    return jsonb_build_object('outcome', 'no_listing');
-  end if;
-  if l.status <> 'active' or l.host_id = p_guest_id or l.max_guests < p_guests then
-    return jsonb_build_object('outcome', 'refused', 'listing',
-      jsonb_build_object('hostId', l.host_id, 'status', l.status, 'maxGuests', l.max_guests));
-  end if;
-
-  insert into bookings (id, listing_id, guest_id, check_in, check_out, guests, total_price, currency, status, expires_at)
-  values (p_booking_id, p_listing_id, p_guest_id, p_check_in, p_check_out, p_guests,
-          stay_total(l.price_per_night, p_check_in, p_check_out), l.currency,
-          'pending_payment', now() + make_interval(mins => p_hold_minutes))
-  returning * into b;
-
-  insert into side_effects (kind, key, payload)
-  select 'email', 'email:' || e.template || ':' || b.id,
-         jsonb_build_object('template', e.template, 'bookingId', b.id,
-                            'recipientUserId', case e.recipient when 'host' then l.host_id else b.guest_id end)
-    from jsonb_to_recordset(p_emails) as e(template text, recipient text)
-  on conflict (key) do nothing;
-
-  v_blocked := listing_blocked_json(p_listing_id);
-  v_view := booking_view(b, l.title, l.host_id, (select u.name from users u where u.id = b.guest_id));
-
-  perform pg_advisory_xact_lock(p_event_order_lock);
-  with written as (
-    insert into events (type, user_ids, listing_id, data)
-    values ('booking.created', array[l.host_id], null, v_view),
-           ('listing.availability', '{}', b.listing_id,
-            jsonb_build_object('listingId', b.listing_id, 'blocked', v_blocked))
-    returning id, type, user_ids, listing_id, data, created_at
-  )
-  select jsonb_agg(to_jsonb(written) order by id) into v_events from written;
-
-  return jsonb_build_object('outcome', 'held', 'booking', v_view, 'blocked', v_blocked, 'events', v_events);
-end
-$fn$;`);
   }
 
   override async down(): Promise<void> {
-    // hold_booking_dates() and booking_view() come back by re-running migration bookingReadModel's bodies.
+    // booking_view() comes back by re-running migration bookingReadModel's body.
     this.addSql(`drop function listing_blocked_json(uuid, date, date);`);
     this.addSql(`
 create or replace function booking_blocks_dates(status text, expires_at timestamptz) returns boolean

@@ -135,7 +135,7 @@ $fn$;`);
   }
 
   override async down(): Promise<void> {
-    // The previous hold_booking_dates() comes back by re-running migration bookingRules' body.
+    // The previous hold_booking_dates() comes back by re-running migration bookingReadModel's body.
     this.addSql(
       "drop function hold_booking_dates(uuid, uuid, uuid, date, date, int, int, jsonb, int, bigint, int, int, int, int, jsonb);",
     );
