@@ -92,6 +92,9 @@ async function measure(name: string, target: number, fn: () => Promise<unknown>)
     `${name.padEnd(44)} p50 ${figure.p50.toFixed(2).padStart(8)} ms  p99 ${figure.p99.toFixed(2).padStart(8)} ms  ` +
       `(target p99 ≤ ${target} ms) ${figure.p99 <= target ? "PASS" : "FAIL"}`,
   );
+  console.log(
+    `    statements of the last run: ${captured.map((c) => `${c.ms.toFixed(1)}`).join(" + ")} ms (${captured.length})`,
+  );
   for (const line of await explainSlowest()) console.log(line);
 }
 
