@@ -217,9 +217,12 @@ const bookings = await run(
      select s.listing_id, g.id, s.check_in, s.check_out, 1 + (s.n * 5) % s.max_guests, s.nights * s.price,
             s.currency, st.status,
             case when st.status = 'pending_payment' then now() + interval '15 minutes' end,
-            s.check_in - (1 + (s.n * 11) % 60) * interval '1 day', now() - (s.n % 30) * interval '1 hour',
-            now() - (s.n % 30) * interval '1 hour'
+            t.created, greatest(t.created, now() - (s.n % 30) * interval '1 hour'),
+            greatest(t.created, now() - (s.n % 30) * interval '1 hour')
        from stays s
+       -- booked 1-60 days before check-in, and never later than an hour ago
+       cross join lateral (select least(now() - interval '1 hour',
+                                        s.check_in - (1 + (s.n * 11) % 60) * interval '1 day') as created) t
        join guests g on g.n = 1 + (abs(hashtext(s.listing_id::text || s.n)) % $1)
        cross join lateral (select random() as u where s.listing_id is not null) r
        cross join lateral (select case
@@ -276,6 +279,12 @@ await db.query("set session_replication_role = origin");
   const t = Date.now();
   const { rows } = await db.query("select listing_gaps_rebuild() as written");
   step("listing gaps", Date.now() - t, Number(rows[0].written));
+}
+{
+  // and the unread counts, from the events' recipients
+  const t = Date.now();
+  const { rows } = await db.query("select notification_counts_rebuild() as written");
+  step("notification counts", Date.now() - t, Number(rows[0].written));
 }
 {
   const t = Date.now();
