@@ -38,6 +38,9 @@ export const LISTING_FREE_SQL = `not exists (select 1 from bookings b
 /** LISTING_FREE_SQL's parameters. */
 const listingFreeParams = (checkIn: string, checkOut: string) => [checkIn, checkOut, checkOut, checkIn];
 
+/** Kilometres in a degree of latitude (and of longitude at the equator). */
+const KM_PER_DEGREE = 111.195;
+
 /** A validated number as an SQL literal (zod bounded it: finite, in range). */
 const literal = (value: number) => {
   if (!Number.isFinite(value)) throw new Error("not a finite number");
@@ -128,22 +131,30 @@ function listingConditions(f: SearchFilters, alias: Alias): { sql: string[]; par
   if (f.maxPrice !== undefined) add(`${c.price} <= ?`, f.maxPrice);
   if (f.guests !== undefined) add(`${c.guests} >= ?`, f.guests);
   if (f.q !== undefined && alias === "l") add(`${SEARCH_DOCUMENT("l")} @@ websearch_to_tsquery('english', ?)`, f.q);
-  if (f.lat !== undefined && f.lng !== undefined) {
+  const lng = alias === "l" ? "l.longitude" : "g.longitude";
+  if (f.lat !== undefined && f.lng !== undefined && f.sort === "distance") {
+    // Nearest first: a cube around the circle, which the GiST index answers while it walks outwards
+    // (nearest()), then the great-circle distance.
     const here = `ll_to_earth(${literal(f.lat)}, ${literal(f.lng)})`;
     const metres = literal((f.radiusKm ?? SEARCH_RADIUS_KM_DEFAULT) * 1000);
-    // earth_box (a cube around the circle) is what the GiST index answers; earth_distance is exact.
     sql.push(`earth_box(${here}, ${metres}) @> ${c.point}`, `earth_distance(${here}, ${c.point}) <= ${metres}`);
+  } else if (f.lat !== undefined && f.lng !== undefined) {
+    const km = f.radiusKm ?? SEARCH_RADIUS_KM_DEFAULT;
+    // The circle's bounding box in degrees (plain ranges the planner can estimate and the latitude
+    // index serves; longitude degrees shrink towards the poles), then the great-circle distance.
+    const dLat = km / KM_PER_DEGREE;
+    const dLng = km / (KM_PER_DEGREE * Math.max(Math.cos((f.lat * Math.PI) / 180), 0.01));
+    sql.push(`${c.latitude} between ${literal(f.lat - dLat)} and ${literal(f.lat + dLat)}`);
+    if (f.lng - dLng > -180 && f.lng + dLng < 180) {
+      sql.push(`${lng} between ${literal(f.lng - dLng)} and ${literal(f.lng + dLng)}`);
+    }
+    sql.push(`earth_distance(ll_to_earth(${literal(f.lat)}, ${literal(f.lng)}), ${c.point}) <= ${literal(km * 1000)}`);
   }
   if (f.bbox) {
     const b = f.bbox;
-    const mid = `ll_to_earth(${literal((b.minLat + b.maxLat) / 2)}, ${literal((b.minLng + b.maxLng) / 2)})`;
-    const corner = `ll_to_earth(${literal(b.maxLat)}, ${literal(b.maxLng)})`;
-    const lat = c.latitude;
-    const lng = alias === "l" ? "l.longitude" : "g.longitude";
-    // A circle through the box's corners (the index), then the box itself (exact).
     sql.push(
-      `earth_box(${mid}, greatest(earth_distance(${mid}, ${corner}), earth_distance(${mid}, ll_to_earth(${literal(b.minLat)}, ${literal(b.minLng)}))) + 1) @> ${c.point}`,
-      `${lat} between ${literal(b.minLat)} and ${literal(b.maxLat)} and ${lng} between ${literal(b.minLng)} and ${literal(b.maxLng)}`,
+      `${c.latitude} between ${literal(b.minLat)} and ${literal(b.maxLat)}`,
+      `${lng} between ${literal(b.minLng)} and ${literal(b.maxLng)}`,
     );
   }
   if (f.sort === "distance") sql.push(`${c.latitude} is not null`);
@@ -180,17 +191,13 @@ async function fetchListings(
 }
 
 /** How many listings, in the search's order, a dated search checks one by one before it asks the gaps. */
-const probesFor = (limit: number) => Math.max(400, 20 * (limit + 1));
+const probesFor = (limit: number) => Math.max(200, 10 * (limit + 1));
 
 /** How many gap entries, in the search's order, a dated search reads before it asks the GiST index instead. */
 const GAP_WALK_ENTRIES = 30_000;
 
 /** Searches whose order and filters a gap index holds (walkGaps()); the others probe listings first. */
-const walkable = (f: SearchFilters) =>
-  (f.sort === "newest" || f.sort === "price_asc" || f.sort === "price_desc") &&
-  f.q === undefined &&
-  f.lat === undefined &&
-  !f.bbox;
+const walkable = (f: SearchFilters) => f.sort !== "distance" && f.q === undefined && f.lat === undefined && !f.bbox;
 
 /**
  * The first `limit` listings free over the dates, in order. Every way ends with the exact rule
@@ -211,13 +218,12 @@ async function fetchFree(
   f: SearchFilters,
   limit: number,
 ): Promise<{ rows: Row[]; lapse: number | null }> {
-  if (walkable(f)) {
-    const walked = await walkGaps(em, f, limit);
-    if (walked) return walked;
-  } else {
-    const probed = await probeListings(em, f, limit);
-    if (probed) return probed;
-  }
+  const first = walkable(f)
+    ? await walkGaps(em, f, limit)
+    : f.sort === "distance"
+      ? await nearest(em, f, limit)
+      : await probeListings(em, f, limit);
+  if (first) return first;
   const g = ordering(f, "g");
   const gaps = listingConditions({ ...f, q: undefined }, "g");
   // Free text lives on the listing, not in its gaps: those candidates are joined to it.
@@ -297,6 +303,49 @@ async function checkCandidates(em: EntityManager, f: SearchFilters, limit: numbe
   return { rows, lapse };
 }
 
+/**
+ * Nearest first. The GiST index over the places orders by distance alone (a KNN scan, which stops
+ * after what it returns); ordered by distance and id it would read and sort every listing in range.
+ * So: the KNN scan finds how far the page reaches (the `limit`-th match, checked for the dates when
+ * there are any, among the probesFor() nearest), then one query takes everything matching within
+ * that distance in (distance, id) order, so listings at the very same distance are ordered (and
+ * paged) by id. Dated and not filled: null (ask the gaps). Undated, fewer than `limit` match at all.
+ */
+async function nearest(em: EntityManager, f: SearchFilters, limit: number) {
+  const dated = Boolean(f.checkIn && f.checkOut);
+  const o = ordering(f, "l");
+  const { sql, params } = listingConditions(f, "l");
+  const window = `select * from listings l where ${sql.join(" and ")} order by ${o.key} limit ?`;
+  // Sorting stays off for this one statement: PostgreSQL's estimate for a box of places is a guess,
+  // and with a window of a few hundred it would rather read the whole box and sort it (hundreds of
+  // milliseconds in a city centre) than walk the index outwards (a few). JIT too: the cost that
+  // disabling sorts adds would make it compile the statement (200 ms) to save nothing.
+  await runSql(em)("set local enable_sort = off; set local jit = off");
+  const reach = await runSql(em)<{ d: number }>(
+    `select ${o.key} as d from (${window}) l ${dated ? `where ${LISTING_FREE_SQL}` : ""} order by ${o.key} limit ?`,
+    [...params, dated ? probesFor(limit) : limit, ...(dated ? listingFreeParams(f.checkIn!, f.checkOut!) : []), limit],
+  );
+  await runSql(em)("reset enable_sort; reset jit");
+  if (reach.length < limit) return dated ? null : { rows: await fetchListings(em, f, limit), lapse: null };
+  const d = reach[reach.length - 1].d;
+  const at = centre(f)!;
+  // Everything within the reach: the box around it for the index, the distance itself exactly.
+  const within = {
+    sql: `earth_box(ll_to_earth(${literal(at.lat)}, ${literal(at.lng)}), ?::float8) @> ${EARTH_POINT("l")} and ${o.key} <= ?::float8`,
+    params: [d, d],
+  };
+  const rows = await fetchListings(em, f, limit, within);
+  if (!dated) return { rows, lapse: null };
+  const passed = listingConditions(f, "l");
+  const lapse = await holdLapse(
+    em,
+    f,
+    `select l.id from listings l where ${[...passed.sql, within.sql].join(" and ")}`,
+    [...passed.params, ...within.params],
+  );
+  return { rows, lapse };
+}
+
 /** Ids as one array literal (knex would spread a JS array into a list of parameters). */
 const uuidArray = (rows: { id: string }[]) => `{${rows.map((row) => row.id).join(",")}}`;
 
@@ -322,7 +371,9 @@ async function findPage(em: EntityManager, f: SearchFilters): Promise<SearchPage
   const { rows, lapse } =
     f.checkIn && f.checkOut
       ? await fetchFree(em, f, f.limit + 1)
-      : { rows: await fetchListings(em, f, f.limit + 1), lapse: null };
+      : f.sort === "distance"
+        ? ((await nearest(em, f, f.limit + 1)) ?? { rows: [], lapse: null })
+        : { rows: await fetchListings(em, f, f.limit + 1), lapse: null };
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
