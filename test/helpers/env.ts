@@ -12,7 +12,9 @@ import test from "ava";
 import pg from "pg";
 
 const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/postgres";
-const template = process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
+// TEST_CLONE_DATABASE: clone that database instead of the template (e.g. nexus_scale, to run a test
+// against the big database of `npm run seed:scale`); scripts/test.sh's template is never it.
+const template = process.env.TEST_CLONE_DATABASE ?? process.env.TEST_TEMPLATE_DATABASE ?? "nexus_test_template";
 const suffix = randomBytes(5).toString("hex");
 export const databaseName = `nexus_t_${suffix}`;
 
