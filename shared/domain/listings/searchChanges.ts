@@ -1,0 +1,95 @@
+import type { SearchFilters } from "./schemas.js";
+
+/**
+ * What a committed change can do to search answers, and which cached answers it therefore ends
+ * (searchCache.ts). Three kinds, from narrow to wide:
+ * - `taken`: nights of a listing became unavailable (a hold, a request, a block, a lapsed hold paid).
+ *   That can only REMOVE the listing from dated searches, so only the entries showing it can be wrong:
+ *   removing a listing that is not on a keyset page leaves the page as it was.
+ * - `freed`: nights became available (cancel, decline, expiry, a block deleted). That can ADD the
+ *   listing to dated searches over any of those nights in its city/country, shown or not.
+ * - `listing`: the listing itself changed (created, edited, moved to another city, archived, rated):
+ *   any search of its city or country, dated or not. A move is two changes, old place and new.
+ */
+export type SearchChange =
+  | { kind: "taken"; listingId: string }
+  | { kind: "freed"; listingId: string; city: string; country: string; nights: { checkIn: string; checkOut: string } }
+  | { kind: "listing"; listingId: string; city: string; country: string };
+
+/**
+ * Places are compared as the filters compare them (schemas.ts lower-cases the filter in JS, the SQL
+ * lower()s both sides). JS lower-cases at least what PostgreSQL does, so two places the SQL calls equal
+ * get one tag: a tag may be shared by places the SQL tells apart (an extra miss), never split.
+ */
+const place = (value: string) => encodeURIComponent(value.toLowerCase()); // tags are stored space-separated
+
+/**
+ * The scope of a search: its city, else its country, else everything. A search without a city depends
+ * on every change of its country (or anywhere): a change bumps all three scopes of its place.
+ * Any other filter (price, guests, text, map) only narrows a search within its scope.
+ */
+function scopeOf(f: Pick<SearchFilters, "city" | "country">): string {
+  if (f.city !== undefined) return `ci=${place(f.city)}`;
+  if (f.country !== undefined) return `co=${place(f.country)}`;
+  return "*";
+}
+const scopesOfPlace = (city: string, country: string) => [`ci=${place(city)}`, `co=${place(country)}`, "*"];
+
+/** Stays longer than this are tagged as one "long stay" per scope instead of night by night. */
+const MAX_NIGHT_TAGS = 31;
+
+/** Every night of [checkIn, checkOut) as YYYY-MM-DD, at most `max` + 1 of them (enough to tell it is longer). */
+export function nightsOf(checkIn: string, checkOut: string, max = Number.POSITIVE_INFINITY): string[] {
+  const nights: string[] = [];
+  const end = Date.parse(`${checkOut}T00:00:00Z`);
+  for (let t = Date.parse(`${checkIn}T00:00:00Z`); t < end && nights.length <= max; t += 86_400_000) {
+    nights.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return nights;
+}
+
+/** Tag every entry carries: bumping it ends every cached answer (tests that move the clock, a lost invalidation). */
+export const EVERYTHING_TAG = "g";
+
+/**
+ * The tags of a cached answer: what it depends on. Its scope (listing changes); for a dated search also
+ * each searched night in that scope (freed nights) and each listing it shows (taken nights).
+ */
+export function entryTags(filters: SearchFilters, shownListingIds: string[]): string[] {
+  const scope = scopeOf(filters);
+  const tags = [EVERYTHING_TAG, `s:${scope}`];
+  if (filters.checkIn && filters.checkOut) {
+    const nights = nightsOf(filters.checkIn, filters.checkOut, MAX_NIGHT_TAGS);
+    if (nights.length > MAX_NIGHT_TAGS) tags.push(`dl:${scope}`);
+    else for (const night of nights) tags.push(`d:${scope}:${night}`);
+    for (const id of shownListingIds) tags.push(`l:${id}`);
+  }
+  return tags;
+}
+
+/** The tags a change bumps: every entry that may now be wrong carries at least one of them. */
+export function changeTags(change: SearchChange): string[] {
+  switch (change.kind) {
+    case "taken":
+      return [`l:${change.listingId}`];
+    case "listing":
+      return scopesOfPlace(change.city, change.country).map((scope) => `s:${scope}`);
+    case "freed": {
+      const tags: string[] = [];
+      const nights = nightsOf(change.nights.checkIn, change.nights.checkOut);
+      for (const scope of scopesOfPlace(change.city, change.country)) {
+        tags.push(`dl:${scope}`);
+        for (const night of nights) tags.push(`d:${scope}:${night}`);
+      }
+      return tags;
+    }
+  }
+}
+
+/** A listing's own change (created, edited, archived, rated), from its row or view. */
+export const listingChanged = (listing: { id: string; city: string; country: string }): SearchChange => ({
+  kind: "listing",
+  listingId: listing.id,
+  city: listing.city,
+  country: listing.country,
+});
