@@ -103,7 +103,9 @@ test.serial("a booking hides the listing from the very next search for its dates
     const status = i % 2 === 0 ? "confirmed" : "pending_payment";
     await createBooking(listing, guest, { status, checkIn: day(41), checkOut: day(42) });
     // What createBooking's door does after its commit.
-    await invalidateSearches(redis, [{ kind: "taken", listingId: listing.id }]);
+    await invalidateSearches(redis, [
+      { kind: "taken", listingId: listing.id, nights: { checkIn: day(41), checkOut: day(42) } },
+    ]);
     await Promise.all(racing);
     const after = await searchIn(city, dates);
     t.false(ids(after.body).includes(listing.id), `booking ${i} hides its listing at once`);
@@ -138,7 +140,9 @@ test.serial("a cancelled booking frees the dates in search at once", async (t) =
   const city = uniqueCity();
   const listing = await createListing(host, { city });
   const booking = await createBooking(listing, guest, { checkIn: day(50), checkOut: day(52) });
-  await invalidateSearches(redis, [{ kind: "taken", listingId: listing.id }]);
+  await invalidateSearches(redis, [
+    { kind: "taken", listingId: listing.id, nights: { checkIn: day(50), checkOut: day(52) } },
+  ]);
   const dates = `&checkIn=${day(50)}&checkOut=${day(51)}`;
   t.deepEqual((await searchIn(city, dates)).body.data, []);
   await stored(city, { checkIn: day(50) });
@@ -225,7 +229,9 @@ test.serial("an answer shaped by an unpaid hold is not cached past the hold's ex
     checkOut: day(62),
     expiresIn: "2 seconds",
   });
-  await invalidateSearches(redis, [{ kind: "taken", listingId: held.id }]);
+  await invalidateSearches(redis, [
+    { kind: "taken", listingId: held.id, nights: { checkIn: day(60), checkOut: day(62) } },
+  ]);
   const dates = `&checkIn=${day(61)}&checkOut=${day(63)}`;
   t.deepEqual(ids((await searchIn(city, dates)).body), [free.id], "the live hold hides its listing");
   await stored(city, { checkIn: day(61) });
@@ -334,9 +340,18 @@ test.serial(
     t.deepEqual(ids((await searches.cheapA()).body), [cheap.id]);
     t.deepEqual(ids((await searches.datedB()).body), [elsewhere.id]);
 
+    const elsewhen = await api.post(
+      "/api/v1/bookings",
+      { listingId: dear.id, checkIn: day(82), checkOut: day(84), guests: 1 },
+      guest.auth,
+    );
+    t.is(elsewhen.status, 201, "a booking of that listing on other nights (touching the stay searched)…");
+    const still = await searches.datedA();
+    t.is(still.headers.get("x-cache"), "hit", "…keeps the answer that shows it for these nights");
+    t.deepEqual(ids(still.body), [cheap.id, dear.id].sort());
     const booked = await api.post(
       "/api/v1/bookings",
-      { listingId: dear.id, checkIn: day(81), checkOut: day(83), guests: 1 },
+      { listingId: dear.id, checkIn: day(79), checkOut: day(81), guests: 1 },
       guest.auth,
     );
     t.is(booked.status, 201);

@@ -32,7 +32,9 @@ export const createBooking = defineCommand({
   input: createBookingInput,
   transaction: "self",
   // Nights taken: only cached answers showing this listing can be wrong now.
-  searchChanges: (booking: BookingView) => [{ kind: "taken", listingId: booking.listingId }],
+  searchChanges: (booking: BookingView) => [
+    { kind: "taken", listingId: booking.listingId, nights: { checkIn: booking.checkIn, checkOut: booking.checkOut } },
+  ],
   errors: {
     // 22003: the total does not fit the price column (absurd price × nights).
     range: validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]),

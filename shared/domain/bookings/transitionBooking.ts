@@ -92,7 +92,8 @@ export async function transitionBooking(
   if (blocking !== locked.blocking || leftActive) await emitAvailabilityChanged(tx, booking.listingId);
   // Search: nights taken again (a lapsed hold paid), or freed (a lapsed one is conservatively freed too:
   // an answer it shaped may outlive its deadline).
-  if (blocking && !locked.blocking) tx.searchChanged({ kind: "taken", listingId: booking.listingId });
+  const nights = { checkIn: locked.check_in, checkOut: locked.check_out };
+  if (blocking && !locked.blocking) tx.searchChanged({ kind: "taken", listingId: booking.listingId, nights });
   else if ((locked.blocking && !blocking) || leftActive) tx.searchChanged(nightsFreed(booking.listingId, locked));
   return { before: locked.status, booking };
 }

@@ -31,7 +31,7 @@ export const createBlock = defineCommand({
       [listingId, checkIn, checkOut, note ?? null, actor.id],
     );
     await emitAvailabilityChanged(tx, listingId);
-    tx.searchChanged({ kind: "taken", listingId });
+    tx.searchChanged({ kind: "taken", listingId, nights: { checkIn, checkOut } });
     return view;
   },
 });

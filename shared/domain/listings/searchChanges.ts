@@ -1,19 +1,26 @@
 import type { SearchFilters } from "./schemas.js";
 
+/** [checkIn, checkOut) as YYYY-MM-DD. */
+export interface Stay {
+  checkIn: string;
+  checkOut: string;
+}
+
 /**
  * What a committed change can do to search answers, and which cached answers it therefore ends
  * (searchCache.ts). Three kinds, from narrow to wide:
  * - `taken`: nights of a listing became unavailable (a hold, a request, a block, a lapsed hold paid).
- *   That can only REMOVE the listing from dated searches, so only the entries showing it can be wrong:
- *   removing a listing that is not on a keyset page leaves the page as it was.
+ *   That can only REMOVE the listing from dated searches over any of those nights, so only the entries
+ *   showing it for such a stay can be wrong: removing a listing that is not on a keyset page leaves the
+ *   page as it was, and a listing still free over the searched nights stays in.
  * - `freed`: nights became available (cancel, decline, expiry, a block deleted). That can ADD the
  *   listing to dated searches over any of those nights in its city/country, shown or not.
  * - `listing`: the listing itself changed (created, edited, moved to another city, archived, rated):
  *   any search of its city or country, dated or not. A move is two changes, old place and new.
  */
 export type SearchChange =
-  | { kind: "taken"; listingId: string }
-  | { kind: "freed"; listingId: string; city: string; country: string; nights: { checkIn: string; checkOut: string } }
+  | { kind: "taken"; listingId: string; nights: Stay }
+  | { kind: "freed"; listingId: string; city: string; country: string; nights: Stay }
   | { kind: "listing"; listingId: string; city: string; country: string };
 
 /**
@@ -37,6 +44,8 @@ const scopesOfPlace = (city: string, country: string) => [`ci=${place(city)}`, `
 
 /** Stays longer than this are tagged as one "long stay" per scope instead of night by night. */
 const MAX_NIGHT_TAGS = 31;
+/** Up to this many nights, an answer's listings are tagged night by night (`ln:`), else as a whole (`l:`). */
+const MAX_LISTING_NIGHT_TAGS = 7;
 
 /** Every night of [checkIn, checkOut) as YYYY-MM-DD, at most `max` + 1 of them (enough to tell it is longer). */
 export function nightsOf(checkIn: string, checkOut: string, max = Number.POSITIVE_INFINITY): string[] {
@@ -53,7 +62,8 @@ export const EVERYTHING_TAG = "g";
 
 /**
  * The tags of a cached answer: what it depends on. Its scope (listing changes); for a dated search also
- * each searched night in that scope (freed nights) and each listing it shows (taken nights).
+ * each searched night in that scope (freed nights) and each listing it shows, night by night for a
+ * short stay (taken nights).
  */
 export function entryTags(filters: SearchFilters, shownListingIds: string[]): string[] {
   const scope = scopeOf(filters);
@@ -62,7 +72,8 @@ export function entryTags(filters: SearchFilters, shownListingIds: string[]): st
     const nights = nightsOf(filters.checkIn, filters.checkOut, MAX_NIGHT_TAGS);
     if (nights.length > MAX_NIGHT_TAGS) tags.push(`dl:${scope}`);
     else for (const night of nights) tags.push(`d:${scope}:${night}`);
-    for (const id of shownListingIds) tags.push(`l:${id}`);
+    if (nights.length > MAX_LISTING_NIGHT_TAGS) for (const id of shownListingIds) tags.push(`l:${id}`);
+    else for (const id of shownListingIds) for (const night of nights) tags.push(`ln:${id}:${night}`);
   }
   return tags;
 }
@@ -71,7 +82,10 @@ export function entryTags(filters: SearchFilters, shownListingIds: string[]): st
 export function changeTags(change: SearchChange): string[] {
   switch (change.kind) {
     case "taken":
-      return [`l:${change.listingId}`];
+      return [
+        `l:${change.listingId}`,
+        ...nightsOf(change.nights.checkIn, change.nights.checkOut).map((night) => `ln:${change.listingId}:${night}`),
+      ];
     case "listing":
       return scopesOfPlace(change.city, change.country).map((scope) => `s:${scope}`);
     case "freed": {
