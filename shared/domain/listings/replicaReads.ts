@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
 import { sql } from "../../db/sql.js";
+import { AppError } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { replicaReads, replicaWait } from "../../metrics.js";
 
@@ -72,6 +73,8 @@ export async function readFromReplica<T>(
     count(state === "now" ? "replica" : "replica_waited");
     return result;
   } catch (err) {
+    // The read's own answer (404, a bad cursor) is the same on the primary.
+    if (err instanceof AppError) throw err;
     // Gone meanwhile, or a query cancelled by recovery (a conflict with replay): the primary answers.
     logger.debug({ err: (err as Error).message }, "replica read failed; reading the primary");
     count("fallback_error");

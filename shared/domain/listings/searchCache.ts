@@ -202,6 +202,21 @@ export async function cachedSearch(
   return { body, hit: false };
 }
 
+/**
+ * The WAL position a replica must have replayed before answering a read that must show every change
+ * search can see (the last one recorded by an invalidation); null when unknown (Redis away or slow).
+ */
+export async function lastChangePosition(redis: Redis): Promise<string | null> {
+  if (redis.status !== "ready") return null;
+  try {
+    const read = await withTimeout(redis.mget(CACHE_KEYS.lsn, CACHE_KEYS.primaryOnly), READ_TIMEOUT_MS);
+    if (read === TIMED_OUT || read[1] !== null) return null;
+    return read[0];
+  } catch {
+    return null;
+  }
+}
+
 /** Per Redis client: the invalidation not delivered yet (Redis away), retried in the background. */
 const pending = new WeakMap<Redis, { until: number; failures: number; tags: Set<string>; lsn: string | null }>();
 
