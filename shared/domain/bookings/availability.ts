@@ -15,6 +15,9 @@ export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at
 /** A booking's (`b`) nights as check_in, check_out; with its listing's city and country, what a search change needs. */
 export const STAY_NIGHTS_SQL =
   "to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out";
+/** The city and country of booking `b`'s listing, by subquery (RETURNING cannot join). */
+export const BOOKING_PLACE_SQL = `(select l.city from listings l where l.id = b.listing_id) as city,
+  (select l.country from listings l where l.id = b.listing_id) as country`;
 export interface StayOfListing {
   check_in: string;
   check_out: string;

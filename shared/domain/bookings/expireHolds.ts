@@ -3,11 +3,7 @@ import type { BookingStatus } from "../bookings/status.js";
 import type { StayRange } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
-import { nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "./availability.js";
-
-// RETURNING cannot join: the booking's listing's place by subquery.
-const PLACE_OF_BOOKING_SQL = `(select l.city from listings l where l.id = b.listing_id) as city,
-  (select l.country from listings l where l.id = b.listing_id) as country`;
+import { BOOKING_PLACE_SQL, nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "./availability.js";
 
 import { tryLockListingsAvailability } from "./listingAvailability.js";
 
@@ -92,7 +88,7 @@ export async function endLapsed(tx: CommandTx, kind: Lapse, filter: ExpireHoldsF
       where b.id in (select c.id from bookings c
                       where c.id = any(?::uuid[]) and c.status = ? and c.expires_at <= now()
                       for update skip locked)
-      returning b.id, b.listing_id, ${STAY_NIGHTS_SQL}, ${PLACE_OF_BOOKING_SQL}`,
+      returning b.id, b.listing_id, ${STAY_NIGHTS_SQL}, ${BOOKING_PLACE_SQL}`,
     [lapse.to, lapse.note, `{${ids.join(",")}}`, lapse.from],
   );
   if (!ended.length) return 0;
