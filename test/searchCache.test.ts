@@ -150,7 +150,9 @@ test.serial("a cancelled booking frees the dates in search at once", async (t) =
   await db().query("update bookings set status = 'cancelled' where id = $1", [booking.id]);
   // What a cancel records (transitionBooking) and its door invalidates.
   const nights = { checkIn: day(50), checkOut: day(52) };
-  await invalidateSearches(redis, [{ kind: "freed", listingId: listing.id, city, country: "Ethiopia", nights }]);
+  // Places as PostgreSQL's lower() gives them (execute() asks it).
+  const place = { city: city.toLowerCase(), country: "ethiopia" };
+  await invalidateSearches(redis, [{ kind: "freed", listingId: listing.id, ...place, nights }]);
   t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id]);
 });
 
@@ -459,5 +461,35 @@ test.serial(
     t.log(
       `${hitsAfter}/${iterations} searches right after a booking were hits (stored by a racing search after the commit)`,
     );
+  },
+);
+
+test.serial(
+  "places are compared as PostgreSQL's lower() does: a change in İstanbul ends the answers of a search for istanbul",
+  async (t) => {
+    const [host, guest] = await Promise.all([createHost(), createGuest()]);
+    const suffix = randomUUID().slice(0, 8);
+    // PostgreSQL lowers "İ" to "i"; JavaScript to "i" + a combining dot, which a search never types.
+    const listing = await createListing(host, { city: `İstanbul ${suffix}` });
+    const city = `istanbul ${suffix}`;
+    const booked = await api.post(
+      "/api/v1/bookings",
+      { listingId: listing.id, checkIn: day(120), checkOut: day(122), guests: 1 },
+      guest.auth,
+    );
+    t.is(booked.status, 201);
+    const dates = `&checkIn=${day(120)}&checkOut=${day(121)}`;
+    t.deepEqual((await searchIn(city, dates)).body.data, []);
+    await stored(city, { checkIn: day(120) });
+    t.deepEqual(ids((await searchIn(city)).body), [listing.id]);
+    await stored(city);
+    t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
+
+    t.is((await api.post(`/api/v1/bookings/${booked.body.booking.id}/cancel`, {}, guest.auth)).status, 200);
+    t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id], "the freed nights show at once");
+    t.is((await api.patch(`/api/v1/listings/${listing.id}`, { title: "Renamed" }, host.auth)).status, 200);
+    const renamed = await searchIn(city);
+    t.is(renamed.headers.get("x-cache"), "miss");
+    t.is(renamed.body.data[0].title, "Renamed", "a listing change shows at once");
   },
 );

@@ -5,10 +5,10 @@ import { AppError, type ErrorDetail, validationFailed } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { commandDuration, commandsTotal } from "../../metrics.js";
 import type { CommandDeps, DatabaseDeps } from "../deps.js";
-import { walPositionAfterCommit } from "../listings/replicaReads.js";
-import { invalidateSearches } from "../listings/searchCache.js";
+import { readAfterCommit } from "../listings/replicaReads.js";
+import { invalidateAllSearches, invalidateSearches } from "../listings/searchCache.js";
 import { UNKNOWN_LSN } from "../listings/searchCacheScripts.js";
-import type { SearchChange } from "../listings/searchChanges.js";
+import { placesOf, type SearchChange, withPlacesLowered } from "../listings/searchChanges.js";
 import { mapDatabaseError } from "./databaseErrors.js";
 import type { ActorOf, Command, Query, RunBy } from "./define.js";
 import { inUnitOfWork, publishAfterCommit } from "./unitOfWork.js";
@@ -36,8 +36,10 @@ async function afterSearchChanges(deps: DatabaseDeps, command: string, changes: 
     logger.error({ command }, "a command changed search results but has no Redis to invalidate cached searches");
     return;
   }
-  const lsn = (await walPositionAfterCommit(deps.orm)) ?? UNKNOWN_LSN;
-  await invalidateSearches(redis, changes, lsn);
+  const facts = await readAfterCommit(deps.orm, placesOf(changes));
+  // Without the database's lowered places the changes cannot be tagged exactly: end every answer.
+  if (!facts) return invalidateAllSearches(redis, UNKNOWN_LSN);
+  await invalidateSearches(redis, withPlacesLowered(changes, facts.lowered), facts.lsn);
 }
 
 /**

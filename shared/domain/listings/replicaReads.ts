@@ -83,16 +83,24 @@ export async function readFromReplica<T>(
 }
 
 /**
- * The primary's WAL insert position right after a commit: at or past the end of that commit's record
- * (even with synchronous_commit off, where the flush position may still be before it). Null when it
- * cannot be read: the invalidation then sends replica reads to the primary for a while.
+ * What an invalidation needs from the primary right after a commit, in one round trip: its WAL insert
+ * position, at or past the end of that commit's record (even with synchronous_commit off, where the
+ * flush position may still be before it), and `places` as PostgreSQL's lower() gives them (the search
+ * SQL's own comparison: searchChanges.ts). Null when it cannot be read.
  */
-export async function walPositionAfterCommit(orm: Orm): Promise<string | null> {
+export async function readAfterCommit(
+  orm: Orm,
+  places: string[],
+): Promise<{ lsn: string; lowered: Map<string, string> } | null> {
   try {
-    const [row] = await sql(orm.em.fork() as EntityManager)<{ lsn: string }>(
-      "select pg_current_wal_insert_lsn()::text as lsn",
+    // As JSON: knex would spread a bound array into a list.
+    const [row] = await sql(orm.em.fork() as EntityManager)<{ lsn: string; lowered: string[] }>(
+      `select pg_current_wal_insert_lsn()::text as lsn,
+              array(select lower(p) from jsonb_array_elements_text(?::jsonb) with ordinality as u(p, i) order by i) as lowered`,
+      [JSON.stringify(places)],
     );
-    return row?.lsn ?? null;
+    if (!row) return null;
+    return { lsn: row.lsn, lowered: new Map(places.map((p, i) => [p, row.lowered[i]])) };
   } catch (err) {
     logger.warn({ err: (err as Error).message }, "could not read the WAL position after a commit");
     return null;

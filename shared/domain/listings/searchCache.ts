@@ -222,7 +222,8 @@ const pending = new WeakMap<Redis, { until: number; failures: number; tags: Set<
 
 /**
  * Ends every cached answer `changes` can affect, and records `lsn` (the primary's WAL position after
- * the commit) for replica readers. Call it after the commit, before answering. It never throws: when
+ * the commit) for replica readers. Their places must be as PostgreSQL's lower() gives them
+ * (searchChanges.ts; execute() does it). Call it after the commit, before answering. It never throws: when
  * Redis cannot be reached it keeps retrying in the background until every entry written before the
  * failure has expired anyway (SEARCH_CACHE_TTL_SECONDS), so a Redis blip cannot leave a stale answer.
  */
@@ -235,9 +236,12 @@ export async function invalidateSearches(
   await bump(redis, tags, lsn);
 }
 
-/** Ends every cached answer (tests that move the clock or write rows behind the commands' back). */
-export function invalidateAllSearches(redis: Redis): Promise<void> {
-  return bump(redis, new Set([EVERYTHING_TAG]), null);
+/**
+ * Ends every cached answer: tests that move the clock or write rows behind the commands' back, and a
+ * commit whose changes could not be tagged exactly.
+ */
+export function invalidateAllSearches(redis: Redis, lsn: string | null = null): Promise<void> {
+  return bump(redis, new Set([EVERYTHING_TAG]), lsn);
 }
 
 async function bump(redis: Redis, tags: Set<string>, lsn: string | null): Promise<void> {

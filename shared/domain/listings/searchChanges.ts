@@ -24,11 +24,14 @@ export type SearchChange =
   | { kind: "listing"; listingId: string; city: string; country: string };
 
 /**
- * Places are compared as the filters compare them (schemas.ts lower-cases the filter in JS, the SQL
- * lower()s both sides). JS lower-cases at least what PostgreSQL does, so two places the SQL calls equal
- * get one tag: a tag may be shared by places the SQL tells apart (an extra miss), never split.
+ * A place in a tag, as the search SQL compares places: `lower(l.city) = ?` with the filter already
+ * lower-cased by schemas.ts. So an answer's tag holds its filter as parsed, and a change's tag must hold
+ * PostgreSQL's lower() of the listing's place — not JavaScript's, which differs ("İstanbul" is
+ * "istanbul" to PostgreSQL, "i̇stanbul" to JS): changes reach changeTags() with their places lowered by
+ * the database (execute() does it with the commit's WAL position, placesLowered()).
+ * Encoded, as tags are stored space-separated.
  */
-const place = (value: string) => encodeURIComponent(value.toLowerCase()); // tags are stored space-separated
+const place = (value: string) => encodeURIComponent(value);
 
 /**
  * The scope of a search: its city, else its country, else everything. A search without a city depends
@@ -78,7 +81,10 @@ export function entryTags(filters: SearchFilters, shownListingIds: string[]): st
   return tags;
 }
 
-/** The tags a change bumps: every entry that may now be wrong carries at least one of them. */
+/**
+ * The tags a change bumps: every entry that may now be wrong carries at least one of them. Its city and
+ * country must be as PostgreSQL's lower() gives them (see `place`).
+ */
 export function changeTags(change: SearchChange): string[] {
   switch (change.kind) {
     case "taken":
@@ -98,6 +104,17 @@ export function changeTags(change: SearchChange): string[] {
       return tags;
     }
   }
+}
+
+/** The places a set of changes names, to be lowered by the database before changeTags(). */
+export function placesOf(changes: readonly SearchChange[]): string[] {
+  return [...new Set(changes.flatMap((c) => (c.kind === "taken" ? [] : [c.city, c.country])))];
+}
+
+/** The changes with their places replaced by their lowered forms (`lowered` maps each place of placesOf()). */
+export function withPlacesLowered(changes: readonly SearchChange[], lowered: Map<string, string>): SearchChange[] {
+  const lower = (value: string) => lowered.get(value) ?? value;
+  return changes.map((c) => (c.kind === "taken" ? c : { ...c, city: lower(c.city), country: lower(c.country) }));
 }
 
 /** A listing's own change (created, edited, archived, rated), from its row or view. */
