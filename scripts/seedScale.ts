@@ -26,6 +26,8 @@ const CITIES = Math.max(20, Math.round(1_000 * Math.sqrt(scale)));
 /** Nights of the past that hold stays too (completed, cancelled), before today. */
 const PAST_DAYS = 14;
 const FUTURE_DAYS = 180;
+/** The peak week (95% of listings booked) starts this many days ahead. */
+const PEAK_FROM = 60;
 
 const target = new URL(process.env.SCALE_DATABASE_URL ?? "postgres://nexus@127.0.0.1:54329/nexus_scale");
 const database = target.pathname.slice(1);
@@ -62,8 +64,9 @@ const passwordHash = await hashPassword("password123");
 const db = new pg.Client({ connectionString: target.toString() });
 await db.connect();
 // A bulk load: no commit waits, and no row triggers (the overlap guard's trigger re-checks what the
-// exclusion constraint already checks; foreign keys are right by construction). Constraints and
-// indexes still apply: an overlapping pair of stays would fail the load.
+// exclusion constraint already checks; foreign keys are right by construction; what the occupancy and
+// gap triggers keep is written set-based below). Constraints and indexes still apply: an overlapping
+// pair of stays would fail the load.
 await db.query("set synchronous_commit = off");
 await db.query("set session_replication_role = replica");
 await db.query("set maintenance_work_mem = '512MB'");
@@ -76,36 +79,47 @@ async function run(label: string, sql: string, params: unknown[] = []): Promise<
   return result.rowCount ?? 0;
 }
 
-const BIG_CITIES: [string, string][] = [
-  ["Addis Ababa", "Ethiopia"],
-  ["Nairobi", "Kenya"],
-  ["Lisbon", "Portugal"],
-  ["Berlin", "Germany"],
-  ["Amsterdam", "Netherlands"],
-  ["Mombasa", "Kenya"],
-  ["Bahir Dar", "Ethiopia"],
-  ["Hawassa", "Ethiopia"],
-  ["Gondar", "Ethiopia"],
-  ["Harar", "Ethiopia"],
-  ["Porto", "Portugal"],
-  ["Hamburg", "Germany"],
-  ["Kisumu", "Kenya"],
-  ["Rotterdam", "Netherlands"],
-  ["Mekelle", "Ethiopia"],
+/** The biggest cities, in rank order, with their centres (latitude, longitude). */
+const BIG_CITIES: [string, string, number, number][] = [
+  ["Addis Ababa", "Ethiopia", 9.03, 38.74],
+  ["Nairobi", "Kenya", -1.29, 36.82],
+  ["Lisbon", "Portugal", 38.72, -9.14],
+  ["Berlin", "Germany", 52.52, 13.405],
+  ["Amsterdam", "Netherlands", 52.37, 4.9],
+  ["Mombasa", "Kenya", -4.04, 39.67],
+  ["Bahir Dar", "Ethiopia", 11.59, 37.39],
+  ["Hawassa", "Ethiopia", 7.06, 38.48],
+  ["Gondar", "Ethiopia", 12.6, 37.47],
+  ["Harar", "Ethiopia", 9.31, 42.12],
+  ["Porto", "Portugal", 41.15, -8.61],
+  ["Hamburg", "Germany", 53.55, 9.99],
+  ["Kisumu", "Kenya", -0.09, 34.77],
+  ["Rotterdam", "Netherlands", 51.92, 4.48],
+  ["Mekelle", "Ethiopia", 13.5, 39.47],
 ];
 const COUNTRIES = ["Ethiopia", "Kenya", "Portugal", "Germany", "Netherlands"];
 
 // Cities: rank r has weight 1/r (Zipf, s = 1); `upper` is the cumulative share, so a uniform draw
-// u picks the first city whose upper bound is ≥ u.
+// u picks the first city whose upper bound is ≥ u. Towns get a centre somewhere between the big ones.
 await run(
   "cities (Zipf)",
   `create temporary table cities as
-     select rank, name, country, sum(1.0 / rank) over (order by rank) / sum(1.0 / rank) over () as upper
+     select rank, name, country, lat, lng, sum(1.0 / rank) over (order by rank) / sum(1.0 / rank) over () as upper
        from (select g as rank,
                     coalesce(($2::text[])[g], 'Town ' || g) as name,
-                    coalesce(($3::text[])[g], ($4::text[])[1 + g % $5]) as country
+                    coalesce(($3::text[])[g], ($4::text[])[1 + g % $5]) as country,
+                    coalesce(($6::float8[])[g], -5 + (g * 7919 % 5800) / 100.0) as lat,
+                    coalesce(($7::float8[])[g], -10 + (g * 104729 % 5500) / 100.0) as lng
                from generate_series(1, $1) g) c`,
-  [CITIES, BIG_CITIES.map((c) => c[0]), BIG_CITIES.map((c) => c[1]), COUNTRIES, COUNTRIES.length],
+  [
+    CITIES,
+    BIG_CITIES.map((c) => c[0]),
+    BIG_CITIES.map((c) => c[1]),
+    COUNTRIES,
+    COUNTRIES.length,
+    BIG_CITIES.map((c) => c[2]),
+    BIG_CITIES.map((c) => c[3]),
+  ],
 );
 await db.query("create index on cities (upper)");
 
@@ -132,12 +146,16 @@ await db.query(
 await run(
   "listings",
   `insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests,
-                         status, rating_sum, review_count, created_at, updated_at)
+                         status, rating_sum, review_count, created_at, updated_at, latitude, longitude)
      select h.id, initcap(kind) || ' in ' || c.name || ' #' || g,
-            'A ' || kind || ' for up to ' || guests || ' guests in ' || c.name || ', ' || c.country || '.',
+            'A ' || kind || ' for up to ' || guests || ' guests in ' || c.name || ', ' || c.country || '. '
+              || (array['Quiet street, fast wifi.', 'Close to the market and the station.', 'Garden and a view of the hills.',
+                        'A short walk from the old town.', 'Lake view, breakfast on request.'])[1 + g % 5],
             c.name, c.country, price, currency, guests,
             case when g % 20 = 0 then 'archived' else 'active' end,
-            reviews * (3 + g % 3), reviews, created, created
+            reviews * (3 + g % 3), reviews, created, created,
+            -- scattered around the centre, most within about 10 km
+            c.lat + (random() + random() - 1) * 0.1, c.lng + (random() + random() - 1) * 0.1
        from (select g, random() as u,
                     (array['loft','cottage','studio','guesthouse','villa','flat','cabin','room'])[1 + g % 8] as kind,
                     1 + (g * 7) % 8 as guests,
@@ -150,7 +168,7 @@ await run(
                          else 6 + (g * 31) % greatest($2 - 5, 1) end as host_n
                from generate_series(1, $1) g) l
        join hosts h on h.n = least(l.host_n, $2)
-       cross join lateral (select name, country from cities where upper >= l.u order by upper limit 1) c`,
+       cross join lateral (select name, country, lat, lng from cities where upper >= l.u order by upper limit 1) c`,
   [LISTINGS, HOSTS],
 );
 
@@ -178,6 +196,17 @@ await run(
   [PAST_DAYS, FUTURE_DAYS],
 );
 await db.query("delete from stays where check_out > current_date + $1::int", [FUTURE_DAYS]);
+// A peak: the week of a festival, PEAK_FROM days ahead, when 95% of listings are booked (confirmed,
+// stay n = 0): their stays in its way give way to it, and the other 5% are left free that week.
+await run(
+  "peak week (95% booked)",
+  `with peak as (select daterange(current_date + $1::int, current_date + $1::int + 7, '[)') as nights),
+        gone as (delete from stays s using peak where daterange(s.check_in, s.check_out, '[)') && peak.nights)
+   insert into stays (listing_id, host_id, price, currency, max_guests, check_in, check_out, nights, n)
+   select id, host_id, price_per_night, currency, max_guests, current_date + $1::int, current_date + $1::int + 7, 7, 0
+     from listings where random() < 0.95`,
+  [PEAK_FROM],
+);
 
 // Statuses: past stays are completed (9 in 10) or cancelled; stays ahead are confirmed, some held
 // (pending_payment, expiring soon), some cancelled or expired (their nights are free again).
@@ -188,12 +217,16 @@ const bookings = await run(
      select s.listing_id, g.id, s.check_in, s.check_out, 1 + (s.n * 5) % s.max_guests, s.nights * s.price,
             s.currency, st.status,
             case when st.status = 'pending_payment' then now() + interval '15 minutes' end,
-            s.check_in - (1 + (s.n * 11) % 60) * interval '1 day', now() - (s.n % 30) * interval '1 hour',
-            now() - (s.n % 30) * interval '1 hour'
+            t.created, greatest(t.created, now() - (s.n % 30) * interval '1 hour'),
+            greatest(t.created, now() - (s.n % 30) * interval '1 hour')
        from stays s
+       -- booked 1-60 days before check-in, and never later than an hour ago
+       cross join lateral (select least(now() - interval '1 hour',
+                                        s.check_in - (1 + (s.n * 11) % 60) * interval '1 day') as created) t
        join guests g on g.n = 1 + (abs(hashtext(s.listing_id::text || s.n)) % $1)
        cross join lateral (select random() as u where s.listing_id is not null) r
        cross join lateral (select case
+              when s.n = 0 then 'confirmed'
               when s.check_out <= current_date then case when r.u < 0.9 then 'completed' else 'cancelled' end
               when s.check_in <= current_date then 'confirmed'
               when r.u < 0.85 then 'confirmed'
@@ -201,6 +234,13 @@ const bookings = await run(
               when r.u < 0.96 then 'cancelled'
               else 'expired' end as status) st`,
   [GUESTS],
+);
+// What the occupancy triggers would have written (they are off for the load): one row per active booking.
+await run(
+  "listing occupancy",
+  `insert into listing_occupancy (id, kind, listing_id, during)
+     select id, 'booking', listing_id, daterange(check_in, check_out, '[)') from bookings
+      where status in ('pending_approval', 'pending_payment', 'confirmed')`,
 );
 await run(
   "payments",
@@ -234,6 +274,18 @@ const events = await run(
       order by e.at`,
 );
 await db.query("set session_replication_role = origin");
+// The triggers were off: the search's free-night gaps are built in one set-based pass.
+{
+  const t = Date.now();
+  const { rows } = await db.query("select listing_gaps_rebuild() as written");
+  step("listing gaps", Date.now() - t, Number(rows[0].written));
+}
+{
+  // and the unread counts, from the events' recipients
+  const t = Date.now();
+  const { rows } = await db.query("select notification_counts_rebuild() as written");
+  step("notification counts", Date.now() - t, Number(rows[0].written));
+}
 {
   const t = Date.now();
   await db.query("vacuum analyze");

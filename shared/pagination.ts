@@ -40,7 +40,8 @@ function mac(payload: string): Buffer {
   return createHmac("sha256", macKey).update(payload).digest().subarray(0, MAC_BYTES);
 }
 
-function encodeCursor(parts: string[]): string {
+/** A signed, opaque cursor carrying `parts` (see above). */
+export function encodeCursor(parts: string[]): string {
   const payload = VERSION + parts.join(SEPARATOR);
   return `${Buffer.from(payload).toString("base64url")}.${mac(payload).toString("base64url")}`;
 }
@@ -64,14 +65,15 @@ export interface CursorKey {
 const MICROSECOND_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 
 /** A real instant (no 2026-02-30, no year 0, which PostgreSQL refuses): it survives a round trip through Date. */
-function isInstant(at: string): boolean {
+export function isInstant(at: string): boolean {
   const millis = MICROSECOND_ISO.exec(at)?.[1];
   if (!millis) return false;
   const date = new Date(`${millis}Z`);
   return !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.toISOString().startsWith(millis);
 }
 
-function cursorSchema<T>(read: (parts: string[]) => T | null) {
+/** `?cursor=` whose parts `read` turns into a key (null: not one of ours, 400). */
+export function cursorSchema<T>(read: (parts: string[]) => T | null) {
   return singleLine({ max: 200 })
     .transform((raw, ctx) => {
       const parts = decodeCursor(raw);

@@ -31,7 +31,12 @@ const CITIES = ["Addis Ababa", "Bahir Dar", "Gondar", "Hawassa", "Mekelle"];
 const ONLY = process.env.BENCH_ONLY;
 const wanted = (scenario: "hello" | "search" | "booking") => !ONLY || ONLY === scenario;
 
-const database = benchDatabase("http");
+// BENCH_DATABASE_URL: book against an existing database instead (the big one of `npm run seed:scale`,
+// for bench:booking-scale), on its own active listings and guests; what the run wrote is removed after.
+const existing = process.env.BENCH_DATABASE_URL;
+const database = existing ? existingDatabase(existing) : benchDatabase("http");
+/** The first night booked: bench:booking-scale books past the big database's seeded 180 days on both. */
+const FIRST_NIGHT = Number(process.env.BENCH_FIRST_NIGHT ?? 1);
 // One log line per request would measure the terminal, not the app; shutdown warnings are noise here.
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "error";
 process.env.NODE_ENV = process.env.NODE_ENV ?? "development";
@@ -92,7 +97,7 @@ function loadGenerator(): void {
           path: "/api/v1/bookings",
           setupRequest: (req) => {
             const i = n++;
-            const night = 1 + Math.floor(i / listingIds.length);
+            const night = FIRST_NIGHT + Math.floor(i / listingIds.length);
             return {
               ...req,
               headers: { "content-type": "application/json", authorization: tokens[i % tokens.length] },
@@ -128,6 +133,92 @@ function loadGenerator(): void {
   });
 }
 
+type Row = { id: string; token_version?: number };
+
+/** Seed: one host, many guests (each booking's guest varies, as real traffic does), many listings. */
+async function seed(sql: pg.Pool, hashPassword: (password: string) => Promise<string>) {
+  const hash = await hashPassword("bench-password");
+  const {
+    rows: [host],
+  } = await sql.query(
+    "insert into users (email, name, role, password_hash) values ('host@bench.test', 'Bench Host', 'host', $1) returning id",
+    [hash],
+  );
+  const { rows: guests }: { rows: Row[] } = await sql.query(
+    `insert into users (email, name, role, password_hash)
+     select 'guest' || n || '@bench.test', 'Guest ' || n, 'guest', $1 from generate_series(1, $2) n returning id`,
+    [hash, GUESTS],
+  );
+  const { rows: listings }: { rows: Row[] } = await sql.query(
+    `insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests)
+     select $1, 'Stay ' || n, 'A bench listing', ($3::text[])[1 + n % $4], 'Ethiopia', 5000 + n, 'ETB', 4
+       from generate_series(1, $2) n returning id`,
+    [host.id, LISTINGS, CITIES, CITIES.length],
+  );
+
+  return { guests, listings };
+}
+
+/** An existing database's own instant-book listings (random ones) and guests. */
+async function pickExisting(sql: pg.Pool) {
+  const { rows: listings }: { rows: Row[] } = await sql.query(
+    `select id from listings where status = 'active' and booking_mode = 'instant' and min_nights = 1
+      order by random() limit $1`,
+    [LISTINGS],
+  );
+  const { rows: guests }: { rows: Row[] } = await sql.query(
+    "select id, token_version from users where role = 'guest' order by random() limit $1",
+    [GUESTS],
+  );
+  return { guests, listings };
+}
+
+/**
+ * An existing database, used as it is; afterwards what the run wrote (its holds, their events, logs
+ * and queued emails: every row created since it started) is deleted, so runs do not pile up.
+ */
+function existingDatabase(url: string) {
+  process.env.DATABASE_URL = url;
+  let started: Date;
+  let logFrom = 0;
+  let eventsFrom = 0;
+  return {
+    url,
+    async create() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      started = (await client.query("select now() as now")).rows[0].now;
+      logFrom = Number((await client.query("select coalesce(max(id), 0) as id from notification_log")).rows[0].id);
+      eventsFrom = Number((await client.query("select coalesce(max(id), 0) as id from events")).rows[0].id);
+      const values = [];
+      for (const name of ["fsync", "synchronous_commit"])
+        values.push(`${name}=${(await client.query(`show ${name}`)).rows[0][name]}`);
+      const { rows } = await client.query("select count(*)::int as n from bookings");
+      console.log(
+        `existing database ${new URL(url).pathname.slice(1)}: ${rows[0].n} bookings; PostgreSQL ${values.join(", ")}`,
+      );
+      await client.end();
+    },
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      // Rows no seed writes go by time; events and bookings by what only this run can have written
+      // (a later id; a stay on nights past the seeded ones).
+      for (const table of ["agenda_jobs", "side_effects", "idempotency_keys"]) {
+        await client.query(`delete from ${table} where created_at >= $1`, [started]);
+      }
+      await client.query("delete from events where id > $1", [eventsFrom]);
+      await client.query("delete from notification_log where id > $1", [logFrom]);
+      const { rowCount } = await client.query(
+        "delete from bookings where created_at >= $1 and check_in >= current_date + $2::int",
+        [started, FIRST_NIGHT],
+      );
+      console.log(`removed the run's ${rowCount} bookings from the existing database`);
+      await client.end();
+    },
+  };
+}
+
 /** YYYY-MM-DD `n` days from today (UTC). */
 function day(n: number): string {
   const d = new Date();
@@ -144,27 +235,10 @@ async function main(): Promise<void> {
   const { hashPassword } = await import("../../shared/domain/accounts/password.js");
 
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-
-  // Seed: one host, many guests (each booking's guest varies, as real traffic does), many listings.
-  const hash = await hashPassword("bench-password");
-  const {
-    rows: [host],
-  } = await sql.query(
-    "insert into users (email, name, role, password_hash) values ('host@bench.test', 'Bench Host', 'host', $1) returning id",
-    [hash],
+  const { guests, listings } = existing ? await pickExisting(sql) : await seed(sql, hashPassword);
+  const tokens = guests.map(
+    (g) => `Bearer ${issueToken({ id: g.id, role: "guest", tokenVersion: g.token_version ?? 0 })}`,
   );
-  const { rows: guests } = await sql.query(
-    `insert into users (email, name, role, password_hash)
-     select 'guest' || n || '@bench.test', 'Guest ' || n, 'guest', $1 from generate_series(1, $2) n returning id`,
-    [hash, GUESTS],
-  );
-  const { rows: listings } = await sql.query(
-    `insert into listings (host_id, title, description, city, country, price_per_night, currency, max_guests)
-     select $1, 'Stay ' || n, 'A bench listing', ($3::text[])[1 + n % $4], 'Ethiopia', 5000 + n, 'ETB', 4
-       from generate_series(1, $2) n returning id`,
-    [host.id, LISTINGS, CITIES, CITIES.length],
-  );
-  const tokens = guests.map((g) => `Bearer ${issueToken({ id: g.id, role: "guest", tokenVersion: 0 })}`);
 
   const app = await startApp();
   const appUrl = app.url;

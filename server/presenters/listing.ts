@@ -29,6 +29,8 @@ export function presentListing(view: ListingView): ListingJson {
     minNights: view.minNights,
     maxNights: view.maxNights,
     timeZone: view.timeZone,
+    latitude: view.latitude,
+    longitude: view.longitude,
     ratingAverage: view.ratingAverage,
     reviewCount: view.reviewCount,
     createdAt: view.createdAt,

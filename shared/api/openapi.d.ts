@@ -707,6 +707,8 @@ export interface components {
             maxNights?: number;
             /** @example Africa/Addis_Ababa */
             timeZone?: string;
+            latitude?: number | null;
+            longitude?: number | null;
         };
         ListingPatch: {
             title?: string;
@@ -729,6 +731,8 @@ export interface components {
             maxNights?: number;
             /** @example Africa/Addis_Ababa */
             timeZone?: string;
+            latitude?: number | null;
+            longitude?: number | null;
         };
         BlockInput: {
             /** Format: date */
@@ -827,6 +831,9 @@ export interface components {
             maxNights: number;
             /** @description IANA time zone: check-in days begin and stays end in it */
             timeZone: string;
+            /** @description WGS 84 degrees; null when the host has not placed it. */
+            latitude: number | null;
+            longitude: number | null;
             /** @description Mean rating, 2 decimals; null before any review. */
             ratingAverage: number | null;
             reviewCount: number;
@@ -1539,6 +1546,8 @@ export interface operations {
     getListings: {
         parameters: {
             query?: {
+                /** @description Free text over title and description (English stemming: cottages finds cottage; every word must match; "quoted phrases" and -exclusions work as in a web search). */
+                q?: string;
                 city?: string;
                 country?: string;
                 minPrice?: number;
@@ -1548,6 +1557,12 @@ export interface operations {
                 checkIn?: string;
                 /** @description With checkIn: the day of departure (after checkIn). */
                 checkOut?: string;
+                lat?: string;
+                lng?: string;
+                radiusKm?: string;
+                bbox?: string;
+                /** @description newest (default), price_asc, price_desc, rating (best first; unrated last) or distance (nearest first from lat,lng, or from the centre of bbox). */
+                sort?: "newest" | "price_asc" | "price_desc" | "rating" | "distance";
                 limit?: number;
                 cursor?: string;
             };

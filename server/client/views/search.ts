@@ -5,9 +5,19 @@ import { field, fill, h } from "../dom.js";
 import { isoDay, money } from "../format.js";
 import { heading, labelled, showError } from "./common.js";
 
-const FILTERS = ["city", "checkIn", "checkOut", "guests"] as const;
+const FILTERS = ["q", "city", "checkIn", "checkOut", "guests", "sort", "lat", "lng", "radiusKm"] as const;
 
-/** #/search?city=&checkIn=&checkOut=&guests= — the filters live in the URL, so reload and back work. */
+const SORTS: [string, string][] = [
+  ["newest", "Newest"],
+  ["price_asc", "Price: low to high"],
+  ["price_desc", "Price: high to low"],
+  ["rating", "Best rated"],
+];
+
+/**
+ * #/search?q=&city=&checkIn=&checkOut=&guests=&sort= (and lat, lng, radiusKm for a place search) —
+ * the filters live in the URL, so reload and back work.
+ */
 export function searchView(app: AppContext, route: Route): View {
   const params = route.params;
   const summary = h("p", { class: "muted", role: "status", "data-testid": "search-summary" });
@@ -17,6 +27,17 @@ export function searchView(app: AppContext, route: Route): View {
   const form = h(
     "form",
     { class: "search-form", role: "search", "aria-label": "Search stays" },
+    labelled(
+      "Search",
+      h("input", {
+        name: "q",
+        type: "search",
+        placeholder: "lake view, cottage…",
+        maxlength: 200,
+        value: params.get("q") ?? "",
+        "data-testid": "search-text",
+      }),
+    ),
     labelled(
       "City",
       h("input", { name: "city", type: "text", value: params.get("city") ?? "", "data-testid": "search-city" }),
@@ -52,12 +73,15 @@ export function searchView(app: AppContext, route: Route): View {
         "data-testid": "search-guests",
       }),
     ),
+    labelled("Sort by", sortSelect(params)),
+    hiddenPlace(params),
     h("button", { type: "submit", class: "primary", "data-testid": "search-submit" }, "Search"),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const query: Record<string, string> = {};
     for (const name of FILTERS) query[name] = field(form, name);
+    if (query.sort === "newest") delete query.sort;
     if (Boolean(query.checkIn) !== Boolean(query.checkOut)) {
       fill(errorSlot, h("p", { class: "error-box", role: "alert" }, "Pick both a check-in and a check-out date."));
       return;
@@ -92,6 +116,28 @@ export function searchView(app: AppContext, route: Route): View {
 
   const el = h("section", { class: "view" }, heading("Find a stay"), form, errorSlot, summary, results);
   return { el };
+}
+
+/** The order of the results; "Nearest" only when the search has a place (lat, lng in the URL). */
+function sortSelect(params: URLSearchParams): HTMLElement {
+  const chosen = params.get("sort") ?? "newest";
+  const sorts = params.get("lat") && params.get("lng") ? [...SORTS, ["distance", "Nearest"] as [string, string]] : SORTS;
+  return h(
+    "select",
+    { name: "sort", "data-testid": "search-sort" },
+    ...sorts.map(([value, label]) => h("option", { value, selected: value === chosen }, label)),
+  );
+}
+
+/** A place search (a link from a map or a shared URL) keeps its centre and radius across new searches. */
+function hiddenPlace(params: URLSearchParams): HTMLElement {
+  return h(
+    "span",
+    { hidden: "" },
+    ...(["lat", "lng", "radiusKm"] as const).map((name) =>
+      h("input", { type: "hidden", name, value: params.get(name) ?? "" }),
+    ),
+  );
 }
 
 function resultCount(n: number, more: boolean): string {

@@ -3,9 +3,11 @@ export * from "./event.js";
 export * from "./idempotencyKey.js";
 export * from "./listing.js";
 export * from "./listingBlock.js";
+export * from "./listingGap.js";
 export * from "./listingOccupancy.js";
 export * from "./loginEvent.js";
 export * from "./message.js";
+export * from "./notificationCount.js";
 export * from "./payment.js";
 export * from "./review.js";
 export * from "./sideEffect.js";
@@ -17,9 +19,11 @@ import { Event } from "./event.js";
 import { IdempotencyKey } from "./idempotencyKey.js";
 import { Listing } from "./listing.js";
 import { ListingBlock } from "./listingBlock.js";
+import { ListingGap } from "./listingGap.js";
 import { ListingOccupancy } from "./listingOccupancy.js";
 import { LoginEvent } from "./loginEvent.js";
 import { Message } from "./message.js";
+import { NotificationCount, NotificationLog } from "./notificationCount.js";
 import { Payment } from "./payment.js";
 import { Review } from "./review.js";
 import { SideEffect } from "./sideEffect.js";
@@ -40,4 +44,7 @@ export const entities = [
   IdempotencyKey,
   ListingBlock,
   ListingOccupancy,
+  ListingGap,
+  NotificationLog,
+  NotificationCount,
 ];

@@ -16,6 +16,8 @@ export const User = defineEntity({
     tokenVersion: p.integer().default(0),
     // Notifications up to this event id are read.
     notificationsReadUpTo: p.bigint("number").default(0),
+    // How many of the user's events were committed with an id up to that mark when it was set.
+    notificationsReadCount: p.bigint("number").default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

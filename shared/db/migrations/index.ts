@@ -10,6 +10,8 @@ import { Migration20261202060000_bookingRules } from "./Migration20261202060000_
 import { Migration20261202061000_holdRules } from "./Migration20261202061000_holdRules.js";
 import { Migration20261202062000_cancellationRefunds } from "./Migration20261202062000_cancellationRefunds.js";
 import { Migration20261202063000_calendarBlocks } from "./Migration20261202063000_calendarBlocks.js";
+import { Migration20261202140000_searchAtScale } from "./Migration20261202140000_searchAtScale.js";
+import { Migration20261202141000_notificationCounts } from "./Migration20261202141000_notificationCounts.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +26,6 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261202061000_holdRules", class: Migration20261202061000_holdRules },
   { name: "Migration20261202062000_cancellationRefunds", class: Migration20261202062000_cancellationRefunds },
   { name: "Migration20261202063000_calendarBlocks", class: Migration20261202063000_calendarBlocks },
+  { name: "Migration20261202140000_searchAtScale", class: Migration20261202140000_searchAtScale },
+  { name: "Migration20261202141000_notificationCounts", class: Migration20261202141000_notificationCounts },
 ];

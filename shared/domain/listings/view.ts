@@ -30,6 +30,8 @@ export const listingViewSchema = z.object({
   minNights: z.int(),
   maxNights: z.int(),
   timeZone: z.string().meta({ description: "IANA time zone: check-in days begin and stays end in it" }),
+  latitude: z.number().nullable().meta({ description: "WGS 84 degrees; null when the host has not placed it." }),
+  longitude: z.number().nullable(),
   ratingAverage: z.number().nullable().meta({ description: "Mean rating, 2 decimals; null before any review." }),
   reviewCount: z.int(),
   createdAt: z.iso.datetime(),
@@ -37,7 +39,7 @@ export const listingViewSchema = z.object({
 });
 export type ListingView = z.infer<typeof listingViewSchema>;
 
-interface ListingRow {
+export interface ListingRow {
   id: string;
   host_id: string;
   title: string;
@@ -53,6 +55,8 @@ interface ListingRow {
   min_nights: number;
   max_nights: number;
   time_zone: string;
+  latitude: number | null;
+  longitude: number | null;
   rating_average: string | null;
   review_count: number;
   created_at: Date;
@@ -65,7 +69,7 @@ interface ListingRow {
  */
 export const LISTING_COLUMNS = `
   l.id, l.host_id, l.title, l.description, l.city, l.country, l.price_per_night, l.currency, l.max_guests,
-  l.status, l.cancellation_policy, l.booking_mode, l.min_nights, l.max_nights, l.time_zone,
+  l.status, l.cancellation_policy, l.booking_mode, l.min_nights, l.max_nights, l.time_zone, l.latitude, l.longitude,
   round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
   l.created_at, l.updated_at`;
 
@@ -86,6 +90,8 @@ export function toListingView(row: ListingRow): ListingView {
     minNights: row.min_nights,
     maxNights: row.max_nights,
     timeZone: row.time_zone,
+    latitude: row.latitude,
+    longitude: row.longitude,
     ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
     reviewCount: row.review_count,
     createdAt: new Date(row.created_at).toISOString(),

@@ -34,14 +34,39 @@ export interface NotificationsPage {
   unread: number;
 }
 
-/** How many of the user's events are newer than their read mark. */
+/** Past this many rows of a user's notification log, reading the count folds them into the total. */
+const COMPACT_AFTER = 1000;
+
+/**
+ * How many of the user's events are unread: their total (folded count plus log rows) minus those
+ * read (migration notificationCounts). A few index lookups whatever the user's history; a user whose
+ * log grew long gets it folded on the way, so the next read is short again.
+ */
 export async function unreadCount(em: EntityManager, userId: string): Promise<number> {
-  const rows = await sql(em)<{ unread: string }>(
-    `select count(*) as unread from events e, users u
-      where u.id = ? and e.user_ids @> array[u.id] and e.id > u.notifications_read_up_to`,
+  const [row] = await sql(em)<{ unread: string; pending: string }>(
+    `select coalesce((select c.events from notification_counts c where c.user_id = u.id), 0) + g.pending
+              - u.notifications_read_count as unread, g.pending
+       from users u, lateral (select count(*) as pending from notification_log n where n.user_id = u.id) g
+      where u.id = ?`,
     [userId],
   );
-  return Number(rows[0]?.unread ?? 0);
+  if (!row) return 0;
+  if (Number(row.pending) > COMPACT_AFTER && !em.isInTransaction()) await compactNotificationLog(em, userId);
+  return Math.max(0, Number(row.unread));
+}
+
+/**
+ * Folds the user's notification log into their total, in one statement: the rows it deletes are
+ * the rows it adds, so each is counted once, in the log or in the total, however the two are read.
+ * Rows of events still being written are not visible yet and stay in the log for next time.
+ */
+export async function compactNotificationLog(em: EntityManager, userId: string): Promise<void> {
+  await sql(em)(
+    `with folded as (delete from notification_log where user_id = ? returning 1)
+     insert into notification_counts (user_id, events) select ?, count(*) from folded
+     on conflict (user_id) do update set events = notification_counts.events + excluded.events`,
+    [userId, userId],
+  );
 }
 
 /** The caller's events after `after`, oldest first, with the unread count. */
@@ -80,12 +105,27 @@ async function markRead(
   userId: string,
   upTo: number,
 ): Promise<{ readUpTo: number; unread: number }> {
-  const rows = await sql(em)<{ read_up_to: string }>(
-    `update users set notifications_read_up_to = greatest(notifications_read_up_to,
-        least(?::bigint, (select coalesce(max(id), 0) from events)))
-      where id = ? returning notifications_read_up_to as read_up_to`,
-    [upTo, userId],
+  // The row lock first, so the count below is read after any other mark of this user committed.
+  const [current] = await sql(em)<{ read_up_to: string }>(
+    "select notifications_read_up_to as read_up_to from users where id = ? for update",
+    [userId],
   );
-  if (!rows[0]) throw unauthenticated("This token's account no longer exists.");
-  return { readUpTo: Number(rows[0].read_up_to), unread: await unreadCount(em, userId) };
+  if (!current) throw unauthenticated("This token's account no longer exists.");
+  // Never back, and never past the newest event there is (a future event is never born read).
+  // The read count is the user's total minus their events above the new mark: one snapshot, so
+  // events committing meanwhile land on one side exactly.
+  const rows = await sql(em)<{ read_up_to: string }>(
+    `with mark as (select greatest(u.notifications_read_up_to, least(?::bigint, (select coalesce(max(id), 0) from events))) as upto
+                     from users u where u.id = ?)
+     update users u set notifications_read_up_to = mark.upto,
+            notifications_read_count =
+              coalesce((select c.events from notification_counts c where c.user_id = u.id), 0)
+              + (select count(*) from notification_log n where n.user_id = u.id)
+              - (select count(*) from events e where e.user_ids @> array[u.id] and e.id > mark.upto)
+       from mark
+      where u.id = ? and mark.upto > u.notifications_read_up_to
+     returning u.notifications_read_up_to as read_up_to`,
+    [upTo, userId, userId],
+  );
+  return { readUpTo: Number(rows[0]?.read_up_to ?? current.read_up_to), unread: await unreadCount(em, userId) };
 }
