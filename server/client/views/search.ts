@@ -121,7 +121,8 @@ export function searchView(app: AppContext, route: Route): View {
 /** The order of the results; "Nearest" only when the search has a place (lat, lng in the URL). */
 function sortSelect(params: URLSearchParams): HTMLElement {
   const chosen = params.get("sort") ?? "newest";
-  const sorts = params.get("lat") && params.get("lng") ? [...SORTS, ["distance", "Nearest"] as [string, string]] : SORTS;
+  const sorts =
+    params.get("lat") && params.get("lng") ? [...SORTS, ["distance", "Nearest"] as [string, string]] : SORTS;
   return h(
     "select",
     { name: "sort", "data-testid": "search-sort" },
