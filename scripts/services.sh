@@ -15,7 +15,9 @@ pg_port="${NEXUS_PG_PORT:-54329}"
 redis_port="${NEXUS_REDIS_PORT:-63799}"
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 fast="${NEXUS_PG_FAST:-0}"
-pg_opts="-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300"
+# wal_level/max_wal_senders (PostgreSQL 15's defaults, spelt out) and initdb's "replication" lines in
+# pg_hba.conf let `pg_basebackup -R` make a streaming replica of it (test/searchReplica.test.ts).
+pg_opts="-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c wal_level=replica -c max_wal_senders=10"
 if [ "$fast" = 1 ]; then pg_opts="$pg_opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
 
 log() { printf '[services] %s\n' "$*" >&2; }

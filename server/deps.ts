@@ -16,4 +16,6 @@ export interface AppDeps {
   orm: Orm;
   redis: Redis;
   jobs: JobProducer;
+  /** A streaming replica for search reads (DATABASE_REPLICA_URL), or none. */
+  replica?: Orm | null;
 }

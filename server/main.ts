@@ -14,9 +14,11 @@ import { createIo } from "./realtime/io.js";
 
 guardProcess();
 const orm = await initOrm();
+// Search reads go to the replica once it has replayed the last commit that changed search (replicaReads.ts).
+const replica = config.DATABASE_REPLICA_URL ? await initOrm({ clientUrl: config.DATABASE_REPLICA_URL }) : null;
 const redis = createRedis("app", config.REDIS_URL, { autoPipelining: true });
 const jobs = await JobProducer.open(processName("web"));
-const app = buildApp({ orm, redis, jobs });
+const app = buildApp({ orm, redis, jobs, replica });
 // Timeouts and the connection cap from config (server/httpServer.ts).
 const httpServer = createHttpServer(app.callback());
 answerClientErrors(httpServer); // Node's own refusals (431, malformed requests) in the API's JSON shape
@@ -52,6 +54,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => io.close(() => resolve()));
   await jobs.close();
   await orm.close();
+  await replica?.close();
   redis.disconnect();
   logger.info("web stopped");
   process.exit(0);

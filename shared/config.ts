@@ -38,6 +38,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** PostgreSQL for state, events and (by default) the job store. */
   DATABASE_URL: z.string().url().default("postgres://nexus@127.0.0.1:54329/nexus"),
+  /**
+   * A streaming replica of DATABASE_URL for search reads (unset: everything reads the primary). Readers
+   * wait for it to replay the last commit that changed search, else read the primary (replicaReads.ts).
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  /** Longest wait for the replica to replay that commit before a search reads the primary instead. */
+  REPLICA_MAX_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(200),
   /** Most PostgreSQL connections one process opens; more than about 5 per core only adds context switches. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Longest wait to open one PostgreSQL connection (a database that is away fails fast, not after minutes). */

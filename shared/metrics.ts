@@ -93,6 +93,25 @@ export const cacheRequests = new Counter({
   registers,
 });
 
+/**
+ * Search reads with DATABASE_REPLICA_URL set, by where they ran: "replica" (caught up at once),
+ * "replica_waited" (after waiting for the last search-changing commit to replay), or the primary as a
+ * fallback: "fallback_timeout" (not replayed within REPLICA_MAX_WAIT_MS), "fallback_unknown" (Redis away,
+ * or no commit position known), "fallback_error" (the replica failed or is away).
+ */
+export const replicaReads = new Counter({
+  name: "nexus_search_replica_reads_total",
+  help: "Search reads by where they ran: replica, replica_waited, fallback_timeout, fallback_unknown, fallback_error",
+  labelNames: ["result"] as const,
+  registers,
+});
+export const replicaWait = new Histogram({
+  name: "nexus_search_replica_wait_seconds",
+  help: "Time a search waited for the replica to replay the last search-changing commit (fallbacks included)",
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1],
+  registers,
+});
+
 export const databaseErrors = new Counter({
   name: "nexus_database_errors_total",
   help: "PostgreSQL unreachable (connection lost, refused, restarting): requests answered 503, jobs retried",

@@ -11,7 +11,8 @@ import { ACTIVE_BOOKING_STATUSES } from "../shared/domain/bookings/status.js";
 import { transitionBooking } from "../shared/domain/bookings/transitionBooking.js";
 import type { StayRange } from "../shared/domain/bookings/view.js";
 import { inUnitOfWork as runCommand } from "../shared/domain/commands/unitOfWork.js";
-import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
+import { invalidateAllSearches, invalidateSearches } from "../shared/domain/listings/searchCache.js";
+import type { SearchChange } from "../shared/domain/listings/searchChanges.js";
 import type { EventEnvelope } from "../shared/events/eventMap.js";
 import { createRedis } from "../shared/redis.js";
 import { eventually } from "./helpers/eventually.js";
@@ -164,7 +165,7 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
       await db().query("update bookings set expires_at = now() - interval '1 second' where id = $1", [b.id]);
       b.lapsed = true;
       // Time moved for this hold only: do what the real clock does to cached searches it shaped.
-      await invalidateSearchCache(redis);
+      await invalidateAllSearches(redis);
     },
   }),
   confirm: operation<{ pick: number }>({
@@ -176,7 +177,8 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
       const clash = taken(w, b.listing, b, b);
       const expected =
         b.status !== "pending_payment" ? "invalid_transition" : b.lapsed && clash ? "dates_unavailable" : "ok";
-      const outcome = await runCommand(orm, (tx) => transitionBooking(tx, b.id, "confirmed")).then(
+      const changes: SearchChange[] = [];
+      const outcome = await runCommand(orm, (tx) => transitionBooking(tx, b.id, "confirmed"), changes).then(
         () => "ok",
         (err) => err.code as string,
       );
@@ -184,7 +186,7 @@ const OPERATIONS: Record<string, Operation<unknown>> = {
       if (outcome === "ok") {
         b.status = "confirmed";
         b.lapsed = false;
-        await invalidateSearchCache(redis); // as the payments flow does after confirming
+        await invalidateSearches(redis, changes); // what execute() does with what the payments flow changed
       }
     },
   }),

@@ -2,7 +2,7 @@ import "./helpers/env.js";
 import { randomUUID } from "node:crypto";
 import test from "ava";
 import { buildOpenApiDocument } from "../server/openapi.js";
-import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
+import { invalidateAllSearches } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
 import { createAdmin, createBooking, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
 import { useApp } from "./helpers/useApp.js";
@@ -304,7 +304,7 @@ test("date filter: confirmed bookings and live holds hide a listing; expired hol
   // Touching on both sides: one leaves the day we arrive, the next arrives the day we leave.
   await createBooking(touching, guest, { checkIn: day(27), checkOut: day(30) });
   await createBooking(touching, guest, { checkIn: day(33), checkOut: day(35), status: "pending_payment" });
-  await invalidateSearchCache(redis); // what every booking command does after commit
+  await invalidateAllSearches(redis); // rows written behind the commands' back
 
   const search = async (checkIn: string, checkOut: string) =>
     ids(
@@ -337,7 +337,7 @@ test("cursor pagination is stable and complete, even when listings share created
     made.slice(0, 7).map((l) => l.id),
   ]);
   await db().query("update listings set created_at = '2030-01-01T00:00:00.123457Z' where id = $1", [made[7].id]);
-  await invalidateSearchCache(redis);
+  await invalidateAllSearches(redis);
   const { rows } = await db().query("select id from listings where city = $1 order by created_at desc, id desc", [
     city,
   ]);
@@ -387,7 +387,7 @@ test("availability: blocked stays by check-in, optionally within from/to; bad wi
   });
   await createBooking(listing, guest, { checkIn: day(10), checkOut: day(12) });
   await createBooking(listing, guest, { checkIn: day(12), checkOut: day(14), status: "cancelled" });
-  await invalidateSearchCache(redis); // what every booking command does after commit
+  await invalidateAllSearches(redis); // rows written behind the commands' back
   const all = await api.get(`/api/v1/listings/${listing.id}/availability`);
   t.deepEqual(all.body.blocked, [
     { checkIn: day(10), checkOut: day(12) },

@@ -10,7 +10,7 @@ import { declineLapsedRequests } from "../shared/domain/bookings/declineLapsedRe
 import { expireHolds } from "../shared/domain/bookings/expireHolds.js";
 import type { BookingStatus } from "../shared/domain/bookings/status.js";
 import { inUnitOfWork as runCommand } from "../shared/domain/commands/unitOfWork.js";
-import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
+import { invalidateAllSearches } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
 import { createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
 import { useApp } from "./helpers/useApp.js";
@@ -118,7 +118,7 @@ async function apply(action: Action, model: ModelBooking[], listingIds: string[]
     if (!waiting(b) || b.lapsed) return;
     await db().query("update bookings set expires_at = now() - interval '1 second' where id = $1", [b.id]);
     b.lapsed = true;
-    await invalidateSearchCache(redis); // time moved for this booking only, as the real clock would
+    await invalidateAllSearches(redis); // time moved for this booking only, as the real clock would
     return;
   }
   const res = await api.post(`/api/v1/bookings/${b.id}/${action.kind}`, {}, host.auth);

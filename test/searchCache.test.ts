@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import test from "ava";
 import type { Redis } from "ioredis";
 import { config } from "../shared/config.js";
-import { invalidateSearchCache } from "../shared/domain/listings/searchCache.js";
+import { invalidateSearches } from "../shared/domain/listings/searchCache.js";
 import { createRedis } from "../shared/redis.js";
 import { type RunningApp, startApp } from "./helpers/app.js";
 import { eventually } from "./helpers/eventually.js";
@@ -26,14 +26,23 @@ test.after.always(async () => {
   await closeFactories();
 });
 
-// Serial: one global version guards every entry, so another test's invalidation would turn the
-// hits these tests expect into misses.
+// Serial: the private-Redis test stops a Redis, and the hit/miss counts below assume no other
+// test's searches in between (each test has its own cities, so invalidations do not cross).
 const uniqueCity = () => `City ${randomUUID().slice(0, 8)}`;
 const entryKeys = () => redis.keys(`${config.REDIS_KEY_PREFIX}search:entry:*`);
 
+/** Whether the entry at `key` is still valid: none of its tags moved past the sequence it was read at. */
+async function valid(client: Redis, key: string): Promise<boolean> {
+  const raw = await client.get(key);
+  if (!raw) return false;
+  const [s0, , tags] = raw.split("\n", 3);
+  const values = await client.mget(...tags.split(" ").map((tag) => `${config.REDIS_KEY_PREFIX}search:tag:${tag}`));
+  return values.every((value) => value === null || Number(value) <= Number(s0));
+}
+
 /**
- * An entry is written after its answer leaves: resolves once `client`'s Redis holds one of the
- * current version for this city, for searches from `checkIn` (or, without it, for searches without dates).
+ * An entry is written after its answer leaves: resolves once `client`'s Redis holds a valid one for
+ * this city, for searches from `checkIn` (or, without it, for searches without dates).
  */
 async function stored(city: string, o: { checkIn?: string; client?: Redis } = {}): Promise<string> {
   const client = o.client ?? redis;
@@ -41,9 +50,8 @@ async function stored(city: string, o: { checkIn?: string; client?: Redis } = {}
     key.includes(city.toLowerCase()) && (o.checkIn ? key.includes(o.checkIn) : !/"\d{4}-\d{2}-\d{2}"/.test(key));
   return eventually(
     async () => {
-      const version = (await client.get(`${config.REDIS_KEY_PREFIX}search:version`)) ?? "0";
       for (const key of (await client.keys(`${config.REDIS_KEY_PREFIX}search:entry:*`)).filter(matches)) {
-        if ((await client.get(key))?.startsWith(`${version}\n`)) return key;
+        if (await valid(client, key)) return key;
       }
       return null;
     },
@@ -90,11 +98,14 @@ test.serial("a booking hides the listing from the very next search for its dates
     await searchIn(city, dates);
     await stored(city, { checkIn: day(40) });
     t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit", "warm before the booking");
-    // Searches racing with the commit may cache the old answer, under the old version.
+    // Searches racing with the commit may cache the old answer, under the sequence read before it.
     const racing = Array.from({ length: 5 }, () => searchIn(city, dates));
     const status = i % 2 === 0 ? "confirmed" : "pending_payment";
     await createBooking(listing, guest, { status, checkIn: day(41), checkOut: day(42) });
-    await invalidateSearchCache(redis); // what every booking command does after its commit
+    // What createBooking's door does after its commit.
+    await invalidateSearches(redis, [
+      { kind: "taken", listingId: listing.id, nights: { checkIn: day(41), checkOut: day(42) } },
+    ]);
     await Promise.all(racing);
     const after = await searchIn(city, dates);
     t.false(ids(after.body).includes(listing.id), `booking ${i} hides its listing at once`);
@@ -129,13 +140,19 @@ test.serial("a cancelled booking frees the dates in search at once", async (t) =
   const city = uniqueCity();
   const listing = await createListing(host, { city });
   const booking = await createBooking(listing, guest, { checkIn: day(50), checkOut: day(52) });
-  await invalidateSearchCache(redis);
+  await invalidateSearches(redis, [
+    { kind: "taken", listingId: listing.id, nights: { checkIn: day(50), checkOut: day(52) } },
+  ]);
   const dates = `&checkIn=${day(50)}&checkOut=${day(51)}`;
   t.deepEqual((await searchIn(city, dates)).body.data, []);
   await stored(city, { checkIn: day(50) });
   t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
   await db().query("update bookings set status = 'cancelled' where id = $1", [booking.id]);
-  await invalidateSearchCache(redis);
+  // What a cancel records (transitionBooking) and its door invalidates.
+  const nights = { checkIn: day(50), checkOut: day(52) };
+  // Places as PostgreSQL's lower() gives them (execute() asks it).
+  const place = { city: city.toLowerCase(), country: "ethiopia" };
+  await invalidateSearches(redis, [{ kind: "freed", listingId: listing.id, ...place, nights }]);
   t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id]);
 });
 
@@ -195,7 +212,7 @@ test.serial(
       const patched = await other.patch(`/api/v1/listings/${listing.id}`, { title: "Renamed elsewhere" }, host.auth);
       t.is(patched.status, 200);
       const seen = await api.get(path);
-      t.is(seen.headers.get("x-cache"), "miss", "the first instance's copy died with the version");
+      t.is(seen.headers.get("x-cache"), "miss", "the first instance's copy died with its city's tag");
       t.is(seen.body.data[0].title, "Renamed elsewhere");
     } finally {
       await second.close();
@@ -214,7 +231,9 @@ test.serial("an answer shaped by an unpaid hold is not cached past the hold's ex
     checkOut: day(62),
     expiresIn: "2 seconds",
   });
-  await invalidateSearchCache(redis);
+  await invalidateSearches(redis, [
+    { kind: "taken", listingId: held.id, nights: { checkIn: day(60), checkOut: day(62) } },
+  ]);
   const dates = `&checkIn=${day(61)}&checkOut=${day(63)}`;
   t.deepEqual(ids((await searchIn(city, dates)).body), [free.id], "the live hold hides its listing");
   await stored(city, { checkIn: day(61) });
@@ -279,7 +298,7 @@ test.serial("with Redis down, search still answers (uncached) and listing change
     // Redis comes back (empty): the invalidation left pending is retried and lands.
     await privateRedis.start();
     const version = await eventually(
-      () => probe.get(`${config.REDIS_KEY_PREFIX}search:version`).catch(() => null),
+      () => probe.get(`${config.REDIS_KEY_PREFIX}search:seq`).catch(() => null),
       "the pending invalidation to reach Redis once it was back",
       { timeoutMs: 4000, intervalMs: 100 },
     );
@@ -295,3 +314,182 @@ test.serial("with Redis down, search still answers (uncached) and listing change
     await privateRedis.stop();
   }
 });
+
+test.serial(
+  "a booking ends only the cached answers that show its listing: not other cities, not answers without it",
+  async (t) => {
+    const [host, guest] = await Promise.all([createHost(), createGuest()]);
+    const [cityA, cityB] = [uniqueCity(), uniqueCity()];
+    const cheap = await createListing(host, { city: cityA, pricePerNight: 10_000 });
+    const dear = await createListing(host, { city: cityA, pricePerNight: 50_000 });
+    const elsewhere = await createListing(host, { city: cityB });
+    const dates = `&checkIn=${day(80)}&checkOut=${day(82)}`;
+    const searches = {
+      datedA: () => searchIn(cityA, dates),
+      cheapA: () => searchIn(cityA, `${dates}&maxPrice=20000`),
+      datedB: () => searchIn(cityB, dates),
+      plainA: () => searchIn(cityA),
+    };
+    for (const [name, search] of Object.entries(searches)) {
+      t.is((await search()).headers.get("x-cache"), "miss", name);
+      await stored(name.endsWith("B") ? cityB : cityA, name === "plainA" ? {} : { checkIn: day(80) });
+    }
+    await eventually(
+      async () => (await entryKeys()).filter((k) => k.includes(cityA.toLowerCase())).length === 3,
+      "3 entries of A",
+    );
+    t.deepEqual(ids((await searches.datedA()).body), [cheap.id, dear.id].sort());
+    t.deepEqual(ids((await searches.cheapA()).body), [cheap.id]);
+    t.deepEqual(ids((await searches.datedB()).body), [elsewhere.id]);
+
+    const elsewhen = await api.post(
+      "/api/v1/bookings",
+      { listingId: dear.id, checkIn: day(82), checkOut: day(84), guests: 1 },
+      guest.auth,
+    );
+    t.is(elsewhen.status, 201, "a booking of that listing on other nights (touching the stay searched)…");
+    const still = await searches.datedA();
+    t.is(still.headers.get("x-cache"), "hit", "…keeps the answer that shows it for these nights");
+    t.deepEqual(ids(still.body), [cheap.id, dear.id].sort());
+    const booked = await api.post(
+      "/api/v1/bookings",
+      { listingId: dear.id, checkIn: day(79), checkOut: day(81), guests: 1 },
+      guest.auth,
+    );
+    t.is(booked.status, 201);
+    const shown = await searches.datedA();
+    t.is(shown.headers.get("x-cache"), "miss", "the answer showing the booked listing is gone");
+    t.deepEqual(ids(shown.body), [cheap.id]);
+    const cheapA = await searches.cheapA();
+    t.is(cheapA.headers.get("x-cache"), "hit", "an answer of the same city and dates without that listing stays");
+    t.deepEqual(ids(cheapA.body), [cheap.id]);
+    t.is((await searches.datedB()).headers.get("x-cache"), "hit", "another city's answer stays");
+    const plain = await searches.plainA();
+    t.is(plain.headers.get("x-cache"), "hit", "an answer without dates stays");
+    t.deepEqual(ids(plain.body), [cheap.id, dear.id].sort());
+  },
+);
+
+test.serial(
+  "a cancel frees its nights: a dated search over them misses and shows the listing again, other nights keep theirs",
+  async (t) => {
+    const [host, guest] = await Promise.all([createHost(), createGuest()]);
+    const [city, otherCity] = [uniqueCity(), uniqueCity()];
+    const listing = await createListing(host, { city });
+    await createListing(host, { city: otherCity });
+    const booked = await api.post(
+      "/api/v1/bookings",
+      { listingId: listing.id, checkIn: day(90), checkOut: day(92), guests: 1 },
+      guest.auth,
+    );
+    t.is(booked.status, 201);
+    const over = () => searchIn(city, `&checkIn=${day(91)}&checkOut=${day(93)}`);
+    const later = () => searchIn(city, `&checkIn=${day(95)}&checkOut=${day(96)}`);
+    const other = () => searchIn(otherCity, `&checkIn=${day(91)}&checkOut=${day(93)}`);
+    t.deepEqual((await over()).body.data, [], "booked over those nights");
+    await stored(city, { checkIn: day(91) });
+    t.deepEqual(ids((await later()).body), [listing.id]);
+    await stored(city, { checkIn: day(95) });
+    await other();
+    await stored(otherCity, { checkIn: day(91) });
+    t.is((await over()).headers.get("x-cache"), "hit");
+
+    const cancelled = await api.post(`/api/v1/bookings/${booked.body.booking.id}/cancel`, {}, guest.auth);
+    t.is(cancelled.status, 200);
+    const freed = await over();
+    t.is(freed.headers.get("x-cache"), "miss", "a search over the freed nights is asked again");
+    t.deepEqual(ids(freed.body), [listing.id], "and shows the listing");
+    t.is((await later()).headers.get("x-cache"), "hit", "a search over other nights keeps its answer");
+    t.is((await other()).headers.get("x-cache"), "hit", "another city keeps its answer");
+  },
+);
+
+test.serial(
+  "bookings racing searches: no answer read after a booking's 201 shows its nights free (checked against PostgreSQL)",
+  async (t) => {
+    const host = await createHost();
+    const city = uniqueCity();
+    const listings = await Promise.all(Array.from({ length: 10 }, () => createListing(host, { city })));
+    const freeInDb = async (checkIn: string, checkOut: string) =>
+      (
+        await db().query(
+          `select l.id from listings l where lower(l.city) = lower($1) and l.status = 'active'
+            and not exists (select 1 from bookings b where b.listing_id = l.id
+                             and booking_blocks_dates(b.status, b.expires_at)
+                             and daterange(b.check_in, b.check_out) && daterange($2::date, $3::date))
+            and not exists (select 1 from listing_blocks x where x.listing_id = l.id
+                             and x.check_in < $3::date and x.check_out > $2::date)
+          order by l.id`,
+          [city, checkIn, checkOut],
+        )
+      ).rows.map((r) => r.id as string);
+    const iterations = 30;
+    let hitsAfter = 0;
+    for (let i = 0; i < iterations; i++) {
+      const listing = listings[i % listings.length];
+      const stay = { checkIn: day(100 + 2 * i), checkOut: day(102 + 2 * i) };
+      const dates = `&checkIn=${stay.checkIn}&checkOut=${stay.checkOut}`;
+      await searchIn(city, dates);
+      await stored(city, { checkIn: stay.checkIn });
+      // A guest per booking: one guest's unpaid holds are limited.
+      const guest = await createGuest();
+      let committedAt = Number.POSITIVE_INFINITY;
+      const booking = api
+        .post("/api/v1/bookings", { listingId: listing.id, ...stay, guests: 1 }, guest.auth)
+        .then((res) => {
+          committedAt = Date.now();
+          return res;
+        });
+      // Searches racing the commit and its invalidation, each noting when it was sent.
+      const racing = Array.from({ length: 6 }, (_, k) =>
+        new Promise((resolve) => setTimeout(resolve, k * 3)).then(async () => {
+          const sentAt = Date.now();
+          const res = await searchIn(city, dates);
+          return { sentAt, res };
+        }),
+      );
+      const [booked, answers] = await Promise.all([booking, Promise.all(racing)]);
+      t.is(booked.status, 201, JSON.stringify(booked.body));
+      for (const { sentAt, res } of answers) {
+        if (sentAt > committedAt) t.false(ids(res.body).includes(listing.id), `iteration ${i}: sent after the 201`);
+      }
+      const after = await searchIn(city, dates);
+      if (after.headers.get("x-cache") === "hit") hitsAfter += 1;
+      t.false(ids(after.body).includes(listing.id), `iteration ${i}: the next search hides the booked listing`);
+      t.deepEqual(ids(after.body), await freeInDb(stay.checkIn, stay.checkOut), `iteration ${i}: as PostgreSQL says`);
+    }
+    t.log(
+      `${hitsAfter}/${iterations} searches right after a booking were hits (stored by a racing search after the commit)`,
+    );
+  },
+);
+
+test.serial(
+  "places are compared as PostgreSQL's lower() does: a change in İstanbul ends the answers of a search for istanbul",
+  async (t) => {
+    const [host, guest] = await Promise.all([createHost(), createGuest()]);
+    const suffix = randomUUID().slice(0, 8);
+    // PostgreSQL lowers "İ" to "i"; JavaScript to "i" + a combining dot, which a search never types.
+    const listing = await createListing(host, { city: `İstanbul ${suffix}` });
+    const city = `istanbul ${suffix}`;
+    const booked = await api.post(
+      "/api/v1/bookings",
+      { listingId: listing.id, checkIn: day(120), checkOut: day(122), guests: 1 },
+      guest.auth,
+    );
+    t.is(booked.status, 201);
+    const dates = `&checkIn=${day(120)}&checkOut=${day(121)}`;
+    t.deepEqual((await searchIn(city, dates)).body.data, []);
+    await stored(city, { checkIn: day(120) });
+    t.deepEqual(ids((await searchIn(city)).body), [listing.id]);
+    await stored(city);
+    t.is((await searchIn(city, dates)).headers.get("x-cache"), "hit");
+
+    t.is((await api.post(`/api/v1/bookings/${booked.body.booking.id}/cancel`, {}, guest.auth)).status, 200);
+    t.deepEqual(ids((await searchIn(city, dates)).body), [listing.id], "the freed nights show at once");
+    t.is((await api.patch(`/api/v1/listings/${listing.id}`, { title: "Renamed" }, host.auth)).status, 200);
+    const renamed = await searchIn(city);
+    t.is(renamed.headers.get("x-cache"), "miss");
+    t.is(renamed.body.data[0].title, "Renamed", "a listing change shows at once");
+  },
+);

@@ -23,7 +23,6 @@ type Answer = { outcome: "accepted"; booking: BookingView } | { outcome: "lapsed
 const acceptOrLapse = defineCommand({
   name: "bookings.acceptRequest",
   input: z.object({ bookingId: z.guid() }),
-  invalidates: { search: (answer: Answer) => answer.outcome === "lapsed" },
   async run({ actor, input: { bookingId }, tx }): Promise<Answer> {
     const current = await loadRequestToAnswer(tx, actor, bookingId);
     await lockListingAvailability(tx, current.listingId);

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { sql } from "../../db/sql.js";
+import type { SearchChange } from "../listings/searchChanges.js";
 import type { StayRange } from "./view.js";
 
 /**
@@ -10,6 +11,30 @@ import type { StayRange } from "./view.js";
  * on status and expires_at still serve.
  */
 export const BLOCKING_BOOKING_SQL = "booking_blocks_dates(b.status, b.expires_at)";
+
+/** A booking's (`b`) nights as check_in, check_out; with its listing's city and country, what a search change needs. */
+export const STAY_NIGHTS_SQL =
+  "to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out";
+/** The city and country of booking `b`'s listing, by subquery (RETURNING cannot join). */
+export const BOOKING_PLACE_SQL = `(select l.city from listings l where l.id = b.listing_id) as city,
+  (select l.country from listings l where l.id = b.listing_id) as country`;
+export interface StayOfListing {
+  check_in: string;
+  check_out: string;
+  city: string;
+  country: string;
+}
+
+/** Search's view of nights becoming available (searchChanges.ts). */
+export function nightsFreed(listingId: string, stay: StayOfListing): SearchChange {
+  return {
+    kind: "freed",
+    listingId,
+    city: stay.city,
+    country: stay.country,
+    nights: { checkIn: stay.check_in, checkOut: stay.check_out },
+  };
+}
 
 /**
  * A listing's blocked stays, optionally only those overlapping [from, to): the bookings that block

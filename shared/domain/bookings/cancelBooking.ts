@@ -44,7 +44,6 @@ export const cancelBooking = defineCommand({
   name: "bookings.cancel",
   input: cancelBookingInput,
   transaction: "self",
-  invalidates: { search: true },
   async run({ actor, input, deps }): Promise<CancelledBooking> {
     const done = await execute(cancelOrComplete, { actor, input }, deps);
     if (done.outcome === "completed") throw new StayOverError(true);

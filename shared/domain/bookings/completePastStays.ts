@@ -4,6 +4,7 @@ import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
+import { BOOKING_PLACE_SQL, nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "./availability.js";
 import { lockListingAvailability } from "./listingAvailability.js";
 import { transitionBooking } from "./transitionBooking.js";
 import type { BookingView } from "./view.js";
@@ -34,17 +35,19 @@ export async function completePastStays(tx: CommandTx, options: { limit?: number
   const listingIds = candidates.map((c) => c.listing_id).sort();
   for (const listingId of listingIds) await lockListingAvailability(tx, listingId);
 
-  const completed = await q<{ id: string; listing_id: string }>(
+  const completed = await q<{ id: string; listing_id: string } & StayOfListing>(
     `update bookings b set status = 'completed', updated_at = now()
       where b.id in (select b.id from bookings b join listings l on l.id = b.listing_id
                       where b.listing_id = any(?::uuid[]) and ${due}
                       order by b.check_out limit ? for update of b skip locked)
-      returning b.id, b.listing_id`,
+      returning b.id, b.listing_id, ${STAY_NIGHTS_SQL}, ${BOOKING_PLACE_SQL}`,
     [`{${listingIds.join(",")}}`, options.limit ?? DEFAULT_LIMIT],
   );
   if (!completed.length) return 0;
 
   await announceSweep(tx, completed, "review_request_guest");
+  // Their nights are past, but a search may still name them.
+  tx.searchChanged(...completed.map((row) => nightsFreed(row.listing_id, row)));
   return completed.length;
 }
 

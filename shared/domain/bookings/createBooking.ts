@@ -31,7 +31,10 @@ export const createBooking = defineCommand({
   name: "bookings.create",
   input: createBookingInput,
   transaction: "self",
-  invalidates: { search: true },
+  // Nights taken: only cached answers showing this listing can be wrong now.
+  searchChanges: (booking: BookingView) => [
+    { kind: "taken", listingId: booking.listingId, nights: { checkIn: booking.checkIn, checkOut: booking.checkOut } },
+  ],
   errors: {
     // 22003: the total does not fit the price column (absurd price × nights).
     range: validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]),
@@ -91,7 +94,6 @@ const clearLapsedInTheWay = defineCommand({
   name: "bookings.expireHoldsInTheWay",
   input: z.object({ listingId: z.guid(), checkIn: stayDate, checkOut: stayDate }),
   actor: "system",
-  invalidates: { search: (cleared: number) => cleared > 0 },
   async run({ input, tx }) {
     await lockListingAvailability(tx, input.listingId);
     const filter = { listingId: input.listingId, range: input };

@@ -13,7 +13,6 @@ import { transitionBooking } from "./transitionBooking.js";
 export const declineBooking = defineCommand({
   name: "bookings.decline",
   input: z.object({ bookingId: z.guid() }),
-  invalidates: { search: true },
   async run({ actor, input: { bookingId }, tx }): Promise<BookingView> {
     const current = await loadRequestToAnswer(tx, actor, bookingId);
     const { booking } = await transitionBooking(tx, bookingId, "declined", {

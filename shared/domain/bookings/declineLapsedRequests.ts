@@ -38,7 +38,6 @@ export const sweepLapsedRequests = defineCommand({
   actor: "system",
   input: z.object({}),
   transaction: "self",
-  invalidates: { search: (declined: number) => declined > 0 },
   async run({ deps }) {
     let declined = 0;
     for (let batch = BATCH; batch === BATCH; declined += batch) {

@@ -3,6 +3,8 @@ import type { BookingStatus } from "../bookings/status.js";
 import type { StayRange } from "../bookings/view.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
 import { announceSweep } from "./announceSweep.js";
+import { BOOKING_PLACE_SQL, nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "./availability.js";
+
 import { tryLockListingsAvailability } from "./listingAvailability.js";
 
 export interface ExpireHoldsFilter {
@@ -47,7 +49,7 @@ export const LAPSE_NOTES = { request: LAPSES.request.note };
  * listing. Returns how many it expired. Safe to run from several workers at once: rows are taken
  * with `for update skip locked`, and a listing whose availability another transaction is changing
  * right now is skipped (that transaction expires what blocks it; the next sweep gets the rest).
- * After commit, call `invalidateSearchCache` when it returned more than 0.
+ * It records the nights it frees for search (tx.searchChanged).
  */
 export function expireHolds(tx: CommandTx, filter: ExpireHoldsFilter = {}): Promise<number> {
   return endLapsed(tx, "hold", filter);
@@ -81,15 +83,18 @@ export async function endLapsed(tx: CommandTx, kind: Lapse, filter: ExpireHoldsF
   if (!ids.length) return 0;
   // The conditions are checked again under the row lock: a booking paid, answered or cancelled
   // meanwhile stays as it is.
-  const ended = await q<{ id: string; listing_id: string }>(
+  const ended = await q<{ id: string; listing_id: string } & StayOfListing>(
     `update bookings b set status = ?, note = coalesce(?, b.note), updated_at = now()
       where b.id in (select c.id from bookings c
                       where c.id = any(?::uuid[]) and c.status = ? and c.expires_at <= now()
                       for update skip locked)
-      returning b.id, b.listing_id`,
+      returning b.id, b.listing_id, ${STAY_NIGHTS_SQL}, ${BOOKING_PLACE_SQL}`,
     [lapse.to, lapse.note, `{${ids.join(",")}}`, lapse.from],
   );
   if (!ended.length) return 0;
+  // They stopped blocking at their deadline already, but answers they shaped may outlive it (a
+  // request's deadline does not cut a cached answer's life as a hold's does).
+  tx.searchChanged(...ended.map((row) => nightsFreed(row.listing_id, row)));
 
   await announceSweep(tx, ended, lapse.email);
   return ended.length;

@@ -24,7 +24,6 @@ export const sweepExpiredHolds = defineCommand({
   actor: "system",
   input: z.object({}),
   transaction: "self",
-  invalidates: { search: (expired: number) => expired > 0 },
   async run({ deps }) {
     let expired = 0;
     for (let batch = BATCH; batch === BATCH; expired += batch) {

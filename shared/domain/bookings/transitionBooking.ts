@@ -4,7 +4,7 @@ import { ACTIVE_BOOKING_STATUSES, type BookingStatus } from "../bookings/status.
 import type { BookingView } from "../bookings/view.js";
 import { mapDatabaseError } from "../commands/databaseErrors.js";
 import type { CommandTx } from "../commands/unitOfWork.js";
-import { BLOCKING_BOOKING_SQL } from "./availability.js";
+import { BLOCKING_BOOKING_SQL, nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "./availability.js";
 import { emitAvailabilityChanged, lockListingAvailability } from "./listingAvailability.js";
 import { assertTransition } from "./statusMachine.js";
 import { bookingAudience, loadBookingView } from "./view.js";
@@ -57,8 +57,9 @@ export async function transitionBooking(
   const [found] = await q<{ listing_id: string }>("select listing_id from bookings where id = ?", [bookingId]);
   if (!found) throw notFound("booking");
   await lockListingAvailability(tx, found.listing_id);
-  const [locked] = await q<{ status: BookingStatus; blocking: boolean; over: boolean }>(
-    `select b.status, ${BLOCKING_BOOKING_SQL} as blocking, stay_over(b.check_out, l.time_zone) as over
+  const [locked] = await q<{ status: BookingStatus; blocking: boolean; over: boolean } & StayOfListing>(
+    `select b.status, ${BLOCKING_BOOKING_SQL} as blocking, stay_over(b.check_out, l.time_zone) as over,
+            ${STAY_NIGHTS_SQL}, l.city, l.country
        from bookings b join listings l on l.id = b.listing_id where b.id = ? for update of b`,
     [bookingId],
   );
@@ -89,5 +90,10 @@ export async function transitionBooking(
   const active = (status: BookingStatus) => (ACTIVE_BOOKING_STATUSES as readonly BookingStatus[]).includes(status);
   const leftActive = active(locked.status) && !active(to);
   if (blocking !== locked.blocking || leftActive) await emitAvailabilityChanged(tx, booking.listingId);
+  // Search: nights taken again (a lapsed hold paid), or freed (a lapsed one is conservatively freed too:
+  // an answer it shaped may outlive its deadline).
+  const nights = { checkIn: locked.check_in, checkOut: locked.check_out };
+  if (blocking && !locked.blocking) tx.searchChanged({ kind: "taken", listingId: booking.listingId, nights });
+  else if ((locked.blocking && !blocking) || leftActive) tx.searchChanged(nightsFreed(booking.listingId, locked));
   return { before: locked.status, booking };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PublishableEvent } from "../../events/publisher.js";
 import type { Actor } from "../accounts/tokens.js";
 import type { DatabaseDeps } from "../deps.js";
+import type { SearchChange } from "../listings/searchChanges.js";
 import type { DatabaseErrorRules } from "./databaseErrors.js";
 import type { CommandTx } from "./unitOfWork.js";
 
@@ -10,7 +11,7 @@ import type { CommandTx } from "./unitOfWork.js";
  * Every use case is one of these, entered through execute() / query() (./execute.ts), which own what
  * every command needs and none should write again: parsing the input (400 validation_failed), the
  * transaction, mapping PostgreSQL refusals to API errors, publishing events after commit, and the
- * cache invalidation the command declares.
+ * invalidation of the cached searches its changes affect.
  *
  * `actor` says who runs it: "user" (the default; run gets the signed-in Actor) or "system" (worker
  * sweeps, webhooks, scripts; run gets null). `D` is what it needs besides the database and Redis (e.g.
@@ -20,15 +21,16 @@ import type { CommandTx } from "./unitOfWork.js";
 export type RunBy = "user" | "system";
 export type ActorOf<K extends RunBy> = K extends "system" ? null : Actor;
 
-/** Caches a command may declare stale after it committed. */
-export type CacheName = "search";
-
 interface Common<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps> {
   /** Names the command in logs, metrics and errors: "bookings.create". */
   name: string;
   input: S;
-  /** Caches to invalidate after commit, always or when the result says so. */
-  invalidates?: { [C in CacheName]?: true | ((result: R, input: z.output<S>) => boolean) };
+  /**
+   * What it changed for search, from its result, for cached answers to be invalidated after commit.
+   * Commands in a unit of work may instead record it on `tx.searchChanged` from the rows they change
+   * (both count). A command that executes others leaves it to them.
+   */
+  searchChanges?: (result: R, input: z.output<S>) => SearchChange[];
   /** How the PostgreSQL refusals this command expects become API errors (see databaseErrors.ts). */
   errors?: DatabaseErrorRules;
   /** Who runs it (default "user"). */

@@ -2,11 +2,15 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { z } from "zod";
 import { isServiceUnavailableError } from "../../db/unavailable.js";
 import { AppError, type ErrorDetail, validationFailed } from "../../errors.js";
+import { logger } from "../../logger.js";
 import { commandDuration, commandsTotal } from "../../metrics.js";
 import type { CommandDeps, DatabaseDeps } from "../deps.js";
-import { invalidateSearchCache } from "../listings/searchCache.js";
+import { readAfterCommit } from "../listings/replicaReads.js";
+import { invalidateAllSearches, invalidateSearches } from "../listings/searchCache.js";
+import { UNKNOWN_LSN } from "../listings/searchCacheScripts.js";
+import { placesOf, type SearchChange, withPlacesLowered } from "../listings/searchChanges.js";
 import { mapDatabaseError } from "./databaseErrors.js";
-import type { ActorOf, CacheName, Command, Query, RunBy } from "./define.js";
+import type { ActorOf, Command, Query, RunBy } from "./define.js";
 import { inUnitOfWork, publishAfterCommit } from "./unitOfWork.js";
 
 /** zod issues as API.md's error details: one per bad field, "(body)" for the whole input. */
@@ -21,20 +25,27 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   return result.data;
 }
 
-const INVALIDATE: Record<CacheName, (deps: DatabaseDeps) => Promise<void>> = {
-  search: (deps) => invalidateSearchCache(redisOf(deps)),
-};
-
-function redisOf(deps: DatabaseDeps) {
+/**
+ * After a commit that changed search: the primary's WAL position (for replica readers), then the
+ * cached answers those changes can affect. Never throws: the commit stands whatever happens here.
+ */
+async function afterSearchChanges(deps: DatabaseDeps, command: string, changes: SearchChange[]): Promise<void> {
   const { redis } = deps as Partial<CommandDeps>;
-  if (!redis) throw new Error("a command that invalidates a cache needs Redis in its deps");
-  return redis;
+  if (!redis) {
+    // A programming error (a script running commands without Redis), but the commit has happened.
+    logger.error({ command }, "a command changed search results but has no Redis to invalidate cached searches");
+    return;
+  }
+  const facts = await readAfterCommit(deps.orm, placesOf(changes));
+  // Without the database's lowered places the changes cannot be tagged exactly: end every answer.
+  if (!facts) return invalidateAllSearches(redis, UNKNOWN_LSN);
+  await invalidateSearches(redis, withPlacesLowered(changes, facts.lowered), facts.lsn);
 }
 
 /**
  * The one door of every command: parses `input` (400), runs the command in its unit of work (or lets
  * it commit itself, `transaction: "self"`), maps PostgreSQL refusals to API errors, publishes its
- * events after commit, and drops the caches it declares stale before returning.
+ * events after commit, and ends the cached searches its changes affect before returning.
  */
 export async function execute<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>(
   command: Command<S, R, K, D>,
@@ -70,18 +81,17 @@ async function runCommand<S extends z.ZodType, R, K extends RunBy, D extends Dat
   command.authorize?.(actor);
   const input = parseInput(command.input, call.input);
   let result: R;
+  const changes: SearchChange[] = [];
   try {
     result =
       command.transaction === "self"
         ? await command.run({ actor, input, deps, published: (events) => publishAfterCommit(deps.orm, events) })
-        : await inUnitOfWork(deps.orm, (tx) => command.run({ actor, input, tx, deps }));
+        : await inUnitOfWork(deps.orm, (tx) => command.run({ actor, input, tx, deps }), changes);
   } catch (err) {
     throw mapDatabaseError(err, command.errors);
   }
-  for (const [cache, when] of Object.entries(command.invalidates ?? {}) as [CacheName, unknown][]) {
-    const stale = typeof when === "function" ? (when as (r: R, i: typeof input) => boolean)(result, input) : !!when;
-    if (stale) await INVALIDATE[cache](deps);
-  }
+  changes.push(...(command.searchChanges?.(result, input) ?? []));
+  if (changes.length) await afterSearchChanges(deps, command.name, changes);
   return result;
 }
 

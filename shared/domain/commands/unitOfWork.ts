@@ -7,6 +7,7 @@ import { recordEvents } from "../../events/record.js";
 import { logger } from "../../logger.js";
 import { recordSideEffect } from "../../sideEffects/record.js";
 import type { SideEffectKind, SideEffectMap } from "../../sideEffects/sideEffectMap.js";
+import type { SearchChange } from "../listings/searchChanges.js";
 
 /*
  * The unit of work of a command (moved here from shared/db/: it records events and side effects, so
@@ -19,15 +20,23 @@ export interface CommandTx {
   em: EntityManager;
   emit<T extends EventType>(input: EventInput<T>): Promise<void>;
   sideEffect<K extends SideEffectKind>(kind: K, key: string, payload: SideEffectMap[K]): Promise<void>;
+  /** What this transaction changed for search: execute() invalidates those cached answers after commit. */
+  searchChanged(...changes: SearchChange[]): void;
 }
 
 /**
  * Runs `work` in one transaction: state, its events and its side effects commit together or not at
  * all. Only after the commit are the events published (fast path); if that fails they stay
- * unpublished and the worker's relay sends them.
+ * unpublished and the worker's relay sends them. The search changes it recorded are appended to
+ * `searchChanges` once it committed.
  */
-export async function inUnitOfWork<R>(orm: Orm, work: (tx: CommandTx) => Promise<R>): Promise<R> {
+export async function inUnitOfWork<R>(
+  orm: Orm,
+  work: (tx: CommandTx) => Promise<R>,
+  searchChanges: SearchChange[] = [],
+): Promise<R> {
   let events: PublishableEvent[] = [];
+  const changes: SearchChange[] = [];
   const result = await orm.em.fork().transactional(async (em) => {
     const inputs: EventInput<EventType>[] = [];
     const tx: CommandTx = {
@@ -38,6 +47,7 @@ export async function inUnitOfWork<R>(orm: Orm, work: (tx: CommandTx) => Promise
         inputs.push(input as EventInput<EventType>);
       },
       sideEffect: (kind, key, payload) => recordSideEffect(em as EntityManager, kind, key, payload),
+      searchChanged: (...made) => void changes.push(...made),
     };
     const value = await work(tx);
     if (inputs.length) {
@@ -46,6 +56,7 @@ export async function inUnitOfWork<R>(orm: Orm, work: (tx: CommandTx) => Promise
     }
     return value;
   });
+  searchChanges.push(...changes);
   if (events.length) publishAfterCommit(orm, events);
   return result;
 }

@@ -3,6 +3,7 @@ import { Listing } from "../../db/entities/listing.js";
 import { notFound } from "../../errors.js";
 import { defineCommand } from "../commands/define.js";
 import { assertMayManageListing } from "./policy.js";
+import { listingChanged } from "./searchChanges.js";
 
 /**
  * Archives a listing (its host or an admin): it leaves search and can no longer be booked, but stays
@@ -12,14 +13,15 @@ import { assertMayManageListing } from "./policy.js";
 export const archiveListing = defineCommand({
   name: "listings.archive",
   input: z.object({ listingId: z.guid() }),
-  invalidates: { search: (changed: boolean) => changed },
-  async run({ actor, input: { listingId }, tx: { em } }) {
+  async run({ actor, input: { listingId }, tx }) {
+    const { em } = tx;
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");
     assertMayManageListing(actor, { hostId: listing.host.id });
     if (listing.status === "archived") return false;
     listing.status = "archived";
     await em.flush();
+    tx.searchChanged(listingChanged(listing));
     return true;
   },
 });

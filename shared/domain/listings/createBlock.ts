@@ -19,7 +19,6 @@ import { assertMayManageBlocks, BLOCK_VIEW_SQL, type BlockView, blockInputSchema
 export const createBlock = defineCommand({
   name: "listings.blocks.create",
   input: withIds({ listingId: z.guid() }, blockInputSchema),
-  invalidates: { search: true },
   async run({ actor, input: { listingId, checkIn, checkOut, note }, tx }): Promise<BlockView> {
     await assertMayManageBlocks(tx.em, actor, listingId);
     await lockListingAvailability(tx, listingId);
@@ -32,6 +31,7 @@ export const createBlock = defineCommand({
       [listingId, checkIn, checkOut, note ?? null, actor.id],
     );
     await emitAvailabilityChanged(tx, listingId);
+    tx.searchChanged({ kind: "taken", listingId, nights: { checkIn, checkOut } });
     return view;
   },
 });

@@ -4,6 +4,7 @@ import { defineCommand } from "../commands/define.js";
 import type { ListingView } from "../listings/view.js";
 import { assertMayCreateListing } from "./policy.js";
 import { listingInputSchema } from "./schemas.js";
+import { listingChanged } from "./searchChanges.js";
 import { loadListingView } from "./view.js";
 
 /** A host (or an admin) lists a place; it is active, hence searchable, at once. */
@@ -11,7 +12,7 @@ export const createListing = defineCommand({
   name: "listings.create",
   input: listingInputSchema,
   authorize: assertMayCreateListing,
-  invalidates: { search: true },
+  searchChanges: (listing: ListingView) => [listingChanged(listing)],
   async run({ actor, input, tx: { em } }): Promise<ListingView> {
     const listing = em.create(Listing, { ...input, host: em.getReference(User, actor.id) });
     await em.flush();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
+import { nightsFreed, STAY_NIGHTS_SQL, type StayOfListing } from "../bookings/availability.js";
 import { emitAvailabilityChanged, lockListingAvailability } from "../bookings/listingAvailability.js";
 import { defineCommand } from "../commands/define.js";
 import { assertMayManageBlocks } from "./blocks.js";
@@ -13,15 +14,17 @@ import { assertMayManageBlocks } from "./blocks.js";
 export const deleteBlock = defineCommand({
   name: "listings.blocks.delete",
   input: z.object({ listingId: z.guid(), blockId: z.guid() }),
-  invalidates: { search: true },
   async run({ actor, input: { listingId, blockId }, tx }): Promise<void> {
     await assertMayManageBlocks(tx.em, actor, listingId);
     await lockListingAvailability(tx, listingId);
-    const deleted = await sql(tx.em)("delete from listing_blocks where id = ? and listing_id = ? returning id", [
-      blockId,
-      listingId,
-    ]);
-    if (!deleted.length) throw notFound("block");
+    const [deleted] = await sql(tx.em)<StayOfListing>(
+      `delete from listing_blocks b using listings l
+        where b.id = ? and b.listing_id = ? and l.id = b.listing_id
+        returning ${STAY_NIGHTS_SQL}, l.city, l.country`,
+      [blockId, listingId],
+    );
+    if (!deleted) throw notFound("block");
     await emitAvailabilityChanged(tx, listingId);
+    tx.searchChanged(nightsFreed(listingId, deleted));
   },
 });

@@ -6,6 +6,7 @@ import { defineCommand, withIds } from "../commands/define.js";
 import type { ListingView } from "../listings/view.js";
 import { assertMayManageListing } from "./policy.js";
 import { listingPatchSchema } from "./schemas.js";
+import { listingChanged } from "./searchChanges.js";
 import { loadListingView } from "./view.js";
 
 /**
@@ -15,7 +16,6 @@ import { loadListingView } from "./view.js";
 export const updateListing = defineCommand({
   name: "listings.update",
   input: withIds({ listingId: z.guid() }, listingPatchSchema),
-  invalidates: { search: true },
   errors: {
     // minNights or maxNights sent alone, against the stored other one.
     check: onConstraint(
@@ -23,12 +23,17 @@ export const updateListing = defineCommand({
       validationFailed([{ path: "maxNights", message: "must not be below minNights" }]),
     ),
   },
-  async run({ actor, input: { listingId, ...patch }, tx: { em } }): Promise<ListingView> {
+  async run({ actor, input: { listingId, ...patch }, tx }): Promise<ListingView> {
+    const { em } = tx;
     const listing = await em.findOne(Listing, listingId);
     if (!listing) throw notFound("listing");
     assertMayManageListing(actor, { hostId: listing.host.id });
+    const before = listingChanged(listing);
     em.assign(listing, patch);
     await em.flush();
-    return (await loadListingView(em, listingId))!;
+    const view = (await loadListingView(em, listingId))!;
+    // Searches of its old place (it may have moved) and of its new one.
+    tx.searchChanged(before, listingChanged(view));
+    return view;
   },
 });

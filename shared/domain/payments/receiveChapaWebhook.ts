@@ -5,7 +5,7 @@ import type { Orm } from "../../db/orm.js";
 import { sql } from "../../db/sql.js";
 import { AppError } from "../../errors.js";
 import { logger } from "../../logger.js";
-import { type ChapaClient, ChapaError } from "../../payments/chapa/client.js";
+import { ChapaError } from "../../payments/chapa/client.js";
 import { verifyWebhookSignature, type WebhookHeaders } from "../../payments/chapa/signature.js";
 import { singleLine, storableJson } from "../../text.js";
 import { defineCommand } from "../commands/define.js";
@@ -49,10 +49,11 @@ export const receiveChapaWebhook = defineCommand({
   input: z.object({ rawBody: z.string().optional(), headers: z.custom<WebhookHeaders>(), body: z.unknown() }),
   // Each step commits on its own: the receipt is recorded before Chapa is asked, and stays if that fails.
   transaction: "self",
-  run: ({ input, deps }: { input: WebhookDelivery; deps: ChapaDeps }) => receive(deps.orm, deps.chapa, input),
+  run: ({ input, deps }: { input: WebhookDelivery; deps: ChapaDeps }) => receive(deps, input),
 });
 
-async function receive(orm: Orm, chapa: ChapaClient, delivery: WebhookDelivery): Promise<WebhookResult> {
+async function receive(deps: ChapaDeps, delivery: WebhookDelivery): Promise<WebhookResult> {
+  const { orm } = deps;
   const rawBody = delivery.rawBody ?? "";
   if (!verifyWebhookSignature(rawBody, delivery.headers, config.CHAPA_WEBHOOK_SECRET)) {
     throw new AppError("invalid_signature", 401, "The webhook signature is not valid.");
@@ -69,7 +70,7 @@ async function receive(orm: Orm, chapa: ChapaClient, delivery: WebhookDelivery):
   }
   try {
     const refundSignal = event === "charge.refunded";
-    const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef, refundSignal } }, { orm, chapa });
+    const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef, refundSignal } }, deps);
     await finishReceipt(orm, receipt.id, outcome);
     return { outcome, duplicate: false };
   } catch (err) {

@@ -42,7 +42,8 @@ export const reconcilePendingPayments = defineCommand({
     refundCheckLimit: z.number().int().nonnegative().optional(),
   }),
   transaction: "self",
-  async run({ input: options, deps: { orm, chapa } }: { input: ReconcileOptions; deps: ChapaDeps }) {
+  async run({ input: options, deps }: { input: ReconcileOptions; deps: ChapaDeps }) {
+    const { orm } = deps;
     const rows = await sql(orm.em.fork())<{ tx_ref: string }>(
       `select tx_ref from payments
       where status = 'pending'
@@ -55,7 +56,7 @@ export const reconcilePendingPayments = defineCommand({
     let settled = 0;
     for (const { tx_ref: txRef } of rows) {
       try {
-        const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
+        const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, deps);
         if (SETTLING_OUTCOMES.has(outcome)) {
           settled++;
           logger.info({ txRef, outcome }, "reconciliation settled a payment whose webhook did not arrive");
@@ -77,11 +78,7 @@ export const reconcilePendingPayments = defineCommand({
     );
     for (const { id, tx_ref: txRef } of paid) {
       try {
-        const { outcome } = await execute(
-          verifyAndSettle,
-          { actor: null, input: { txRef, refundSignal: true } },
-          { orm, chapa },
-        );
+        const { outcome } = await execute(verifyAndSettle, { actor: null, input: { txRef, refundSignal: true } }, deps);
         if (outcome === "refunded_at_provider") {
           settled++;
           logger.warn({ txRef }, "reconciliation found a payment refunded at Chapa whose webhook did not arrive");

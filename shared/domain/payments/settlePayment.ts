@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
@@ -44,9 +45,13 @@ export const verifyAndSettle = defineCommand({
   },
 });
 
-/** What the payment commands that ask Chapa need. */
+/**
+ * What the payment commands that ask Chapa need; Redis, when the caller has it, for the cached searches
+ * a settlement changes (a refund at Chapa cancels a booking: its nights free up).
+ */
 export interface ChapaDeps extends DatabaseDeps {
   chapa: ChapaClient;
+  redis?: Redis;
 }
 
 /**

@@ -48,7 +48,7 @@ async function verifyUnlessRecent(
     return { payment: stored ? toPaymentView(stored) : null, verified: false };
   }
   if (!(await claimVerify(redis, txRef))) return { payment: toPaymentView(stored), verified: false };
-  const { payment } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa });
+  const { payment } = await execute(verifyAndSettle, { actor: null, input: { txRef } }, { orm, chapa, redis });
   return { payment, verified: true };
 }
 

@@ -3,6 +3,7 @@ import { sql } from "../../db/sql.js";
 import { conflict } from "../../errors.js";
 import { onConstraint } from "../commands/databaseErrors.js";
 import { defineCommand } from "../commands/define.js";
+import { listingChanged } from "../listings/searchChanges.js";
 import { assertMayReview } from "./policy.js";
 import { reviewInputSchema } from "./schemas.js";
 import { queryReviews, type ReviewView } from "./view.js";
@@ -11,12 +12,11 @@ import { queryReviews, type ReviewView } from "./view.js";
  * The guest of a completed stay reviews it, once. "Once" is the unique constraint's job, so two
  * racing requests cannot both pass a check; the listing's rating figures move in the same
  * transaction with an in-place increment, so concurrent reviews never lose an update.
- * The listing's average is part of search answers, hence the invalidation.
+ * The listing's average is part of search answers: a listing change for the search cache.
  */
 export const createReview = defineCommand({
   name: "reviews.create",
   input: reviewInputSchema.extend({ bookingId: z.guid() }),
-  invalidates: { search: true },
   errors: {
     unique: onConstraint(
       "reviews_booking_unique",
@@ -25,8 +25,15 @@ export const createReview = defineCommand({
   },
   async run({ actor, input, tx }): Promise<ReviewView> {
     const q = sql(tx.em);
-    const [booking] = await q<{ guest_id: string; host_id: string; listing_id: string; status: string }>(
-      `select b.guest_id, l.host_id, b.listing_id, b.status
+    const [booking] = await q<{
+      guest_id: string;
+      host_id: string;
+      listing_id: string;
+      status: string;
+      city: string;
+      country: string;
+    }>(
+      `select b.guest_id, l.host_id, b.listing_id, b.status, l.city, l.country
          from bookings b join listings l on l.id = b.listing_id where b.id = ?`,
       [input.bookingId],
     );
@@ -42,6 +49,7 @@ export const createReview = defineCommand({
       input.rating,
       booking.listing_id,
     ]);
+    tx.searchChanged(listingChanged({ id: booking.listing_id, city: booking.city, country: booking.country }));
     const [review] = await queryReviews(tx.em, "r.id = ?", [id]);
     return review;
   },
