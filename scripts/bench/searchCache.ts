@@ -3,7 +3,8 @@
  * big database `npm run seed:scale` builds (SCALE_DATABASE_URL, default nexus_scale on the private
  * PostgreSQL) and real Redis (REDIS_URL). For BENCH_SECONDS (30) it runs, at once:
  * - BENCH_READERS (4) readers, each a closed loop of searches through cachedSearch() (what GET /listings
- *   runs): cities by Zipf popularity (5% no city), 60% dated (80% of them soon: check-in in the next two
+ *   runs), each search one of BENCH_DISTINCT_SEARCHES (2,000) picked by Zipf rank (0: a fresh draw
+ *   every time), drawn once from this mix: cities by Zipf popularity (5% no city), 60% dated (80% of them soon: check-in in the next two
  *   weeks, Zipf, for 2, 1, 3 or 7 nights, Zipf; the rest anything in 60 days for 1-7 nights), 25% with a
  *   price or guests filter, pages 1-3
  *   (page 2 and 3 follow the previous page's cursor);
@@ -76,7 +77,8 @@ const settings = await sql<{ name: string; setting: string }>(
 console.log(
   `database ${new URL(scaleUrl).pathname.slice(1)}: ${cityRows.reduce((n, c) => n + c.ids.length, 0).toLocaleString("en")} ` +
     `active listings in ${cityRows.length} cities, ${guests.length.toLocaleString("en")} guests; PostgreSQL ` +
-    `${settings.map((s) => `${s.name}=${s.setting}`).join(", ")}; SEARCH_CACHE_TTL_SECONDS=${config.SEARCH_CACHE_TTL_SECONDS}`,
+    `${settings.map((s) => `${s.name}=${s.setting}`).join(", ")}; SEARCH_CACHE_TTL_SECONDS=${config.SEARCH_CACHE_TTL_SECONDS}; ` +
+    `mix: ${process.env.BENCH_DISTINCT_SEARCHES === "0" ? "open (a fresh draw each request)" : `${Math.min(Number(process.env.BENCH_DISTINCT_SEARCHES ?? 2000), 100_000)} distinct searches by Zipf rank`}`,
 );
 
 /** A Zipf (s = 1) pick of rank 0..n-1: rank r with weight 1/(r+1). */
@@ -127,6 +129,16 @@ function searchMix(): Query {
   return q;
 }
 const pages = () => (Math.random() < 0.7 ? 1 : Math.random() < 0.67 ? 2 : 3);
+/**
+ * BENCH_DISTINCT_SEARCHES (2,000): the searches people make, drawn once from searchMix() (with how
+ * many pages each reads), each request then picking one by Zipf rank (s = 1), as search logs are
+ * distributed. 0: every request a fresh draw from searchMix(), an open mix whose long tail of never
+ * repeated searches (a city of the tail, on dates of its own, with a filter) no cache can serve.
+ */
+const DISTINCT = Math.min(Number(process.env.BENCH_DISTINCT_SEARCHES ?? 2000), 100_000);
+const catalogue = Array.from({ length: DISTINCT }, () => ({ q: searchMix(), pages: pages() }));
+const pickSearch = DISTINCT > 0 ? zipf(DISTINCT) : null;
+const nextSearch = () => (pickSearch ? catalogue[pickSearch()] : { q: searchMix(), pages: pages() });
 const render = (page: Awaited<ReturnType<typeof searchListings>>) =>
   JSON.stringify({ data: page.listings.map(presentListing), nextCursor: page.nextCursor });
 
@@ -141,7 +153,7 @@ const ms = (n: number) => `${n.toFixed(2).padStart(7)} ms`;
 const reference: number[] = [];
 for (let i = 0; i < 200; i++) {
   const t0 = performance.now();
-  await searchListings(orm.em.fork(), searchQuerySchema.parse(searchMix()));
+  await searchListings(orm.em.fork(), searchQuerySchema.parse(nextSearch().q));
   reference.push(performance.now() - t0);
 }
 console.log(
@@ -264,9 +276,9 @@ async function check(q: Query, shown: string[], readAt: number): Promise<void> {
 
 async function reader(): Promise<void> {
   while (Date.now() < stopAt) {
-    const q = searchMix();
+    const { q, pages: reads } = nextSearch();
     let cursor: string | undefined;
-    for (let page = pages(); page > 0 && Date.now() < stopAt; page--) {
+    for (let page = reads; page > 0 && Date.now() < stopAt; page--) {
       const filters = searchQuerySchema.parse(cursor ? { ...q, cursor } : q);
       const readAt = Date.now();
       const t0 = performance.now();
