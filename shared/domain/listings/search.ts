@@ -218,11 +218,15 @@ async function fetchFree(
   f: SearchFilters,
   limit: number,
 ): Promise<{ rows: Row[]; lapse: number | null }> {
+  // Free text on dates goes straight to the gaps (joined to the text): its probes would be spent on
+  // listings that are booked or do not match, and the gaps' walk checks both from an index.
   const first = walkable(f)
     ? await walkGaps(em, f, limit)
     : f.sort === "distance"
       ? await nearest(em, f, limit)
-      : await probeListings(em, f, limit);
+      : f.q !== undefined
+        ? null
+        : await probeListings(em, f, limit);
   if (first) return first;
   const g = ordering(f, "g");
   const gaps = listingConditions({ ...f, q: undefined }, "g");
@@ -321,13 +325,16 @@ async function nearest(em: EntityManager, f: SearchFilters, limit: number) {
   // milliseconds in a city centre) than walk the index outwards (a few). JIT too: the cost that
   // disabling sorts adds would make it compile the statement (200 ms) to save nothing.
   await runSql(em)("set local enable_sort = off; set local jit = off");
+  // No ORDER BY outside the window: the probes stop at the `limit`-th free listing as the walk meets
+  // it. Whatever order they came in, the farthest of them bounds the page (the query below orders
+  // everything within it), so the answer never depends on that order, only the work does.
   const reach = await runSql(em)<{ d: number }>(
-    `select ${o.key} as d from (${window}) l ${dated ? `where ${LISTING_FREE_SQL}` : ""} order by ${o.key} limit ?`,
+    `select ${o.key} as d from (${window}) l ${dated ? `where ${LISTING_FREE_SQL}` : ""} limit ?`,
     [...params, dated ? probesFor(limit) : limit, ...(dated ? listingFreeParams(f.checkIn!, f.checkOut!) : []), limit],
   );
   await runSql(em)("reset enable_sort; reset jit");
   if (reach.length < limit) return dated ? null : { rows: await fetchListings(em, f, limit), lapse: null };
-  const d = reach[reach.length - 1].d;
+  const d = Math.max(...reach.map((row) => row.d));
   const at = centre(f)!;
   // Everything within the reach: the box around it for the index, the distance itself exactly.
   const within = {
