@@ -18,6 +18,18 @@ export const EARTH_POINT = (alias: string) => `ll_to_earth(${alias}.latitude, ${
 const ACTIVE = "where status = 'active'";
 
 /**
+ * Writes the gaps of the listings `which` selects (over listing_gap_bounds `b`; all by default), with
+ * the listing's searched columns copied in: the one statement both the per-listing refresh and the
+ * set-based rebuild run. Empty spans (adjacent stays) are left out.
+ */
+const insertGaps = (which = "true") => `insert into listing_gaps (listing_id, free, active, city_key, country_key,
+    price, max_guests, created_at, rating, latitude, longitude)
+  select l.id, daterange(b.starts, b.ends, '[)'), l.status = 'active', lower(l.city), lower(l.country),
+         l.price_per_night, l.max_guests, l.created_at, ${RATING_KEY("l")}, l.latitude, l.longitude
+    from listing_gap_bounds b join listings l on l.id = b.listing_id
+   where ${which} and (b.starts is null or b.ends is null or b.starts < b.ends)`;
+
+/**
  * The gaps in each order a search can walk them (newest first, by price; in one city or all), with
  * what the walk filters on included, so that walk reads the index alone (search.ts, walkGaps()).
  */
@@ -129,12 +141,7 @@ create function listing_gaps_refresh(p_listing_id uuid) returns void language pl
 begin
   perform pg_advisory_xact_lock(hashtextextended('nexus:listing_gaps:' || p_listing_id::text, 0));
   delete from listing_gaps where listing_id = p_listing_id;
-  insert into listing_gaps (listing_id, free, active, city_key, country_key, price, max_guests, created_at, rating,
-                            latitude, longitude)
-  select l.id, daterange(b.starts, b.ends, '[)'), l.status = 'active', lower(l.city), lower(l.country),
-         l.price_per_night, l.max_guests, l.created_at, ${RATING_KEY("l")}, l.latitude, l.longitude
-    from listing_gap_bounds b join listings l on l.id = b.listing_id
-   where b.listing_id = p_listing_id and (b.starts is null or b.ends is null or b.starts < b.ends);
+  ${insertGaps("b.listing_id = p_listing_id")};
 end
 $fn$;`);
 
@@ -191,12 +198,7 @@ declare
 begin
   lock table listing_gaps in exclusive mode;
   delete from listing_gaps;
-  insert into listing_gaps (listing_id, free, active, city_key, country_key, price, max_guests, created_at, rating,
-                            latitude, longitude)
-  select l.id, daterange(b.starts, b.ends, '[)'), l.status = 'active', lower(l.city), lower(l.country),
-         l.price_per_night, l.max_guests, l.created_at, ${RATING_KEY("l")}, l.latitude, l.longitude
-    from listing_gap_bounds b join listings l on l.id = b.listing_id
-   where b.starts is null or b.ends is null or b.starts < b.ends;
+  ${insertGaps()};
   get diagnostics written = row_count;
   return written;
 end
