@@ -10,6 +10,7 @@ import { eventually } from "./helpers/eventually.js";
 import { closeFactories, createBooking, createGuest, createHost, createListing, day, db } from "./helpers/factories.js";
 import { apiClient } from "./helpers/http.js";
 import { PrivateRedis } from "./helpers/privateRedis.js";
+import { freeListingIds } from "./helpers/searchRule.js";
 
 // Started by the first test, not a before hook: env.js's hook (creating this file's database) runs
 // concurrently with other before hooks.
@@ -410,19 +411,7 @@ test.serial(
     const host = await createHost();
     const city = uniqueCity();
     const listings = await Promise.all(Array.from({ length: 10 }, () => createListing(host, { city })));
-    const freeInDb = async (checkIn: string, checkOut: string) =>
-      (
-        await db().query(
-          `select l.id from listings l where lower(l.city) = lower($1) and l.status = 'active'
-            and not exists (select 1 from bookings b where b.listing_id = l.id
-                             and booking_blocks_dates(b.status, b.expires_at)
-                             and daterange(b.check_in, b.check_out) && daterange($2::date, $3::date))
-            and not exists (select 1 from listing_blocks x where x.listing_id = l.id
-                             and x.check_in < $3::date and x.check_out > $2::date)
-          order by l.id`,
-          [city, checkIn, checkOut],
-        )
-      ).rows.map((r) => r.id as string);
+    const freeInDb = (checkIn: string, checkOut: string) => freeListingIds(db(), city, checkIn, checkOut);
     const iterations = 30;
     let hitsAfter = 0;
     for (let i = 0; i < iterations; i++) {

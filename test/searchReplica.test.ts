@@ -17,6 +17,7 @@ import { createRedis } from "../shared/redis.js";
 import { day } from "./helpers/factories.js";
 import { migrate, type PrivatePostgres, startPrivatePostgres } from "./helpers/privatePostgres.js";
 import { type Replica, startReplica } from "./helpers/replica.js";
+import { freeListingIds } from "./helpers/searchRule.js";
 
 /*
  * Search reads on a real streaming replica: this file's own PostgreSQL (durable, as in production),
@@ -81,19 +82,8 @@ async function search(city: string, checkIn: string, checkOut: string): Promise<
 }
 
 /** What the primary says is free over those nights, as search's rule (bookings and blocks). */
-async function freeOnPrimary(city: string, checkIn: string, checkOut: string): Promise<string[]> {
-  const { rows } = await primary.pool().query(
-    `select l.id from listings l where l.city = $1 and l.status = 'active'
-        and not exists (select 1 from bookings b where b.listing_id = l.id
-                         and booking_blocks_dates(b.status, b.expires_at)
-                         and daterange(b.check_in, b.check_out) && daterange($2::date, $3::date))
-        and not exists (select 1 from listing_blocks x where x.listing_id = l.id
-                         and x.check_in < $3::date and x.check_out > $2::date)
-      order by l.id`,
-    [city, checkIn, checkOut],
-  );
-  return rows.map((r) => r.id as string);
-}
+const freeOnPrimary = (city: string, checkIn: string, checkOut: string) =>
+  freeListingIds(primary.pool(), city, checkIn, checkOut);
 
 async function reads(): Promise<Record<string, number>> {
   const metric = await replicaReads.get();
