@@ -257,7 +257,7 @@ await run(
 // ended (completed, cancelled, expired), in time order (ids follow created_at, as they do live).
 const events = await run(
   "events",
-  `insert into events (type, user_ids, listing_id, data, created_at, published_at)
+  `insert into events (type, user_ids, listing_id, data, created_at)
      select type, array[b.guest_id, l.host_id], b.listing_id,
             json_build_object('id', b.id, 'listingId', b.listing_id, 'listingTitle', l.title,
                               'guestId', b.guest_id, 'guestName', 'Guest', 'hostId', l.host_id,
@@ -266,13 +266,15 @@ const events = await run(
                               'status', case when e.type = 'booking.created' then 'pending_payment' else b.status end,
                               'expiresAt', null, 'note', null, 'createdAt', b.created_at,
                               'updatedAt', b.updated_at)::jsonb,
-            e.at, e.at
+            e.at
        from bookings b
        join listings l on l.id = b.listing_id
        cross join lateral (values ('booking.created', b.created_at), ('booking.updated', b.updated_at)) e(type, at)
       where e.type = 'booking.created' or b.status in ('completed', 'cancelled', 'expired')
       order by e.at`,
 );
+// History, not news: nobody is to receive these live, so the publish mark goes past them.
+await db.query("update event_relay_state set published_through = (select coalesce(max(id), 0) from events)");
 await db.query("set session_replication_role = origin");
 // The triggers were off: the search's free-night gaps are built in one set-based pass.
 {

@@ -1,7 +1,6 @@
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
-import { setEventPublisher } from "../shared/events/publisher.js";
-import { createOrderedPublisher } from "../shared/events/relay.js";
+import { setEventRelay, startEventRelay } from "../shared/events/relay.js";
 import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { JobProducer, processName } from "../shared/jobs/queue.js";
 import { logger } from "../shared/logger.js";
@@ -24,12 +23,16 @@ const httpServer = createHttpServer(app.callback());
 answerClientErrors(httpServer); // Node's own refusals (431, malformed requests) in the API's JSON shape
 const adapterRedis = createRedis("socket.io");
 const io = createIo(httpServer, adapterRedis, { orm });
-// Fast path in global id order; also sends what is left unpublished (Redis was down) when it is back.
-const publisher = createOrderedPublisher(orm, createSocketPublisher(io), {
-  sweepEveryMs: config.EVENTS_RELAY_INTERVAL_MS,
-  wakeOn: adapterRedis,
-});
-setEventPublisher(publisher);
+// One relay of the deployment leads: it orders and publishes every event (shared/events/relay.ts).
+const relay = config.EVENTS_RELAY
+  ? startEventRelay(orm, {
+      emitter: createSocketPublisher(io),
+      pollMs: config.EVENTS_RELAY_POLL_MS,
+      electionMs: config.EVENTS_RELAY_ELECTION_MS,
+      wakeOn: adapterRedis,
+    })
+  : null;
+setEventRelay(relay);
 
 httpServer.listen(config.PORT, () => logger.info({ port: config.PORT }, "web listening"));
 
@@ -42,7 +45,7 @@ async function shutdown(signal: string) {
   const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   // Close this instance's transports only: clients reconnect (to another instance) and resume.
   // io.disconnectSockets() would go through the adapter and disconnect every instance's sockets.
-  publisher.stop();
+  await relay?.stop(); // another process's relay takes over within EVENTS_RELAY_ELECTION_MS
   for (const socket of io.of("/").sockets.values()) socket.conn.close();
   httpServer.closeIdleConnections();
   const forced = setTimeout(() => {

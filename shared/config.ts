@@ -49,6 +49,11 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Longest wait to open one PostgreSQL connection (a database that is away fails fast, not after minutes). */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  /**
+   * A session idle inside a transaction this long is ended by PostgreSQL (0: never). It bounds how
+   * long a stuck request or job can hold row locks; events wait only for their own transaction.
+   */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(120_000),
   /** Longest wait for a pooled connection; past it a request answers 503 service_unavailable (API.md). */
   DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
   /** Redis for Socket.IO fan-out, cache and rate limits. */
@@ -163,7 +168,7 @@ const schema = z.object({
   /** After this long a locked job of a dead worker is run by another. */
   JOB_LOCK_LIFETIME_MS: z.coerce.number().int().min(100).default(60_000),
   /**
-   * Lock lifetime of the scheduled tasks (relayOutbox, publishEvents, sweeps): a worker killed while it
+   * Lock lifetime of the scheduled tasks (relayOutbox, sweeps): a worker killed while it
    * holds one delays that task by at most this long. Tasks touch their lock between batches.
    */
   TASK_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).default(5000),
@@ -193,8 +198,15 @@ const schema = z.object({
   SOCKET_COUNT_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How often each web instance checks its sockets' token versions (revoked or deleted: disconnected). */
   SOCKET_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(500),
-  /** How often the web process sends events still unpublished (0: leave it to the worker's relay). */
-  EVENTS_RELAY_INTERVAL_MS: int(2000),
+  /**
+   * Whether this process runs an event relay (shared/events/relay.ts). One relay of the deployment
+   * leads at a time; every web and worker process runs one by default, so any can take over.
+   */
+  EVENTS_RELAY: bool.default(true),
+  /** The leading relay looks for committed events this often when no local commit woke it. */
+  EVENTS_RELAY_POLL_MS: z.coerce.number().int().min(1).default(10),
+  /** A relay that does not lead tries to take over this often (how long a failover takes at most). */
+  EVENTS_RELAY_ELECTION_MS: z.coerce.number().int().min(10).default(1000),
   /** Cap on one retry delay of the exponential backoff. */
   JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
   /** Jobs one worker runs at once, all types together. */
@@ -207,7 +219,6 @@ const schema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(5),
   /** Schedules of the worker's tasks ("<n> <unit>" or a cron expression); tests shorten them. */
   CRON_RELAY_OUTBOX_EVERY: interval("2 seconds"),
-  CRON_PUBLISH_EVENTS_EVERY: interval("1 second"),
   CRON_EXPIRE_HOLDS_EVERY: interval("30 seconds"),
   CRON_DECLINE_REQUESTS_EVERY: interval("1 minute"),
   // Stays end at their check-out day's start in the listing's time zone: a few minutes late at most.

@@ -53,6 +53,24 @@ export const eventPublishLag = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers,
 });
+/** Set by startEventRelay(): reads the backlog's age from PostgreSQL at scrape time. */
+let backlogProbe: (() => Promise<number>) | null = null;
+export function probeEventBacklog(probe: (() => Promise<number>) | null): void {
+  backlogProbe = probe;
+}
+export const eventBacklogAge = new Gauge({
+  name: "nexus_event_backlog_age_seconds",
+  help: "Age of the oldest committed event not yet published (0: none): the publish lag as it stands",
+  registers,
+  async collect() {
+    if (backlogProbe) this.set(await backlogProbe().catch(() => Number.NaN));
+  },
+});
+export const eventRelayLeader = new Gauge({
+  name: "nexus_event_relay_leader",
+  help: "1 in the one process whose event relay leads (orders and publishes every event), else 0",
+  registers,
+});
 export const publishFailures = new Counter({
   name: "nexus_event_publish_failures_total",
   help: "Publish attempts that failed (Redis down): the relay sends those events later",

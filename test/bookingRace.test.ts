@@ -44,7 +44,7 @@ test("50 guests racing for overlapping dates of one listing: one 201, 49 × 409 
   t.is(active.length, 1);
   t.is(active[0].id, won[0].body.booking.id);
   const { rows } = await db().query(
-    "select count(*)::int as n from events where type = 'booking.created' and data->>'listingId' = $1",
+    "select count(*)::int as n from committed_events where type = 'booking.created' and data->>'listingId' = $1",
     [listing.id],
   );
   t.is(rows[0].n, 1, "losers leave no event behind");
@@ -80,7 +80,7 @@ test("an expired hold does not block: the new booking wins and the hold becomes 
   t.is(rows[0].status, "expired");
 
   const { rows: events } = await db().query(
-    "select type, user_ids::text[] as user_ids, data from events where data->>'id' = $1 and type = 'booking.updated'",
+    "select type, user_ids::text[] as user_ids, data from committed_events where data->>'id' = $1 and type = 'booking.updated'",
     [hold.body.booking.id],
   );
   t.is(events.length, 1);
@@ -91,7 +91,7 @@ test("an expired hold does not block: the new booking wins and the hold becomes 
   ]);
   t.is(effects.length, 1);
   const { rows: feed } = await db().query(
-    "select data from events where type = 'listing.availability' and listing_id = $1 order by id",
+    "select data from committed_events where type = 'listing.availability' and listing_id = $1 order by stage, seq",
     [listing.id],
   );
   t.deepEqual(
@@ -119,7 +119,7 @@ test("two sweeps at once never expire the same hold twice", async (t) => {
   const leftover = await runCommand(orm, (tx) => expireHolds(tx));
   t.is(counts.reduce((a, b) => a + b, 0) + leftover, ids.length, `counts ${counts} + ${leftover}`);
   const { rows } = await db().query(
-    "select count(*)::int as n from events where type = 'booking.updated' and data->>'id' = any($1::text[])",
+    "select count(*)::int as n from committed_events where type = 'booking.updated' and data->>'id' = any($1::text[])",
     [ids],
   );
   t.is(rows[0].n, ids.length, "one booking.updated per hold");
@@ -138,7 +138,7 @@ test("the same booking cancelled twice at once: one 200, one 409 invalid_transit
     t.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
     t.is(results.find((r) => r.status === 409)!.body.error.code, "invalid_transition");
     const { rows } = await db().query(
-      "select count(*)::int as n from events where type = 'booking.updated' and data->>'id' = $1",
+      "select count(*)::int as n from committed_events where type = 'booking.updated' and data->>'id' = $1",
       [id],
     );
     t.is(rows[0].n, 1);
@@ -157,7 +157,7 @@ test("a confirm racing a cancel: the history is always a path of the status mach
     // Cancelling a confirmed booking is allowed, so the cancel always succeeds; the confirm only if it came first.
     t.is(cancel.status === "fulfilled" && cancel.value.status, 200);
     const { rows: events } = await db().query(
-      "select data->>'status' as status from events where type = 'booking.updated' and data->>'id' = $1 order by id",
+      "select data->>'status' as status from committed_events where type = 'booking.updated' and data->>'id' = $1 order by stage, seq",
       [id],
     );
     if (confirm.status === "fulfilled") {

@@ -58,7 +58,7 @@ const decline = (id: string, user: TestUser) => api.post(`/api/v1/bookings/${id}
 /** The `booking.updated` events recorded about a booking: their status and audience. */
 async function updates(bookingId: string): Promise<{ status: string; user_ids: string[] }[]> {
   const { rows } = await db().query(
-    "select data->>'status' as status, user_ids from events where type = 'booking.updated' and data->>'id' = $1 order by id",
+    "select data->>'status' as status, user_ids from committed_events where type = 'booking.updated' and data->>'id' = $1 order by stage, seq",
     [bookingId],
   );
   return rows;
@@ -89,7 +89,7 @@ test("a request to book: 201 pending_approval until the approval deadline, holdi
   t.true(Math.abs(deadlineIn - 24 * 3_600_000) < 10_000, `deadline in ${deadlineIn} ms`);
 
   const { rows } = await db().query(
-    "select type, user_ids from events where (type = 'booking.created' and data->>'id' = $1) order by id",
+    "select type, user_ids from committed_events where (type = 'booking.created' and data->>'id' = $1) order by stage, seq",
     [b.id],
   );
   t.deepEqual(rows, [{ type: "booking.created", user_ids: [host.id] }], "the host's instant alert");
@@ -155,7 +155,7 @@ test("request → decline: declined, dates freed, guest told live and by email",
   t.like(declined.body.booking, { status: "declined", note: "Declined by the host.", expiresAt: null });
   t.deepEqual(await updates(booking.id), [{ status: "declined", user_ids: [guest.id, host.id] }]);
   const { rows } = await db().query(
-    "select data from events where type = 'listing.availability' and listing_id = $1 order by id desc limit 1",
+    "select data from committed_events where type = 'listing.availability' and listing_id = $1 order by stage desc, seq desc limit 1",
     [listing.id],
   );
   t.deepEqual(rows[0].data.blocked, [], "the dates are free again");

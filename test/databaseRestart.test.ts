@@ -37,7 +37,6 @@ test.serial.before(async () => {
     DATABASE_URL: postgres.url,
     SMTP_URL: smtp.url,
     CRON_RELAY_OUTBOX_EVERY: "0.5 seconds",
-    CRON_PUBLISH_EVENTS_EVERY: "0.5 seconds",
     JOB_PROCESS_EVERY_MS: "200",
     JOB_BACKOFF_MS: "200",
     // One guest holds a stay before and after each outage: more unpaid holds than the default 3 at once.
@@ -128,7 +127,7 @@ async function nothingLost(
   await eventually(
     async () => {
       const { rows } = await pool.query(
-        "select count(*)::int as n from side_effects where done_at is null union all select count(*)::int from events where published_at is null",
+        "select count(*)::int as n from side_effects where done_at is null union all select count(*)::int from event_backlog",
       );
       return rows.every((r) => r.n === 0);
     },

@@ -57,7 +57,7 @@ test("each message writes one message.created event for guest and host", async (
   const id = await bookingOf(guest);
   const res = await api.post(path(id), { body: "ping" }, host.auth);
   const { rows } = await db().query(
-    "select type, user_ids::text[] as user_ids, listing_id, data from events where type = 'message.created' and data->>'bookingId' = $1",
+    "select type, user_ids::text[] as user_ids, listing_id, data from committed_events where type = 'message.created' and data->>'bookingId' = $1",
     [id],
   );
   t.is(rows.length, 1);

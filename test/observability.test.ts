@@ -121,7 +121,11 @@ test("every metric the alerts and the dashboard name is exported by a running we
   t.regex(webText, /nexus_commands_total\{command="bookings\.create",outcome="ok"\} 1/);
   t.regex(webText, /nexus_commands_total\{command="bookings\.create",outcome="dates_unavailable"\} 1/);
   t.regex(webText, /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/webhooks\/chapa",status="401"\} 1/);
-  t.regex(webText, /nexus_events_published_total\{type="booking\.created"\} [1-9]/);
+  // Whichever process's relay leads publishes every event (shared/events/relay.ts); exactly one leads.
+  t.regex(`${webText}\n${workerText}`, /nexus_events_published_total\{type="booking\.created"\} [1-9]/);
+  const leaders = [webText, workerText].map((text) => Number(/^nexus_event_relay_leader (\S+)$/m.exec(text)?.[1]));
+  t.deepEqual(leaders.sort(), [0, 1], "one relay leads, the other waits");
+  t.regex(`${webText}\n${workerText}`, /^nexus_event_backlog_age_seconds \d/m);
   const beat = Number(/^nexus_worker_heartbeat_timestamp_seconds (\S+)$/m.exec(workerText)?.[1]);
   t.true(Date.now() / 1000 - beat < 30, "the worker's heartbeat is fresh");
   t.regex(workerText, /^nexus_jobs\{job="\w+",state="(scheduled|due|running)"\} \d+$/m, "queue depth by job and state");

@@ -105,9 +105,10 @@ test("paid after the hold expired → refund recorded; the refundPayment job ref
   const booking = await heldBooking(api);
   const availability = () =>
     db()
-      .query("select count(*)::int as n from events where type = 'listing.availability' and listing_id = $1", [
-        booking.listingId,
-      ])
+      .query(
+        "select count(*)::int as n from committed_events where type = 'listing.availability' and listing_id = $1",
+        [booking.listingId],
+      )
       .then((r) => r.rows[0].n as number);
   const availabilityBefore = await availability();
   const payment = await payLate(booking);

@@ -147,7 +147,7 @@ test("charge.refunded for an upcoming stay: payment refunded, booking cancelled 
   t.is(countOf(events, "payment.updated") - countOf(before, "payment.updated"), 1);
   t.is(countOf(events, "booking.updated") - countOf(before, "booking.updated"), 1);
   const { rows } = await db().query(
-    "select user_ids::text[] as user_ids, data from events where type = 'booking.updated' and data->>'id' = $1 order by id desc limit 1",
+    "select user_ids::text[] as user_ids, data from committed_events where type = 'booking.updated' and data->>'id' = $1 order by stage desc, seq desc limit 1",
     [booking.id],
   );
   t.deepEqual(rows[0].user_ids, [booking.guest.id, booking.host.id]);

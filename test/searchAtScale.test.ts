@@ -339,8 +339,8 @@ test("the unread count from the recipient log: exact through events, marks and f
     );
   const emit = (n: number) =>
     db().query(
-      `insert into events (type, user_ids, data, published_at)
-       select 'message.created', array[$1::uuid, $2::uuid], '{}', now() from generate_series(1, $3)`,
+      `insert into events (type, user_ids, data)
+       select 'message.created', array[$1::uuid, $2::uuid], '{}' from generate_series(1, $3)`,
       [host.id, guest.id, n],
     );
   const em = () => orm.em.fork();

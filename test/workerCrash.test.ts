@@ -113,14 +113,13 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
     LOG_LEVEL: "debug",
     CRON_EXPIRE_HOLDS_EVERY: "0.5 seconds",
     CRON_RELAY_OUTBOX_EVERY: "0.5 seconds",
-    CRON_PUBLISH_EVENTS_EVERY: "0.5 seconds",
     JOB_PROCESS_EVERY_MS: "100",
   };
   const workers = [startWorker(t, env), startWorker(t, env)];
   await Promise.all(workers.map((w) => w.waitFor(/worker started/)));
   // Counted from the first run of each: a task still locked by a worker an earlier test killed waits
   // out TASK_LOCK_LIFETIME_MS first (that case has its own test below).
-  const tasks = ["expireUnpaidHolds", "relayOutbox", "publishEvents"];
+  const tasks = ["expireUnpaidHolds", "relayOutbox"];
   const allRuns = () => workers.flatMap((w) => runsIn(w.output()));
   const firstRuns = await eventually(async () => {
     const runs = allRuns();
@@ -154,7 +153,7 @@ test.serial("two workers: each scheduled tick runs once, and each expired hold i
   const {
     rows: [counts],
   } = await db().query(
-    `select (select count(*)::int from events where type = 'booking.updated' and data->>'id' = any($1::text[])) as events,
+    `select (select count(*)::int from committed_events where type = 'booking.updated' and data->>'id' = any($1::text[])) as events,
             (select count(*)::int from side_effects where key like 'email:hold_expired_guest:%'
                                                     and payload->>'bookingId' = any($1::text[])) as emails`,
     [holds],

@@ -122,7 +122,7 @@ test.serial("past confirmed stays become completed, once, with their events and 
   t.deepEqual(status, { [past]: "completed", [current]: "confirmed", [cancelled]: "cancelled" });
 
   const { rows: events } = await db().query(
-    "select type, user_ids, data->>'status' as status from events where data->>'id' = $1",
+    "select type, user_ids, data->>'status' as status from committed_events where data->>'id' = $1",
     [past],
   );
   t.is(events.length, 1);
@@ -130,7 +130,7 @@ test.serial("past confirmed stays become completed, once, with their events and 
   t.is(events[0].status, "completed");
   t.deepEqual([...events[0].user_ids].sort(), [guest.id, host.id].sort());
   const { rows: availability } = await db().query(
-    "select count(*)::int as n from events where type = 'listing.availability' and listing_id = $1",
+    "select count(*)::int as n from committed_events where type = 'listing.availability' and listing_id = $1",
     [listing.id],
   );
   t.is(availability[0].n, 1);

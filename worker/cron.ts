@@ -14,7 +14,6 @@ import { logger } from "../shared/logger.js";
 export const SCHEDULES: { name: JobName; every: string }[] = [
   // Side effects → jobs. A web request's email thus starts within about this long.
   { name: "relayOutbox", every: config.CRON_RELAY_OUTBOX_EVERY },
-  { name: "publishEvents", every: config.CRON_PUBLISH_EVENTS_EVERY },
   { name: "expireUnpaidHolds", every: config.CRON_EXPIRE_HOLDS_EVERY },
   { name: "declineLapsedRequests", every: config.CRON_DECLINE_REQUESTS_EVERY },
   { name: "completePastStays", every: config.CRON_COMPLETE_STAYS_EVERY },

@@ -1,7 +1,6 @@
 import { config } from "../shared/config.js";
 import { initOrm } from "../shared/db/orm.js";
-import { setEventPublisher } from "../shared/events/publisher.js";
-import { createOrderedPublisher } from "../shared/events/relay.js";
+import { setEventRelay, startEventRelay } from "../shared/events/relay.js";
 import { createDetachedIo } from "../shared/events/socketIo.js";
 import { createSocketPublisher } from "../shared/events/socketPublisher.js";
 import { logger } from "../shared/logger.js";
@@ -27,8 +26,15 @@ const redis = createRedis("worker");
 const queue = await openWorkerQueue();
 const io = createDetachedIo(createRedis("worker-io"));
 const publisher = createSocketPublisher(io);
-// Commands run by jobs publish their events after commit through the same publisher.
-setEventPublisher(createOrderedPublisher(orm, publisher)); // in global id order, like the web fast path
+// The worker's relay can lead too (shared/events/relay.ts); commands run by jobs wake it after commit.
+const relay = config.EVENTS_RELAY
+  ? startEventRelay(orm, {
+      emitter: publisher,
+      pollMs: config.EVENTS_RELAY_POLL_MS,
+      electionMs: config.EVENTS_RELAY_ELECTION_MS,
+    })
+  : null;
+setEventRelay(relay);
 const mailer = createMailer();
 const deps: WorkerDeps = { orm, redis, queue, publisher, mailer };
 registerJobs(deps);
@@ -55,6 +61,7 @@ async function shutdown(signal: string) {
   const result = await drainAndRelease(queue.agenda, config.WORKER_DRAIN_TIMEOUT_MS);
   if (result.timedOut) logger.warn({ running: result.running }, "drain timed out; unfinished jobs will be retried");
   await queue.close();
+  await relay?.stop();
   mailer.close();
   // A detached server has no engine to close (io.close() would throw): close only its adapter.
   await io.of("/").adapter.close();

@@ -15,7 +15,6 @@ import pruneEvents from "./jobs/pruneEvents.js";
 import pruneIdempotencyKeys from "./jobs/pruneIdempotencyKeys.js";
 import pruneLoginEvents from "./jobs/pruneLoginEvents.js";
 import pruneWebhookReceipts from "./jobs/pruneWebhookReceipts.js";
-import publishEvents from "./jobs/publishEvents.js";
 import reconcilePayments from "./jobs/reconcilePayments.js";
 import refundPayment from "./jobs/refundPayment.js";
 import relayOutbox from "./jobs/relayOutbox.js";
@@ -27,7 +26,6 @@ export const allJobs: JobDefinition<any>[] = [
   sendEmail,
   refundPayment,
   relayOutbox,
-  publishEvents,
   expireUnpaidHolds,
   declineLapsedRequests,
   completePastStays,

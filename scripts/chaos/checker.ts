@@ -242,7 +242,7 @@ export async function check(input: CheckInput): Promise<Verdict[]> {
     "select id, kind, last_error from side_effects where kind <> 'email' and done_at is null",
   );
   verdicts.push(verdict("every other side effect (refunds) carried out", otherEffects, "all done"));
-  const unpublished = await q("select id, type from events where published_at is null order by id limit 20");
+  const unpublished = await q("select id, created_at from event_backlog order by created_at limit 20");
   verdicts.push(verdict("every committed event published", unpublished, "none left"));
 
   // --- processes and requests -----------------------------------------------------------------

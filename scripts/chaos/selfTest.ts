@@ -38,7 +38,7 @@ export async function selfTest(db: pg.Pool, input: CheckInput): Promise<Verdict>
         where id = (select p.id from payments p join bookings b on b.id = p.booking_id
                      where b.status = 'confirmed' and p.status = 'succeeded' and p.refund_status is null limit 1)`,
     );
-    await one("update events set published_at = null where id = (select max(id) from events)");
+    await one("update event_relay_state set published_through = published_through - 1");
     await one(
       "update side_effects set done_at = null where id = (select max(id) from side_effects where kind <> 'email')",
     );

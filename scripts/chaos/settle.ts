@@ -39,7 +39,7 @@ async function unmetConditions(input: SettleInput): Promise<string[]> {
     (await input.db.query<T>(sql, params)).rows;
   const [effects] = await q<{ n: string }>("select count(*) as n from side_effects where done_at is null");
   if (Number(effects.n)) unmet.push(`${effects.n} side effects not done`);
-  const [events] = await q<{ n: string }>("select count(*) as n from events where published_at is null");
+  const [events] = await q<{ n: string }>("select count(*) as n from event_backlog");
   if (Number(events.n)) unmet.push(`${events.n} events unpublished`);
 
   const newest = await q<{ user_id: string; newest: string }>(

@@ -39,7 +39,7 @@ export interface LiveGate {
  * events arriving meanwhile are held here and written after the replay. An event committed before
  * the last read may be broadcast only later (its publisher is a bit behind, or Redis was down), so
  * after the release, live user events up to the last replayed id are still dropped, until the first
- * newer one passes (the stream is in id order, see publishPendingEvents). No gap, no duplicate.
+ * newer one passes (the stream is in id order: one relay leads, shared/events/relay.ts). No gap, no duplicate.
  *
  * It also records, per socket, the newest user event written to it (live or replayed), so that after
  * a gap in the Socket.IO stream the socket can be replayed from exactly there (resync.ts).

@@ -3900,7 +3900,7 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "failed" | "running" | "queued" | "scheduled" | "repeating" | "completed" | "paused";
-                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "publishEvents" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents";
+                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: number;

@@ -15,7 +15,10 @@ export function ormOptions(overrides: Partial<Options> = {}): Options {
     // A database that is away must not make requests wait: no connection within the acquire timeout
     // (pool, below) is 503 service_unavailable (unavailable.ts). knex drops dead connections and replaces them.
     driverOptions: {
-      connection: { connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS },
+      connection: {
+        connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
       // knex writes a dropped connection ("Connection Error: …") to the console; keep it in our logs.
       log: {
         warn: (message: string) => logger.warn({ db: true }, String(message)),

@@ -163,7 +163,8 @@ const STREAM_ONLY_UID = "nexus-events";
  * instance's own events overtook older ones published elsewhere that its reader had not read yet,
  * breaking the per-user id order that resuming "after N" relies on (both seen in the chaos run).
  * Going through the stream alone, every socket gets events in the stream's order, which is the
- * global id order (publishPendingEvents), and an event nobody could publish reaches nobody.
+ * global id order (the relay leader publishes alone, shared/events/relay.ts), and an event nobody
+ * could publish reaches nobody.
  */
 export function publishToStreamOnly(io: Server, rooms: string[], event: string, payload: unknown): Promise<void> {
   const adapter = io.of("/").adapter as unknown as PublishingAdapter;

@@ -1,6 +1,7 @@
+import pg from "pg";
 import type { Orm } from "../db/orm.js";
-import { sql } from "../db/sql.js";
 import { logger } from "../logger.js";
+import { eventRelayLeader, probeEventBacklog } from "../metrics.js";
 import type { EventType } from "./eventMap.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
 
@@ -22,139 +23,238 @@ export function rowToPublishable(row: EventRow): PublishableEvent {
   };
 }
 
-const RELAY_BATCH = 500;
+/** Session advisory lock held by the leading relay's own connection, and by no other session. */
+export const EVENT_RELAY_LEADER_LOCK = 0x6e657877; // "nexw"
 
-/** Held by whoever is publishing (any process): events leave in one global id order. */
-const EVENT_PUBLISH_LOCK = 0x6e657876; // "nexv"
+const COLUMNS = "id, type, user_ids, listing_id, data, created_at";
 
 /**
- * Publishes, in id order, events committed but not yet published. Every publisher of every process
- * (web fast path, web sweep, worker relay job) goes through here under one advisory lock, and events
- * become visible in id order (see recordEvents), so the Socket.IO stream carries events in strictly
- * increasing id order: a client whose greatest id seen is N has seen every earlier event of its own,
- * and resuming "after N" is exact.
- *
- * One statement takes the lock, picks the oldest unpublished events and marks them; they are then
- * sent and the transaction commits. If sending fails it rolls back: nothing stays marked. (Its
- * snapshot may predate the lock: it then sees a prefix of the ids, still in order, and re-checks
- * `published_at` on rows the previous holder just marked.) With `minAgeMs`, only the prefix up to
- * the newest event at least that old is sent. Returns how many were published.
+ * One batch, one statement, one commit: the committed outbox rows this snapshot sees become public
+ * events (ids from the events sequence, in outbox order: INSERT … SELECT … ORDER BY assigns them in
+ * that order), and the publish mark moves to what the previous batches sent. Uncommitted outbox rows
+ * are invisible to it and go in a later batch, with greater ids.
  */
-export async function publishPendingEvents(
-  orm: Orm,
-  publisher: EventPublisher,
-  options: { limit?: number; minAgeMs?: number } = {},
-): Promise<number> {
-  const em = orm.em.fork();
-  return em.transactional(async (tx) => {
-    const upTo = options.minAgeMs
-      ? `and id <= (select max(id) from events where published_at is null
-                     and created_at < now() - (${Number(options.minAgeMs)} * interval '1 millisecond'))`
-      : "";
-    const rows = await sql(tx)<EventRow>(
-      `with lock as (select pg_advisory_xact_lock(?)),
-            picked as (select id from events, lock where published_at is null ${upTo} order by id limit ?)
-       update events e set published_at = now() from picked
-        where e.id = picked.id and e.published_at is null
-       returning e.id, e.type, e.user_ids, e.listing_id, e.data, e.created_at`,
-      [EVENT_PUBLISH_LOCK, options.limit ?? RELAY_BATCH],
-    );
-    if (!rows.length) return 0;
-    await publisher.publish(rows.map(rowToPublishable).sort((a, b) => a.envelope.id - b.envelope.id));
-    return rows.length;
-  });
+const MOVE_SQL = `
+with mark as (
+  update event_relay_state set published_through = $2, updated_at = now() where published_through < $2
+), moved as (
+  delete from event_outbox where id in (select id from event_outbox order by id limit $1) returning *
+)
+insert into events (type, user_ids, listing_id, data, created_at)
+select type, user_ids, listing_id, data, created_at from moved order by id
+returning ${COLUMNS}`;
+
+/** What lies above the mark (the stored one, if another leader or an operator moved it further). */
+const BACKLOG_SQL = `select ${COLUMNS} from events
+  where id > greatest($1::bigint, (select published_through from event_relay_state)) order by id limit $2`;
+
+export interface EventRelayOptions {
+  /** Where events go (the Socket.IO streams adapter). */
+  emitter: EventPublisher;
+  /** The leader looks for committed events this often when nothing woke it. */
+  pollMs: number;
+  /** A process that does not lead tries to take over this often. */
+  electionMs: number;
+  /** Rows per batch. */
+  batch?: number;
+  /** Redis of the adapter: a backlog goes out shortly after it is back. */
+  wakeOn?: { on(event: "ready", listener: () => void): unknown };
 }
 
-/** True when some committed event is still unpublished (cheap: a partial index holds only those). */
-export async function hasPendingEvents(orm: Orm): Promise<boolean> {
-  const rows = await orm.em
-    .getConnection()
-    .execute<{ pending: boolean }[]>("select exists(select 1 from events where published_at is null) as pending");
-  return rows[0]?.pending === true;
-}
-
-export interface OrderedPublisher extends EventPublisher {
-  /** Publishes everything pending, in order; resolves when a run that started after this call is done. */
-  drain(): Promise<number>;
-  stop(): void;
+export interface EventRelay {
+  /** After a commit that wrote events: a leader in this process moves them at once. */
+  wake(): void;
+  /** Whether this process leads now. */
+  readonly leading: boolean;
+  /** Resolves once everything committed before the call is published (by whichever process leads). */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
- * The fast path of a process: after a commit, `publish` does not emit the command's own events
- * directly but drains every pending event in id order through `publishPendingEvents`, so a fresh
- * event can never overtake an older one still waiting (Redis was down, another process died). Runs
- * are coalesced: at most one runs and one waits per process. It throws when the events could not be
- * sent, so `runCommand` leaves them to the relay.
+ * The event relay of a process (web or worker). Every process runs one; one leads at a time, chosen
+ * by a session advisory lock on the relay's own connection (failover: when the leader's session
+ * ends, killed process or lost connection, another takes the lock within `electionMs`). The leader
+ * alone gives events their public ids (MOVE_SQL) and alone publishes them, in id order, so the
+ * Socket.IO stream carries every user's events in increasing id order, and resuming "after N" from
+ * PostgreSQL is exact. Writers take no lock at all: their cost is one INSERT into the outbox.
  *
- * `sweepEveryMs` also drains on a timer (when something is pending), and `wakeOn` drains shortly after
- * the adapter's Redis is back, so a backlog goes out without waiting for the next command.
+ * Every write of the leader goes through its lock-holding session, so a leader whose session ended
+ * can no longer give ids even if it has not noticed yet; what it may still be publishing, the next
+ * leader publishes again from the mark, and the live gate drops those copies.
  */
-export function createOrderedPublisher(
-  orm: Orm,
-  emitter: EventPublisher,
-  options: { sweepEveryMs?: number; wakeOn?: { on(event: "ready", listener: () => void): unknown } } = {},
-): OrderedPublisher {
-  let running: Promise<number> | null = null;
-  let queued: Promise<number> | null = null;
-
-  async function runOnce(): Promise<number> {
-    if (emitter.isReady?.() === false) throw new Error("the event publisher is not ready (Redis down)");
-    // A short batch means everything visible was sent; what commits later triggers its own run.
-    let total = 0;
-    for (let batch = RELAY_BATCH; batch === RELAY_BATCH; ) {
-      batch = await publishPendingEvents(orm, emitter, { limit: RELAY_BATCH });
-      total += batch;
-    }
-    return total;
-  }
-
-  function drain(): Promise<number> {
-    if (!running) {
-      running = runOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    }
-    // A run is in progress and may have read the table before our commit: queue one more after it.
-    queued ??= running
-      .catch(() => 0)
-      .then(() => {
-        queued = null;
-        return drain();
-      });
-    return queued;
-  }
-
-  let warned = false;
-  const background = () =>
-    drain().then(
-      (published) => {
-        if (published && warned) logger.info({ published }, "relay caught up with unpublished events");
-        warned = false;
-      },
-      (err) => {
-        if (!warned) logger.warn({ err: (err as Error).message }, "events stay unpublished until Redis is back");
-        warned = true;
-      },
-    );
+export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRelay {
+  const batch = options.batch ?? 1000;
+  const connectionString = String(orm.config.get("clientUrl"));
+  let client: pg.Client | null = null;
+  let leading = false;
   let stopped = false;
-  const sweep = async () => {
-    if (!stopped && (await hasPendingEvents(orm).catch(() => false))) await background();
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  let loop: Promise<void> = Promise.resolve();
+
+  /** Waits `ms`; wake() cuts it short when `wakeable` (the leader's wait), stop() always does. */
+  const sleep = (ms: number, wakeable: boolean) =>
+    new Promise<void>((resolve) => {
+      if (stopped || (wakeable && woken)) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = wakeable ? done : null;
+      stopWait = done;
+    });
+  let stopWait: (() => void) | null = null;
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
   };
-  const timer = options.sweepEveryMs ? setInterval(() => void sweep(), options.sweepEveryMs) : null;
-  timer?.unref();
-  // The adapter's stream reader reconnects on its own connection; give it a moment to be reading again.
-  options.wakeOn?.on("ready", () => setTimeout(() => void sweep(), 300).unref());
+
+  async function connect(): Promise<pg.Client> {
+    const c = new pg.Client({
+      connectionString,
+      application_name: "nexus-event-relay",
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+    });
+    // A lost connection (PostgreSQL restarting) surfaces here and in the pending query: the loop
+    // notices through the query, and this listener keeps it from being an unhandled 'error'.
+    c.on("error", (err) => logger.warn({ err: err.message, leading }, "event relay connection lost"));
+    await c.connect();
+    return c;
+  }
+
+  function dropConnection() {
+    const c = client;
+    client = null;
+    if (leading) logger.warn("event relay stopped leading");
+    leading = false;
+    eventRelayLeader.set(0);
+    c?.end().catch(() => undefined);
+  }
+
+  /** Leads until the session is lost or the relay stops. */
+  async function lead(c: pg.Client) {
+    const [{ published_through }] = (
+      await c.query<{ published_through: string }>("select published_through from event_relay_state")
+    ).rows;
+    let publishedThrough = Number(published_through);
+    // True when every event up to the last one this leader moved is published: the next batch's rows
+    // are then all that is new. A new leader first reads what lies above the mark.
+    let caughtUp = false;
+    let held = false;
+    const holdBack = (reason: string) => {
+      if (!held) logger.warn({ err: reason }, "events stay unpublished until Redis is back");
+      held = true;
+    };
+    while (!stopped) {
+      woken = false;
+      const moved = (await c.query<EventRow>(MOVE_SQL, [batch, publishedThrough])).rows;
+      let more = moved.length === batch;
+      if (options.emitter.isReady?.() !== false) {
+        const toSend: EventRow[] = caughtUp
+          ? moved
+          : (await c.query<EventRow>(BACKLOG_SQL, [publishedThrough, batch])).rows;
+        if (toSend.length) {
+          const events = toSend.map(rowToPublishable).sort((a, b) => a.envelope.id - b.envelope.id);
+          try {
+            await options.emitter.publish(events);
+            publishedThrough = events[events.length - 1].envelope.id;
+            if (!caughtUp) {
+              caughtUp = toSend.length < batch;
+              more ||= !caughtUp;
+            }
+            if (held) logger.info({ publishedThrough }, "event relay caught up: the events held back are published");
+            held = false;
+          } catch (err) {
+            caughtUp = false;
+            holdBack((err as Error).message);
+          }
+        } else caughtUp = true;
+      } else {
+        if (moved.length || !caughtUp) holdBack("the Socket.IO adapter's Redis is not ready");
+        caughtUp = false;
+      }
+      if (!more) await sleep(options.pollMs, true);
+    }
+    // Leave the mark where it is now, for the next leader.
+    await c.query("update event_relay_state set published_through = $1 where published_through < $1", [
+      publishedThrough,
+    ]);
+  }
+
+  async function run() {
+    while (!stopped) {
+      try {
+        client ??= await connect();
+        const [{ ok }] = (
+          await client.query<{ ok: boolean }>("select pg_try_advisory_lock($1) as ok", [EVENT_RELAY_LEADER_LOCK])
+        ).rows;
+        if (ok) {
+          leading = true;
+          eventRelayLeader.set(1);
+          logger.info("event relay leads");
+          await lead(client);
+          await client.query("select pg_advisory_unlock($1)", [EVENT_RELAY_LEADER_LOCK]).catch(() => undefined);
+          leading = false;
+          eventRelayLeader.set(0);
+        }
+      } catch (err) {
+        if (!stopped) logger.warn({ err: (err as Error).message }, "event relay: database unavailable; retrying");
+        dropConnection();
+      }
+      if (!stopped) await sleep(options.electionMs, false);
+    }
+    dropConnection();
+  }
+
+  loop = run();
+  options.wakeOn?.on("ready", () => setTimeout(wake, 300).unref());
+  probeEventBacklog(async () => {
+    const rows = await orm.em
+      .getConnection()
+      .execute<{ age: number | null }[]>(
+        "select extract(epoch from now() - min(created_at))::float8 as age from event_backlog",
+      );
+    return Math.max(0, Number(rows[0]?.age ?? 0));
+  });
 
   return {
-    marksPublished: true,
-    publish: async () => {
-      await drain();
+    wake,
+    get leading() {
+      return leading;
     },
-    drain,
-    stop: () => {
+    async drain(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        wake();
+        const [{ pending }] = await orm.em
+          .getConnection()
+          .execute<{ pending: boolean }[]>("select exists(select 1 from event_backlog) as pending");
+        if (!pending) return;
+        if (Date.now() > deadline) throw new Error("events still unpublished after the drain timeout");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
       stopped = true;
-      if (timer) clearInterval(timer);
+      stopWait?.();
+      await loop;
+      probeEventBacklog(null);
     },
   };
+}
+
+let current: EventRelay | null = null;
+
+/** The process's relay (server/main.ts, worker/main.ts); null where none runs (scripts). */
+export function setEventRelay(relay: EventRelay | null): void {
+  current = relay;
+}
+
+/** After a commit that wrote events: wakes the local relay (a leader elsewhere polls). */
+export function eventsCommitted(): void {
+  current?.wake();
 }

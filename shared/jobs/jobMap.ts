@@ -12,7 +12,6 @@ export interface JobMap {
   /** Scheduled (every few seconds): turns recorded side effects into jobs, one job per side effect. */
   relayOutbox: Record<string, never>;
   /** Scheduled (every second): publishes committed-but-unpublished events (the real-time relay). */
-  publishEvents: Record<string, never>;
   /** Scheduled (30 s): unpaid holds past expiresAt become expired. */
   expireUnpaidHolds: Record<string, never>;
   /** Scheduled (1 min): requests to book past their approval deadline become declined. */
@@ -37,7 +36,6 @@ export const JOB_NAMES: readonly JobName[] = [
   "sendEmail",
   "refundPayment",
   "relayOutbox",
-  "publishEvents",
   "expireUnpaidHolds",
   "declineLapsedRequests",
   "completePastStays",

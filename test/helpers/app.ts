@@ -7,9 +7,9 @@ import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { answerClientErrors } from "../../server/clientError.js";
 import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
+import { config } from "../../shared/config.js";
 import { initOrm } from "../../shared/db/orm.js";
-import { getEventPublisher, setEventPublisher } from "../../shared/events/publisher.js";
-import { createOrderedPublisher, type OrderedPublisher } from "../../shared/events/relay.js";
+import { type EventRelay, setEventRelay, startEventRelay } from "../../shared/events/relay.js";
 import { createSocketPublisher } from "../../shared/events/socketPublisher.js";
 import { JobProducer } from "../../shared/jobs/queue.js";
 import { createRedis } from "../../shared/redis.js";
@@ -18,8 +18,8 @@ export interface RunningApp {
   url: string;
   server: Server;
   io: IoServer;
-  /** The app's fast-path publisher (drain() sends whatever is pending, in order). */
-  publisher: OrderedPublisher;
+  /** The app's event relay (drain() waits until every committed event is published, by any leader). */
+  relay: EventRelay;
   /** The app's Redis client (cache, rate limits): `status` says whether it is connected. */
   redis: Redis;
   close(): Promise<void>;
@@ -37,8 +37,13 @@ export async function startApp(
   const server = createServer(app.callback());
   answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });
-  const publisher = createOrderedPublisher(orm, createSocketPublisher(io), { sweepEveryMs: 500, wakeOn: adapterRedis });
-  setEventPublisher(publisher);
+  const relay = startEventRelay(orm, {
+    emitter: createSocketPublisher(io),
+    pollMs: config.EVENTS_RELAY_POLL_MS,
+    electionMs: 200,
+    wakeOn: adapterRedis,
+  });
+  setEventRelay(relay);
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -46,11 +51,10 @@ export async function startApp(
     url: `http://127.0.0.1:${port}`,
     server,
     io,
-    publisher,
+    relay,
     redis,
     close: async () => {
-      publisher.stop();
-      if (getEventPublisher() === publisher) setEventPublisher(null);
+      await relay.stop();
       // Local only: io.disconnectSockets() would reach other apps' sockets through the shared adapter.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

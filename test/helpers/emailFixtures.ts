@@ -69,7 +69,7 @@ export async function jobsOfSideEffect(id: number): Promise<JobRow[]> {
 }
 
 /**
- * Resolves once the worker's recurring `task` (an Agenda job name: relayOutbox, publishEvents…)
+ * Resolves once the worker's recurring `task` (an Agenda job name: relayOutbox, expireUnpaidHolds…)
  * has finished `runs` more times: the bound for "and nothing more happens" assertions.
  */
 export async function afterTaskRuns(task: string, runs: number, timeoutMs = 15_000): Promise<void> {

@@ -13,7 +13,7 @@ import { databaseUrl } from "./env.js";
  */
 let pool: pg.Pool | null = null;
 export function db(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  pool ??= new pg.Pool({ connectionString: databaseUrl, max: 5, allowExitOnIdle: true });
   return pool;
 }
 export async function closeFactories(): Promise<void> {

@@ -1,6 +1,22 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../../shared/api/openapi.js";
+import { db } from "./factories.js";
 import { contractProblem } from "./responseContract.js";
+
+/**
+ * After a write, waits (bounded) until the event relay has taken every committed event from the
+ * outbox (shared/events/relay.ts): it gives them their public ids a few milliseconds after the
+ * commit, and tests read notifications, replays and the events table right after their requests.
+ * Clients hear of events live; the API promises only that a public event never moves.
+ */
+async function eventsTaken(): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const { rows } = await db().query("select exists(select 1 from event_outbox) as pending");
+    if (!rows[0].pending) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -39,6 +55,7 @@ export function apiClient(base: string | (() => string)) {
     const res = await fetch(`${baseUrl()}${path}`, { method, headers, body, redirect: "manual" });
     const text = await res.text();
     await checkContract(method, path, res, text);
+    if (method !== "GET" && res.status < 400) await eventsTaken();
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;

@@ -59,9 +59,9 @@ export async function bookingRow(id: string) {
 /** Event types recorded about a booking or its payments, oldest first. */
 export async function eventTypesFor(bookingId: string): Promise<string[]> {
   const { rows } = await db().query(
-    `select type from events
+    `select type from committed_events
       where (type = 'payment.updated' and data->>'bookingId' = $1) or (type like 'booking.%' and data->>'id' = $1)
-      order by id`,
+      order by stage, seq`,
     [bookingId],
   );
   return rows.map((r) => r.type);

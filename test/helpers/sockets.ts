@@ -102,16 +102,42 @@ export async function handshakeError(url: string, auth: Record<string, unknown>)
   }
 }
 
-/** Runs a command that emits these events (as domain commands do) and returns their ids. */
+/**
+ * Runs a command that emits these events (as domain commands do) and returns their public ids, once
+ * the event relay has given them (shared/events/relay.ts): the first events after the command's
+ * start with the same type, audience and data, in input order. Tests give each a distinct payload.
+ */
 export async function emitEvents(orm: Orm, inputs: EventInput<EventType>[]): Promise<number[]> {
-  return runCommand(orm, async (tx) => {
+  const execute = <T>(text: string, params: unknown[] = []) => orm.em.getConnection().execute<T[]>(text, params);
+  const [{ before }] = await execute<{ before: string }>("select coalesce(max(id), 0) as before from events");
+  await runCommand(orm, async (tx) => {
     for (const input of inputs) await tx.emit(input);
-  }).then(async () => {
-    const rows = await orm.em
-      .getConnection()
-      .execute<{ id: string }[]>("select id from events order by id desc limit ?", [inputs.length]);
-    return rows.map((r) => Number(r.id)).reverse();
   });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const rows = await execute<{ ids: string[] | null }>(
+      `select array(select e.id from events e
+                     where e.id > ? and e.type = i.value->>'type' and e.data = i.value->'data'
+                       and e.user_ids = array(select jsonb_array_elements_text(i.value->'userIds'))::uuid[]
+                     order by e.id) as ids
+         from jsonb_array_elements(?::jsonb) with ordinality as i(value, ord) order by i.ord`,
+      [
+        before,
+        JSON.stringify(inputs.map((i) => ({ type: i.type, data: i.data, userIds: [...new Set(i.userIds ?? [])] }))),
+      ],
+    );
+    // Identical inputs share their matches: the k-th of them takes the k-th match.
+    const taken = new Map<string, number>();
+    const ids = rows.map((row, i) => {
+      const key = JSON.stringify(inputs[i]);
+      const k = taken.get(key) ?? 0;
+      taken.set(key, k + 1);
+      return row.ids?.[k];
+    });
+    if (ids.every((id) => id !== undefined)) return ids.map(Number);
+    if (Date.now() > deadline) throw new Error("the event relay did not publish the events within 15 s");
+    await sleep(10);
+  }
 }
 
 /** Gives the sockets time to receive anything still in flight (to assert that nothing came). */

@@ -15,7 +15,7 @@ export * from "./user.js";
 export * from "./webhookReceipt.js";
 
 import { Booking } from "./booking.js";
-import { Event } from "./event.js";
+import { Event, EventOutbox, EventRelayState } from "./event.js";
 import { IdempotencyKey } from "./idempotencyKey.js";
 import { Listing } from "./listing.js";
 import { ListingBlock } from "./listingBlock.js";
@@ -39,6 +39,8 @@ export const entities = [
   Review,
   Message,
   Event,
+  EventOutbox,
+  EventRelayState,
   SideEffect,
   LoginEvent,
   IdempotencyKey,

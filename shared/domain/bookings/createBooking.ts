@@ -39,12 +39,12 @@ export const createBooking = defineCommand({
     // 22003: the total does not fit the price column (absurd price × nights).
     range: validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]),
   },
-  async run({ actor, input, deps, published }): Promise<BookingView> {
+  async run({ actor, input, deps, committedEvents }): Promise<BookingView> {
     for (let attempt = 1; ; attempt++) {
       const result = await holdBookingDates(deps.orm, actor, input);
       switch (result.outcome) {
         case "held":
-          published(result.events);
+          committedEvents();
           return result.booking;
         // Archived listings are gone for guests (API.md: not searchable or bookable), hence 404.
         case "no_listing":

@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { config } from "../../config.js";
 import type { Orm } from "../../db/orm.js";
-import type { PublishableEvent } from "../../events/publisher.js";
-import { EVENT_ORDER_LOCK } from "../../events/record.js";
-import { type EventRow, rowToPublishable } from "../../events/relay.js";
 import type { EmailTemplate } from "../../sideEffects/sideEffectMap.js";
 import type { Actor } from "../accounts/tokens.js";
 import { AVAILABILITY_LOCK_NAMESPACE } from "./listingAvailability.js";
@@ -32,7 +29,7 @@ const REQUEST_EMAILS_JSON = emailsJson(REQUEST_EMAILS);
 export const USER_HOLDS_LOCK_NAMESPACE = 7_342;
 
 export type HoldOutcome =
-  | { outcome: "held"; booking: BookingView; blocked: StayRange[]; events: PublishableEvent[] }
+  | { outcome: "held"; booking: BookingView; blocked: StayRange[] }
   | { outcome: "expired_holds_in_the_way" }
   | { outcome: "no_listing" }
   | { outcome: "cooldown"; retryAt: string }
@@ -42,9 +39,8 @@ export type HoldOutcome =
       listing: { hostId: string; status: string; maxGuests: number; minNights: number; maxNights: number };
     };
 
-type Row =
-  | Exclude<HoldOutcome, { outcome: "held" }>
-  | { outcome: "held"; booking: BookingView; blocked: StayRange[]; events: EventRow[] };
+/** What hold_booking_dates() returns (its `events`, the outbox rows it wrote, are not read). */
+type Row = HoldOutcome;
 
 /**
  * Tries to hold the dates in one statement, committed on its own: hold_booking_dates() (see its
@@ -57,30 +53,28 @@ type Row =
  */
 export async function holdBookingDates(orm: Orm, actor: Actor, input: CreateBookingInput): Promise<HoldOutcome> {
   // Its refusals (23P01: the dates are taken; 22003: the total overflows) are mapped by createBooking's door.
-  const [{ hold }] = await orm.em
-    .getConnection()
-    .execute<{ hold: Row | string }[]>(
-      "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb) as hold",
-      [
-        randomUUID(),
-        input.listingId,
-        actor.id,
-        input.checkIn,
-        input.checkOut,
-        input.guests,
-        config.BOOKING_HOLD_MINUTES,
-        HOLD_EMAILS_JSON,
-        AVAILABILITY_LOCK_NAMESPACE,
-        EVENT_ORDER_LOCK,
-        USER_HOLDS_LOCK_NAMESPACE,
-        config.MAX_ACTIVE_HOLDS_PER_USER,
-        config.HOLD_COOLDOWN_MINUTES,
-        config.APPROVAL_HOURS,
-        REQUEST_EMAILS_JSON,
-      ],
-      "all",
-    );
+  const [{ hold }] = await orm.em.getConnection().execute<{ hold: Row | string }[]>(
+    "select hold_booking_dates(?::uuid, ?::uuid, ?::uuid, ?::date, ?::date, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb) as hold",
+    [
+      randomUUID(),
+      input.listingId,
+      actor.id,
+      input.checkIn,
+      input.checkOut,
+      input.guests,
+      config.BOOKING_HOLD_MINUTES,
+      HOLD_EMAILS_JSON,
+      AVAILABILITY_LOCK_NAMESPACE,
+      0, // p_event_order_lock: unused since migration eventRelay (its events go to the outbox, lock-free)
+      USER_HOLDS_LOCK_NAMESPACE,
+      config.MAX_ACTIVE_HOLDS_PER_USER,
+      config.HOLD_COOLDOWN_MINUTES,
+      config.APPROVAL_HOURS,
+      REQUEST_EMAILS_JSON,
+    ],
+    "all",
+  );
   const row = (typeof hold === "string" ? JSON.parse(hold) : hold) as Row;
   if (row.outcome !== "held") return row;
-  return { ...row, events: row.events.map(rowToPublishable) };
+  return { outcome: "held", booking: row.booking, blocked: row.blocked };
 }

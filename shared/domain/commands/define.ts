@@ -1,6 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
-import type { PublishableEvent } from "../../events/publisher.js";
 import type { Actor } from "../accounts/tokens.js";
 import type { DatabaseDeps } from "../deps.js";
 import type { SearchChange } from "../listings/searchChanges.js";
@@ -58,13 +57,13 @@ export interface UnitOfWorkCommand<S extends z.ZodType, R, K extends RunBy, D ex
 
 /**
  * A command that commits by itself (one statement that is its own transaction, the hot booking path,
- * or several transactions in batches): it gets no `tx`; events it has committed are handed to
- * `published` to go out at once. It may execute() other commands.
+ * or several transactions in batches): it gets no `tx`; after committing events it calls
+ * `committedEvents()` so that the event relay takes them at once. It may execute() other commands.
  */
 export interface SelfCommittingCommand<S extends z.ZodType, R, K extends RunBy, D extends DatabaseDeps>
   extends Common<S, R, K, D> {
   transaction: "self";
-  run(ctx: { actor: ActorOf<K>; input: z.output<S>; deps: D; published(events: PublishableEvent[]): void }): Promise<R>;
+  run(ctx: { actor: ActorOf<K>; input: z.output<S>; deps: D; committedEvents(): void }): Promise<R>;
 }
 
 export type Command<

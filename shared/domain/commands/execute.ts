@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { z } from "zod";
 import { isServiceUnavailableError } from "../../db/unavailable.js";
 import { AppError, type ErrorDetail, validationFailed } from "../../errors.js";
+import { eventsCommitted } from "../../events/relay.js";
 import { logger } from "../../logger.js";
 import { commandDuration, commandsTotal } from "../../metrics.js";
 import type { CommandDeps, DatabaseDeps } from "../deps.js";
@@ -11,7 +12,7 @@ import { UNKNOWN_LSN } from "../listings/searchCacheScripts.js";
 import { placesOf, type SearchChange, withPlacesLowered } from "../listings/searchChanges.js";
 import { mapDatabaseError } from "./databaseErrors.js";
 import type { ActorOf, Command, Query, RunBy } from "./define.js";
-import { inUnitOfWork, publishAfterCommit } from "./unitOfWork.js";
+import { inUnitOfWork } from "./unitOfWork.js";
 
 /** zod issues as API.md's error details: one per bad field, "(body)" for the whole input. */
 export function zodDetails(err: z.ZodError): ErrorDetail[] {
@@ -85,7 +86,7 @@ async function runCommand<S extends z.ZodType, R, K extends RunBy, D extends Dat
   try {
     result =
       command.transaction === "self"
-        ? await command.run({ actor, input, deps, published: (events) => publishAfterCommit(deps.orm, events) })
+        ? await command.run({ actor, input, deps, committedEvents: eventsCommitted })
         : await inUnitOfWork(deps.orm, (tx) => command.run({ actor, input, tx, deps }), changes);
   } catch (err) {
     throw mapDatabaseError(err, command.errors);

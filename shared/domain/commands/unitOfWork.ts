@@ -1,10 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../../db/orm.js";
 import type { EventType } from "../../events/eventMap.js";
-import { getEventPublisher, markPublished, type PublishableEvent } from "../../events/publisher.js";
 import type { EventInput } from "../../events/record.js";
 import { recordEvents } from "../../events/record.js";
-import { logger } from "../../logger.js";
+import { eventsCommitted } from "../../events/relay.js";
 import { recordSideEffect } from "../../sideEffects/record.js";
 import type { SideEffectKind, SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import type { SearchChange } from "../listings/searchChanges.js";
@@ -26,8 +25,8 @@ export interface CommandTx {
 
 /**
  * Runs `work` in one transaction: state, its events and its side effects commit together or not at
- * all. Only after the commit are the events published (fast path); if that fails they stay
- * unpublished and the worker's relay sends them. The search changes it recorded are appended to
+ * all. After the commit the event relay is woken: it gives the events their public ids and
+ * publishes them (shared/events/relay.ts). The search changes it recorded are appended to
  * `searchChanges` once it committed.
  */
 export async function inUnitOfWork<R>(
@@ -35,14 +34,13 @@ export async function inUnitOfWork<R>(
   work: (tx: CommandTx) => Promise<R>,
   searchChanges: SearchChange[] = [],
 ): Promise<R> {
-  let events: PublishableEvent[] = [];
+  let events = 0;
   const changes: SearchChange[] = [];
   const result = await orm.em.fork().transactional(async (em) => {
     const inputs: EventInput<EventType>[] = [];
     const tx: CommandTx = {
       em: em as EntityManager,
-      // Buffered and written last, under the event-order lock (see recordEvents): nothing else is
-      // locked after it, and the lock is held only for the INSERT and the COMMIT.
+      // Buffered and written last, in one INSERT into the outbox (no lock: see recordEvents).
       emit: async (input) => {
         inputs.push(input as EventInput<EventType>);
       },
@@ -51,33 +49,12 @@ export async function inUnitOfWork<R>(
     };
     const value = await work(tx);
     if (inputs.length) {
-      await em.flush(); // the command's pending entity changes take their row locks before the lock
+      await em.flush(); // the command's pending entity changes, before its events
       events = await recordEvents(em as EntityManager, inputs);
     }
     return value;
   });
   searchChanges.push(...changes);
-  if (events.length) publishAfterCommit(orm, events);
+  if (events) eventsCommitted();
   return result;
-}
-
-/**
- * Publishes committed events now (the fast path), without waiting: if that fails they stay
- * unpublished and the relay sends them. For commands that commit themselves (one statement).
- */
-export function publishAfterCommit(orm: Orm, events: PublishableEvent[]): void {
-  const publisher = getEventPublisher();
-  if (!publisher) return;
-  const ids = events.map((e) => e.envelope.id);
-  publisher
-    .publish(events)
-    .then(() =>
-      // The ordered publisher has marked them already; one UPDATE per command saved.
-      publisher.marksPublished
-        ? undefined
-        : markPublished((text, params) => orm.em.getConnection().execute(text, params, "run"), ids),
-    )
-    .catch((err) => {
-      logger.warn({ err: (err as Error).message, ids }, "publish failed; the relay will send these events");
-    });
 }
