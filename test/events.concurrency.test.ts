@@ -36,6 +36,8 @@ function startWeb(port: number): Spawned {
 }
 
 test("thousands of lock-free events from several processes, clients resuming at random on two web processes, one killed: each client gets its user's events exactly once, in order", async (t) => {
+  t.timeout(240_000);
+  const phase = (what: string) => t.log(`${new Date().toISOString().slice(11, 23)} ${what}`);
   const users: TestUser[] = [];
   for (let i = 0; i < USERS; i++) users.push(await createGuest());
   const [{ start }] = (await db().query("select coalesce(max(id), 0)::int as start from events")).rows;
@@ -57,7 +59,10 @@ test("thousands of lock-free events from several processes, clients resuming at 
       const url = live[Math.floor(Math.random() * live.length)];
       let socket: Awaited<ReturnType<typeof connectSocket>>;
       try {
-        socket = await connectSocket(url, user.token, { lastEventId: last });
+        socket = await Promise.race([
+          connectSocket(url, user.token, { lastEventId: last }),
+          sleep(5000).then(() => Promise.reject(new Error("no handshake within 5 s"))),
+        ]);
       } catch {
         await sleep(50); // the process is down or starting: try again, maybe elsewhere
         continue;
@@ -88,13 +93,16 @@ test("thousands of lock-free events from several processes, clients resuming at 
     "half the events written",
     { timeoutMs: 90_000, intervalMs: 50 },
   );
+  phase("half written: killing the second web process");
   up[1] = false;
   await webs[1].stop("SIGKILL");
   webs[1] = startWeb(ports[1]);
   await webs[1].waitFor(/web listening/, 60_000);
   up[1] = true;
 
+  phase("restarted");
   await Promise.all(emitters.map((e) => e.waitFor(/emitted \d+ events/, 90_000)));
+  phase("emitters done");
   await eventually(
     async () => (await db().query("select count(*)::int as n from event_backlog")).rows[0].n === 0,
     "every event published",
@@ -102,6 +110,7 @@ test("thousands of lock-free events from several processes, clients resuming at 
   );
   stopping = true;
   const lasts = await Promise.all(clients);
+  phase("published; last sessions");
 
   // A last session each, to collect what came after its last resume point.
   for (const [u, user] of users.entries()) {
@@ -121,4 +130,7 @@ test("thousands of lock-free events from several processes, clients resuming at 
   }
   const written = (await db().query("select count(*)::int as n from events where id > $1", [start])).rows[0].n;
   t.is(written, total, "every event the emitters wrote");
+  t.log(
+    `${written} events; per client: ${received.map((ids, u) => `${ids.length} events in ${sessions[u] + 1} sessions`).join(", ")}`,
+  );
 });
