@@ -9,7 +9,7 @@ export interface WorkerDeps {
   orm: Orm;
   redis: Redis;
   queue: Queue;
-  /** Emits to Socket.IO rooms through a server never attached to HTTP, on the streams adapter. */
+  /** Emits to Socket.IO rooms through a server never attached to HTTP, on the streams adapter (the worker's event relay). */
   publisher: EventPublisher;
   /** SMTP (SMTP_URL) or .eml files (development). */
   mailer: Mailer;

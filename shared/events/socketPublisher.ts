@@ -31,10 +31,10 @@ function roomsOf(event: PublishableEvent): string[] {
 
 /**
  * Emits committed events to their rooms through the streams adapter, so every instance's sockets get
- * them, in id order. It resolves only once Redis has taken every event and throws otherwise, so the
- * caller never marks as published an event that did not leave this process (the relay sends it).
- * While the adapter's Redis connection is not ready it emits nothing at all: emitting to local
- * sockets only would deliver out of order once the relay catches up.
+ * them, in the order given (the leading event relay's: id order). It resolves only once Redis has
+ * taken every event and throws otherwise, so the relay never moves its publish mark past an event that
+ * did not leave this process. While the adapter's Redis connection is not ready it emits nothing at
+ * all: emitting to local sockets only would deliver out of order once the relay catches up.
  */
 export function createSocketPublisher(io: Server): EventPublisher {
   return {
