@@ -3,14 +3,17 @@
  * DURABLE (fsync, synchronous_commit and full_page_writes on, as production runs), and its own Redis,
  * started by scripts/services.sh in a temporary folder and removed after.
  *
- * One "web process" (this one: Socket.IO on the streams adapter and the event relay, which leads)
- * runs N concurrent commands (N = 8, 32, 64): a guest posting a message in their booking's
- * conversation (postMessage, the real command: two reads, an INSERT, its message.created event for
- * guest and host). In the same run, alternating with it round by round, the reference runs the very
- * same transactions with their events dropped (the command's `emit` is a no-op): the events' whole
- * cost is the difference. A Socket.IO client in its own OS process holds the host's socket, which
- * receives every message.created; commit → socket is from the command's return (just after COMMIT)
- * to the arrival at that client, on one clock across processes.
+ * N concurrent commands (N = 8, 32, 64), split over two load processes (as two web processes whose
+ * relays do not lead): a guest posting a message in their booking's conversation, either postMessage's
+ * own write alone ("write": one INSERT … RETURNING and its message.created event for guest and host,
+ * where the events' share of the work is the largest) or the whole command ("postMessage": two reads,
+ * the INSERT, the event). In the same run, alternating with it round by round, the reference runs the
+ * very same transactions with their events dropped (the command's `emit` is a no-op): the events' whole
+ * cost is the difference. This process is the web process whose relay leads (Socket.IO on the streams
+ * adapter): it finds the load processes' events within EVENTS_RELAY_POLL_MS. A Socket.IO client in its
+ * own OS process holds the host's socket, which receives every message.created; commit → socket is
+ * from the command's return (just after COMMIT) to the arrival at that client, on one clock across
+ * processes.
  *
  * Both with the machine's own WAL flush and with a simulated 5 ms one (`commit_delay = 5000`,
  * `commit_siblings = 0`, as network storage commits). Then bench:http's booking creation
@@ -35,9 +38,14 @@ const WARMUP_MS = 1000;
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "8,32,64").split(",").map(Number);
 const GUESTS = Math.max(...CONCURRENCY);
 const SHAPES = (process.env.BENCH_COMMANDS ?? "write,postMessage").split(",") as ("write" | "postMessage")[];
+const LOADERS = 2;
 const WATCHDOG_MINUTES = 20;
-/** A shared clock across processes (ms since the epoch, sub-ms precision). */
-const now = () => performance.timeOrigin + performance.now();
+/**
+ * One clock for every process of the run: CLOCK_MONOTONIC (process.hrtime), the same for the whole
+ * machine, in ms with sub-ms precision. (performance.timeOrigin differs between processes by up to
+ * tens of ms on a loaded machine.)
+ */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 // ---------------------------------------------------------------- the client process
@@ -57,6 +65,98 @@ async function clientProcess(): Promise<void> {
     socket.once("connect", () => process.send?.({ connected: true }));
     socket.once("connect_error", (err) => process.send?.({ error: err.message }));
   });
+}
+
+// ---------------------------------------------------------------- the load processes
+
+type Shape = "write" | "postMessage";
+interface RunOrder {
+  cmd: "run";
+  shape: Shape;
+  concurrency: number;
+  withEvents: boolean;
+  seconds: number;
+  bookings: { id: string; guest_id: string }[];
+  host: string;
+}
+
+/**
+ * A process that runs commands, as a web process whose relay does not lead (the leader, in the
+ * driver, finds its events within EVENTS_RELAY_POLL_MS): the commands' CPU is not the leader's.
+ */
+async function loadProcess(): Promise<void> {
+  process.on("disconnect", () => process.exit(0));
+  const { initOrm } = await import("../../shared/db/orm.js");
+  const { inUnitOfWork } = await import("../../shared/domain/commands/unitOfWork.js");
+  const { postMessage } = await import("../../shared/domain/messages/postMessage.js");
+  const { sql } = await import("../../shared/db/sql.js");
+  const { MESSAGE_COLUMNS, toMessageView } = await import("../../shared/domain/messages/view.js");
+  type Tx = Parameters<Parameters<typeof inUnitOfWork>[1]>[0];
+  const orm = await initOrm();
+  /**
+   * The two commands measured. "write": postMessage's own write alone (one INSERT … RETURNING and
+   * its event), the shortest emitting transaction there is, where the events' share is the largest.
+   * "postMessage": the whole command (its two reads, the INSERT, the event).
+   */
+  const commands: Record<
+    Shape,
+    (
+      tx: Tx,
+      actor: { id: string; role: "guest" },
+      bookingId: string,
+      body: string,
+      host: string,
+    ) => Promise<{ id: string }>
+  > = {
+    async write(tx, actor, bookingId, body, host) {
+      const [row] = await sql(tx.em)<Parameters<typeof toMessageView>[0]>(
+        `with m as (insert into messages (booking_id, sender_id, body) values (?, ?, ?) returning *)
+         select ${MESSAGE_COLUMNS} from m join users u on u.id = m.sender_id`,
+        [bookingId, actor.id, body],
+      );
+      const message = toMessageView(row);
+      await tx.emit({ type: "message.created", data: message, userIds: [actor.id, host] });
+      return message;
+    },
+    postMessage: (tx, actor, bookingId, body) =>
+      postMessage.run({ actor, input: { bookingId, body }, deps: { orm } as never, tx }),
+  };
+  process.on("message", async (order: RunOrder) => {
+    const commits: [string, number][] = [];
+    let count = 0;
+    let measuring = false;
+    let running = true;
+    const loop = async (i: number) => {
+      const booking = order.bookings[i % order.bookings.length];
+      const actor = { id: booking.guest_id, role: "guest" as const };
+      for (let n = 0; running; n++) {
+        const message = await inUnitOfWork(orm, (tx) =>
+          commands[order.shape](
+            order.withEvents ? tx : { ...tx, emit: async () => undefined },
+            actor,
+            booking.id,
+            `message ${n}`,
+            order.host,
+          ),
+        );
+        if (measuring) {
+          count++;
+          if (order.withEvents) commits.push([message.id, now()]);
+        }
+      }
+    };
+    const loops = Array.from({ length: order.concurrency }, (_, i) => loop(i));
+    await sleep(WARMUP_MS);
+    measuring = true;
+    const started = now();
+    await sleep(order.seconds * 1000);
+    measuring = false;
+    const elapsed = (now() - started) / 1000;
+    running = false;
+    await Promise.all(loops);
+    process.send?.({ count, elapsed, commits });
+  });
+  process.send?.({ ready: true });
 }
 
 // ---------------------------------------------------------------- helpers
@@ -125,35 +225,7 @@ async function main(): Promise<void> {
   const { createIo } = await import("../../server/realtime/io.js");
   const { createSocketPublisher } = await import("../../shared/events/socketPublisher.js");
   const { setEventRelay, startEventRelay } = await import("../../shared/events/relay.js");
-  const { inUnitOfWork } = await import("../../shared/domain/commands/unitOfWork.js");
-  const { postMessage } = await import("../../shared/domain/messages/postMessage.js");
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
-  const { sql: sqlOn } = await import("../../shared/db/sql.js");
-  const { MESSAGE_COLUMNS, toMessageView } = await import("../../shared/domain/messages/view.js");
-  type Tx = Parameters<Parameters<typeof inUnitOfWork>[1]>[0];
-  type Shape = "write" | "postMessage";
-  /**
-   * The two commands measured. "write": postMessage's own write alone (one INSERT … RETURNING and
-   * its event), the shortest emitting transaction there is, where the events' share is the largest.
-   * "postMessage": the whole command (its two reads, the INSERT, the event).
-   */
-  const commands: Record<
-    Shape,
-    (tx: Tx, actor: { id: string; role: "guest" }, bookingId: string, body: string) => Promise<{ id: string }>
-  > = {
-    async write(tx, actor, bookingId, body) {
-      const [row] = await sqlOn(tx.em)<Parameters<typeof toMessageView>[0]>(
-        `with m as (insert into messages (booking_id, sender_id, body) values (?, ?, ?) returning *)
-         select ${MESSAGE_COLUMNS} from m join users u on u.id = m.sender_id`,
-        [bookingId, actor.id, body],
-      );
-      const message = toMessageView(row);
-      await tx.emit({ type: "message.created", data: message, userIds: [actor.id, host] });
-      return message;
-    },
-    postMessage: (tx, actor, bookingId, body) =>
-      postMessage.run({ actor, input: { bookingId, body }, deps: { orm, redis } as never, tx }),
-  };
 
   const sql = new pg.Client({ connectionString: databaseUrl });
   await sql.connect();
@@ -187,7 +259,6 @@ async function main(): Promise<void> {
     [host, guests],
   );
 
-  const redis = createRedis("bench-events");
   const adapterRedis = createRedis("bench-events-io");
   const httpServer = createServer();
   const io = createIo(httpServer, adapterRedis, { orm });
@@ -215,35 +286,39 @@ async function main(): Promise<void> {
   });
   if (!hello.connected) throw new Error(`the host's socket did not connect: ${hello.error}`);
 
-  /** N loops of the command for SECONDS after a warm-up; the commit time of each message measured. */
+  // Two load processes (LOADERS), each running half the concurrent commands on its own pool.
+  const loaders = await Promise.all(
+    Array.from({ length: LOADERS }, async () => {
+      const child = fork(fileURLToPath(import.meta.url), ["--load"], {
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, DATABASE_POOL_MAX: String(Math.ceil(GUESTS / LOADERS) + 4) },
+      });
+      await new Promise((resolve) => child.once("message", resolve));
+      return child;
+    }),
+  );
+
+  /** N commands at once for SECONDS after a warm-up, split over the load processes. */
   async function measure(shape: Shape, concurrency: number, withEvents: boolean) {
-    const commits = new Map<string, number>();
-    let count = 0;
-    let measuring = false;
-    let running = true;
-    const loop = async (i: number) => {
-      const booking = bookings[i % bookings.length];
-      const actor = { id: booking.guest_id, role: "guest" as const };
-      for (let n = 0; running; n++) {
-        const message = await inUnitOfWork(orm, (tx) =>
-          commands[shape](withEvents ? tx : { ...tx, emit: async () => undefined }, actor, booking.id, `message ${n}`),
-        );
-        if (measuring) {
-          count++;
-          if (withEvents) commits.set(message.id, now());
-        }
-      }
-    };
-    const loops = Array.from({ length: concurrency }, (_, i) => loop(i));
-    await sleep(WARMUP_MS);
-    measuring = true;
-    const started = now();
-    await sleep(SECONDS * 1000);
-    measuring = false;
-    const elapsed = (now() - started) / 1000;
-    running = false;
-    await Promise.all(loops);
-    const txPerSecond = count / elapsed;
+    const replies = await Promise.all(
+      loaders.map(
+        (child, i) =>
+          new Promise<{ count: number; elapsed: number; commits: [string, number][] }>((resolve) => {
+            child.once("message", (reply) => resolve(reply as never));
+            const order: RunOrder = {
+              cmd: "run",
+              shape,
+              concurrency: Math.ceil(concurrency / LOADERS),
+              withEvents,
+              seconds: SECONDS,
+              bookings: bookings.filter((_, n) => n % LOADERS === i),
+              host,
+            };
+            child.send(order);
+          }),
+      ),
+    );
+    const txPerSecond = replies.reduce((n, r) => n + r.count / r.elapsed, 0);
     if (!withEvents) return { txPerSecond, latencies: [] as number[], missing: 0 };
     await relay.drain(30_000);
     await sleep(300); // the last ones in flight to the client
@@ -251,7 +326,7 @@ async function main(): Promise<void> {
     const arrived = new Map(arrivals);
     const latencies: number[] = [];
     let missing = 0;
-    for (const [id, committed] of commits) {
+    for (const [id, committed] of replies.flatMap((r) => r.commits)) {
       const at = arrived.get(id);
       if (at === undefined) missing++;
       else latencies.push(at - committed);
@@ -304,10 +379,10 @@ async function main(): Promise<void> {
   await setFlush(0);
 
   client.kill();
+  for (const loader of loaders) loader.kill();
   await relay.stop();
   io.close();
   await orm.close();
-  redis.disconnect();
   adapterRedis.disconnect();
 
   // bench:http's booking creation against this same durable server, with each flush, alternated.
@@ -377,4 +452,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes("--client")) await clientProcess();
+else if (process.argv.includes("--load")) await loadProcess();
 else await main();
