@@ -26,14 +26,10 @@ export async function recordEvents(em: EntityManager, inputs: EventInput<EventTy
     listingId: input.listingId ?? null,
     data: input.data,
   }));
-  // ORDER BY before the INSERT assigns the outbox ids, so the relay keeps the input order.
+  // One row per event, in input order: the outbox ids follow the VALUES order, which the relay keeps.
   await sql(em)(
-    `insert into event_outbox (type, user_ids, listing_id, data)
-     select e.value->>'type', array(select jsonb_array_elements_text(e.value->'userIds'))::uuid[],
-            (e.value->>'listingId')::uuid, e.value->'data'
-       from jsonb_array_elements(?::jsonb) with ordinality as e(value, ord)
-      order by e.ord`,
-    [JSON.stringify(events)],
+    `insert into event_outbox (type, user_ids, listing_id, data) values ${events.map(() => "(?, ?::uuid[], ?::uuid, ?::jsonb)").join(", ")}`,
+    events.flatMap((e) => [e.type, `{${e.userIds.join(",")}}`, e.listingId, JSON.stringify(e.data)]),
   );
   return events.length;
 }
