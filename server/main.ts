@@ -30,6 +30,7 @@ const relay = config.EVENTS_RELAY
       pollMs: config.EVENTS_RELAY_POLL_MS,
       electionMs: config.EVENTS_RELAY_ELECTION_MS,
       wakeOn: adapterRedis,
+      wakeRedis: redis,
     })
   : null;
 setEventRelay(relay);

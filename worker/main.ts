@@ -32,6 +32,7 @@ const relay = config.EVENTS_RELAY
       emitter: publisher,
       pollMs: config.EVENTS_RELAY_POLL_MS,
       electionMs: config.EVENTS_RELAY_ELECTION_MS,
+      wakeRedis: redis,
     })
   : null;
 setEventRelay(relay);

@@ -91,8 +91,24 @@ async function loadProcess(): Promise<void> {
   const { postMessage } = await import("../../shared/domain/messages/postMessage.js");
   const { sql } = await import("../../shared/db/sql.js");
   const { MESSAGE_COLUMNS, toMessageView } = await import("../../shared/domain/messages/view.js");
+  const { setEventRelay, startEventRelay } = await import("../../shared/events/relay.js");
+  const { createRedis } = await import("../../shared/redis.js");
   type Tx = Parameters<Parameters<typeof inUnitOfWork>[1]>[0];
   const orm = await initOrm();
+  // A relay that does not lead (the driver's does, started first): after each commit it wakes the
+  // leader through Redis, as a web process's does.
+  const relay = startEventRelay(orm, {
+    emitter: {
+      publish: () => Promise.reject(new Error("a load process never publishes")),
+      isReady: () => false,
+    },
+    pollMs: 10,
+    electionMs: 3_600_000,
+    wakeRedis: createRedis("bench-events-load"),
+  });
+  setEventRelay(relay);
+  await sleep(500);
+  if (relay.leading) throw new Error("a load process took the lead: the driver's relay should hold it");
   /**
    * The two commands measured. "write": postMessage's own write alone (one INSERT … RETURNING and
    * its event), the shortest emitting transaction there is, where the events' share is the largest.
@@ -267,6 +283,7 @@ async function main(): Promise<void> {
     pollMs: 10,
     electionMs: 1000,
     wakeOn: adapterRedis,
+    wakeRedis: createRedis("bench-events-wake"),
   });
   setEventRelay(relay);
   httpServer.listen(0, "127.0.0.1");

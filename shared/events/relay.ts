@@ -1,4 +1,6 @@
+import type { Redis } from "ioredis";
 import pg from "pg";
+import { config } from "../config.js";
 import type { Orm } from "../db/orm.js";
 import { logger } from "../logger.js";
 import { eventRelayLeader, probeEventBacklog } from "../metrics.js";
@@ -59,6 +61,12 @@ export interface EventRelayOptions {
   batch?: number;
   /** Redis of the adapter: a backlog goes out shortly after it is back. */
   wakeOn?: { on(event: "ready", listener: () => void): unknown };
+  /**
+   * Redis for the wake-up across processes: a relay that does not lead PUBLISHes after a local commit
+   * and the leader (SUBSCRIBEd on a duplicate connection) moves the events at once instead of at its
+   * next poll. Without it, or while Redis is away, the poll alone finds them.
+   */
+  wakeRedis?: Redis;
 }
 
 export interface EventRelay {
@@ -107,10 +115,45 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
       stopWait = done;
     });
   let stopWait: (() => void) | null = null;
-  const wake = () => {
+  const wakeLocally = () => {
     woken = true;
     wakeUp?.();
   };
+  const channel = `${config.REDIS_KEY_PREFIX}events:wake`;
+  let publishing = false;
+  let again = false;
+  /** One PUBLISH at a time; a wake meanwhile sends one more after it (none is lost, few are sent). */
+  const wakeLeader = () => {
+    const redis = options.wakeRedis;
+    if (redis?.status !== "ready") return;
+    if (publishing) {
+      again = true;
+      return;
+    }
+    publishing = true;
+    redis
+      .publish(channel, "1")
+      .catch(() => undefined)
+      .finally(() => {
+        publishing = false;
+        if (again) {
+          again = false;
+          wakeLeader();
+        }
+      });
+  };
+  const wake = () => {
+    if (leading) wakeLocally();
+    else wakeLeader();
+  };
+  const subscriber = options.wakeRedis?.duplicate() ?? null;
+  if (subscriber) {
+    subscriber.on("error", () => undefined); // the wake-up is an optimisation: the poll covers its absence
+    subscriber.on("message", () => {
+      if (leading) wakeLocally();
+    });
+    subscriber.subscribe(channel).catch(() => undefined);
+  }
 
   async function connect(): Promise<pg.Client> {
     const c = new pg.Client({
@@ -211,7 +254,7 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
   }
 
   loop = run();
-  options.wakeOn?.on("ready", () => setTimeout(wake, 300).unref());
+  options.wakeOn?.on("ready", () => setTimeout(wakeLocally, 300).unref());
   probeEventBacklog(async () => {
     const rows = await orm.em
       .getConnection()
@@ -242,6 +285,7 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
       stopped = true;
       stopWait?.();
       await loop;
+      subscriber?.disconnect();
       probeEventBacklog(null);
     },
   };

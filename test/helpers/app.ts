@@ -42,6 +42,7 @@ export async function startApp(
     pollMs: config.EVENTS_RELAY_POLL_MS,
     electionMs: 200,
     wakeOn: adapterRedis,
+    wakeRedis: redis,
   });
   setEventRelay(relay);
   server.listen(0, "127.0.0.1");

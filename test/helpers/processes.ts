@@ -35,6 +35,13 @@ export function spawnEntry(entry: string, env: Record<string, string | undefined
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = once(child, "exit").then(([code]) => code as number | null);
+  // A test file that times out is ended by ava without its after hooks: take the process along
+  // rather than leave it running (and leading an event relay, or holding a port) after the file.
+  const reap = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", reap);
+  void exited.then(() => process.off("exit", reap));
   return {
     child,
     output: () => out,
