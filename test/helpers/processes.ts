@@ -13,6 +13,15 @@ export interface Spawned {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
+/**
+ * A test file that times out is ended by ava without its after hooks: its spawned processes go with
+ * it rather than run on (leading an event relay, holding a port) after the file.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Runs one of our entry points (e.g. "worker/main.ts") as a real OS process under tsx. */
 export function spawnEntry(entry: string, env: Record<string, string | undefined> = {}): Spawned {
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
@@ -35,13 +44,8 @@ export function spawnEntry(entry: string, env: Record<string, string | undefined
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  // A test file that times out is ended by ava without its after hooks: take the process along
-  // rather than leave it running (and leading an event relay, or holding a port) after the file.
-  const reap = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  };
-  process.once("exit", reap);
-  void exited.then(() => process.off("exit", reap));
+  running.add(child);
+  void exited.then(() => running.delete(child));
   return {
     child,
     output: () => out,
