@@ -20,6 +20,11 @@ import { Migration } from "@mikro-orm/migrations";
  *   sockets' live gate drops the copies (server/realtime/liveGate.ts).
  * - events.published_at and its index go: "not yet published" is the outbox plus the ids above the
  *   mark (the event_backlog view).
+ * - Unread counts (migration notificationCounts): its recipient log existed so that concurrent writers
+ *   of events never queued on one counter row. Events now have one writer, the leader, so its batch
+ *   adds to notification_counts directly, one row per recipient per batch (in user order: no
+ *   deadlock with a bulk load or a fold): no log row per recipient and event any more. The log stays
+ *   read (rows written before, or by a bulk load with triggers off, are still folded as before).
  */
 export class Migration20261203080000_eventRelay extends Migration {
   override async up(): Promise<void> {
@@ -50,6 +55,15 @@ create view committed_events as
   select e.id, e.type, e.user_ids, e.listing_id, e.data, e.created_at, 0 as stage, e.id as seq from events e
   union all
   select null::bigint, o.type, o.user_ids, o.listing_id, o.data, o.created_at, 1, o.id from event_outbox o;`);
+    this.addSql(`
+create or replace function events_log_recipients() returns trigger language plpgsql as $fn$
+begin
+  insert into notification_counts (user_id, events)
+  select t.uid, count(*) from inserted_events e cross join unnest(e.user_ids) as t(uid) group by t.uid order by t.uid
+  on conflict (user_id) do update set events = notification_counts.events + excluded.events;
+  return null;
+end
+$fn$;`);
     // hold_booking_dates() (migration holdRules) wrote its two events under the old lock: it now
     // appends them to the outbox, lock-free. Its body is otherwise unchanged, so it is edited in place
     // rather than copied here; p_event_order_lock stays in the signature, unused.
@@ -68,6 +82,13 @@ end $$;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`
+create or replace function events_log_recipients() returns trigger language plpgsql as $fn$
+begin
+  insert into notification_log (user_id) select unnest(e.user_ids) from inserted_events e;
+  return null;
+end
+$fn$;`);
     this.addSql(`
 do $$
 declare def text := pg_get_functiondef('hold_booking_dates(uuid, uuid, uuid, date, date, int, int, jsonb, int, bigint, int, int, int, int, jsonb)'::regprocedure);
