@@ -4,9 +4,12 @@ import "./helpers/loopbackFeeds.js";
 import test from "ava";
 import ICAL from "ical.js";
 import nodeIcal from "node-ical";
+import { parseConfig } from "../shared/config.js";
 import { parseFeed } from "../shared/domain/calendars/parseFeed.js";
+import { type FetchFeedOptions, fetchFeed } from "../shared/net/fetchFeed.js";
 import { createBooking, createGuest, createHost, createListing, day, db, type TestUser } from "./helpers/factories.js";
-import { fixtureFeed } from "./helpers/feedServer.js";
+import { FeedServer, fixtureFeed } from "./helpers/feedServer.js";
+import { SAFE_PRODUCTION_ENV } from "./helpers/productionEnv.js";
 import { useApp } from "./helpers/useApp.js";
 
 /** Issue 21, the export: GET /ical/<token>.ics, its secret URL, and the parser's reading of other channels' feeds. */
@@ -257,4 +260,119 @@ test("a rule without an end is expanded only up to the calendar's horizon; garba
   t.throws(() => parseFeed("<html>Gateway timeout</html>", "UTC"), { name: "MalformedFeedError" });
   t.throws(() => parseFeed("BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n", "UTC"), { name: "MalformedFeedError" });
   t.throws(() => parseFeed("", "UTC"), { name: "MalformedFeedError" });
+});
+
+const strict: FetchFeedOptions = { timeoutMs: 2000, maxBytes: 1_000_000, maxRedirects: 3, allowLoopback: false };
+
+test("SSRF: feed URLs that are not http(s), carry credentials or name internal addresses are refused when saved (400)", async (t) => {
+  const listing = await createListing(host);
+  for (const url of [
+    "ftp://example.com/cal.ics",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "gopher://example.com/",
+    "http://user:secret@example.com/cal.ics",
+    "http://10.0.0.5/cal.ics",
+    "http://192.168.1.1/cal.ics",
+    "http://172.16.0.1/cal.ics",
+    "http://100.64.0.1/cal.ics",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://[::ffff:10.0.0.1]/cal.ics",
+    "http://[fe80::1]/cal.ics",
+    "http://0.0.0.0/cal.ics",
+    "not a url",
+  ]) {
+    const res = await api.post(`/api/v1/listings/${listing.id}/calendar/feeds`, { name: "Other", url }, host.auth);
+    t.is(res.status, 400, url);
+    t.is(res.body.error.code, "validation_failed", url);
+    t.is(res.body.error.details[0].path, "url", url);
+  }
+  const { rows } = await db().query("select count(*)::int as n from calendar_feeds where listing_id = $1", [
+    listing.id,
+  ]);
+  t.is(rows[0].n, 0, "nothing stored");
+});
+
+test("SSRF: at fetch time every address is checked (loopback refused unless allowed, names resolved by us, redirects re-checked)", async (t) => {
+  const server = await FeedServer.start();
+  t.teardown(() => server.close());
+  const ok = server.set("/ok.ics", { kind: "ics", body: fixtureFeed("airbnb") });
+  const port = new URL(server.url).port;
+
+  for (const url of [
+    ok,
+    `http://localhost:${port}/ok.ics`,
+    `http://[::1]:${port}/ok.ics`,
+    `http://[::ffff:127.0.0.1]:${port}/ok.ics`,
+  ]) {
+    await t.throwsAsync(fetchFeed(url, strict), { name: "FeedFetchError", message: /refused/ }, url);
+  }
+  // A name whose DNS answer is internal, or mixes a public address with an internal one, is refused
+  // before any connection (the resolver here stands for DNS that changed after the feed was saved).
+  const resolveTo =
+    (...addresses: string[]) =>
+    async () =>
+      addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  await t.throwsAsync(
+    fetchFeed(`http://feeds.example:${port}/ok.ics`, { ...strict, resolve: resolveTo("127.0.0.1") }),
+    {
+      message: /refused: feeds.example resolves to a loopback address/,
+    },
+  );
+  await t.throwsAsync(
+    fetchFeed("http://feeds.example/ok.ics", { ...strict, resolve: resolveTo("93.184.216.34", "10.1.2.3") }),
+    { message: /refused: .*private/ },
+  );
+  await t.throwsAsync(fetchFeed("http://meta.example/", { ...strict, resolve: resolveTo("169.254.169.254") }), {
+    message: /refused/,
+  });
+  t.is(server.requests.length, 0, "the fixture server was never reached");
+
+  // The one test setting: loopback allowed, nothing else.
+  const loopbackOk = { ...strict, allowLoopback: true };
+  const fetched = await fetchFeed(ok, loopbackOk);
+  t.is(fetched.status, "ok");
+  const hop = server.set("/hop", { kind: "redirect", to: "http://10.1.2.3/cal.ics" });
+  await t.throwsAsync(fetchFeed(hop, loopbackOk), { message: /refused: 10.1.2.3 is a private/ });
+  const toFile = server.set("/file", { kind: "redirect", to: "file:///etc/passwd" });
+  await t.throwsAsync(fetchFeed(toFile, loopbackOk), { message: /refused: the URL must be an http or https URL/ });
+  const viaName = server.set("/name", { kind: "redirect", to: "http://internal.example/cal.ics" });
+  await t.throwsAsync(fetchFeed(viaName, { ...loopbackOk, resolve: resolveTo("192.168.0.10") }), {
+    message: /refused/,
+  });
+});
+
+test("SSRF: production refuses the setting that lets feeds reach loopback", (t) => {
+  t.throws(() => parseConfig({ ...SAFE_PRODUCTION_ENV, ICAL_ALLOW_LOOPBACK: "true" }), {
+    message: /ICAL_ALLOW_LOOPBACK/,
+  });
+  t.false(parseConfig({ ...SAFE_PRODUCTION_ENV }).ICAL_ALLOW_LOOPBACK);
+});
+
+test("fetching: a stall times out, 500 and garbage are errors, 50 MB is cut off, redirect loops end, 304 is kept", async (t) => {
+  const server = await FeedServer.start();
+  t.teardown(() => server.close());
+  const options = { ...strict, allowLoopback: true, timeoutMs: 800, maxBytes: 5_000_000 };
+  const started = Date.now();
+  await t.throwsAsync(fetchFeed(server.set("/stall", { kind: "stall" }), options), { message: /timed out/ });
+  t.true(Date.now() - started < 3000);
+  await t.throwsAsync(fetchFeed(server.set("/500", { kind: "status", status: 500 }), options), { message: "HTTP 500" });
+  await t.throwsAsync(fetchFeed(server.set("/huge", { kind: "huge", bytes: 50_000_000 }), options), {
+    message: /larger than 5000000 bytes/,
+  });
+  await t.throwsAsync(fetchFeed(server.set("/loop", { kind: "redirect", to: "/loop" }), options), {
+    message: /more than 3 redirects/,
+  });
+  const garbage = await fetchFeed(server.set("/garbage", { kind: "garbage" }), options);
+  t.is(garbage.status, "ok", "bytes arrive; the parser refuses them");
+  if (garbage.status === "ok") t.throws(() => parseFeed(garbage.body, "UTC"), { name: "MalformedFeedError" });
+
+  const url = server.set("/feed.ics", { kind: "ics", body: fixtureFeed("vrbo") });
+  const first = await fetchFeed(url, options);
+  t.is(first.status, "ok");
+  if (first.status !== "ok") return;
+  t.truthy(first.etag);
+  t.deepEqual(await fetchFeed(url, { ...options, etag: first.etag }), { status: "not_modified" });
+  t.is(server.requestsTo("/feed.ics").at(-1)?.ifNoneMatch, first.etag ?? undefined, "a conditional GET");
 });
