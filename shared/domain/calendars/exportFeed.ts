@@ -3,7 +3,7 @@ import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
 import { defineQuery } from "../commands/define.js";
-import { escapeText, icsDate, icsText } from "./ics.js";
+import { escapeText, icsText } from "./ics.js";
 
 /** What an export token looks like (migration calendarSync: 32 random bytes in hex). */
 export const exportTokenSchema = z.string().regex(/^[0-9a-f]{64}$/);
@@ -20,15 +20,6 @@ export interface ExportedFeed {
   etag: string;
 }
 
-interface Row {
-  kind: "booking" | "block";
-  id: string;
-  check_in: string;
-  check_out: string;
-  sequence: number;
-  modified: string;
-}
-
 /**
  * The feed behind a listing's secret URL (/ical/<token>.ics): every booking that blocks its dates now
  * (booking_blocks_dates(), the rule availability and search use: confirmed, requested, and unpaid
@@ -43,52 +34,21 @@ export const exportFeed = defineQuery({
   actor: "system",
   input: z.object({ token: exportTokenSchema }),
   async run({ input: { token }, em }): Promise<ExportedFeed> {
-    // One round trip: the listing and its events (a listing with no events still gives its row).
-    const rows = await sql(em)<Row & { listing_id: string; title: string }>(
-      `with l as (select id, title from listings where ical_token = ?)
-       select l.id as listing_id, l.title, e.* from l left join lateral (
-         select 'booking' as kind, b.id, to_char(b.check_in, 'YYYY-MM-DD') as check_in,
-                to_char(b.check_out, 'YYYY-MM-DD') as check_out, b.ical_sequence as sequence,
-                to_char(coalesce(b.ical_modified_at, b.created_at) at time zone 'UTC', 'YYYYMMDD"T"HH24MISS"Z"') as modified
-           from bookings b
-          where b.listing_id = l.id and booking_blocks_dates(b.status, b.expires_at)
-            and b.check_out > current_date - ?::int
-         union all
-         select 'block', x.id, to_char(x.check_in, 'YYYY-MM-DD'), to_char(x.check_out, 'YYYY-MM-DD'), x.ical_sequence,
-                to_char(coalesce(x.ical_modified_at, x.created_at) at time zone 'UTC', 'YYYYMMDD"T"HH24MISS"Z"')
-           from listing_blocks x
-          where x.listing_id = l.id and x.feed_id is null and x.check_out > current_date - ?::int
-       ) e on true
-       order by e.check_in, e.id`,
-      [token, EXPORT_PAST_DAYS, EXPORT_PAST_DAYS],
+    // listing_ical_feed() (migration icalExportFunction) builds the events' text where the rows are.
+    const [row] = await sql(em)<{ title: string; events: string }>(
+      "select title, events from listing_ical_feed(?, ?)",
+      [token, EXPORT_PAST_DAYS],
     );
-    if (!rows.length) throw notFound("calendar");
-    const lines = [
+    if (!row) throw notFound("calendar");
+    const head = icsText([
       "BEGIN:VCALENDAR",
       "VERSION:2.0",
       "PRODID:-//Nexus//Calendar export 1.0//EN",
       "CALSCALE:GREGORIAN",
       "METHOD:PUBLISH",
-      `X-WR-CALNAME:${escapeText(rows[0].title)}`,
-    ];
-    for (const row of rows) {
-      if (!row.id) continue; // the listing's row when it has no events
-      lines.push(
-        "BEGIN:VEVENT",
-        `UID:${exportUid(row.kind, row.id)}`,
-        // Without METHOD REQUEST, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2).
-        `DTSTAMP:${row.modified}`,
-        `LAST-MODIFIED:${row.modified}`,
-        `SEQUENCE:${row.sequence}`,
-        `DTSTART;VALUE=DATE:${icsDate(row.check_in)}`,
-        `DTEND;VALUE=DATE:${icsDate(row.check_out)}`,
-        row.kind === "booking" ? "SUMMARY:Reserved" : "SUMMARY:Blocked",
-        "TRANSP:OPAQUE",
-        "END:VEVENT",
-      );
-    }
-    lines.push("END:VCALENDAR");
-    const body = icsText(lines);
+      `X-WR-CALNAME:${escapeText(row.title)}`,
+    ]);
+    const body = `${head}${row.events}END:VCALENDAR\r\n`;
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
     return { body, etag };
   },

@@ -1,8 +1,9 @@
 /**
  * Writing iCalendar (RFC 5545) text: escaping of TEXT values (3.3.11), folding of content lines at
- * 75 octets (3.1, never inside a UTF-8 sequence), CRLF line ends. Small on purpose: the export writes
- * only all-day VEVENTs, and owning the bytes keeps them identical from one download to the next
- * (the ETag is their hash) and fast for a listing with hundreds of events.
+ * 75 octets (3.1, never inside a UTF-8 sequence), CRLF line ends: for the export's calendar lines (its
+ * name is the host's text). The events themselves are ASCII lines PostgreSQL writes (listing_ical_feed(),
+ * migration icalExportFunction). Owning the bytes keeps them identical from one download to the next
+ * (the ETag is their hash).
  */
 
 const CRLF = "\r\n";
@@ -41,6 +42,3 @@ export function icsText(lines: string[]): string {
   for (const line of lines) out += foldLine(line) + CRLF;
   return out;
 }
-
-/** YYYY-MM-DD → a DATE value (YYYYMMDD). */
-export const icsDate = (isoDate: string): string => isoDate.replaceAll("-", "");
