@@ -376,3 +376,52 @@ test("fetching: a stall times out, 500 and garbage are errors, 50 MB is cut off,
   t.deepEqual(await fetchFeed(url, { ...options, etag: first.etag }), { status: "not_modified" });
   t.is(server.requestsTo("/feed.ics").at(-1)?.ifNoneMatch, first.etag ?? undefined, "a conditional GET");
 });
+
+test("the poller takes one feed per host at a time, oldest due first, and a failed one waits out its backoff", async (t) => {
+  const { initOrm } = await import("../shared/db/orm.js");
+  const { execute } = await import("../shared/domain/commands/execute.js");
+  const { claimDueFeeds } = await import("../shared/domain/calendars/claimDueFeeds.js");
+  const { applyFeedSync } = await import("../shared/domain/calendars/applyFeedSync.js");
+  const orm = await initOrm();
+  t.teardown(() => orm.close());
+  const deps = { orm, redis: app().redis };
+  // Nothing else is due in this file's database but what this test adds.
+  await db().query("update calendar_feeds set next_sync_at = now() + interval '1 day'");
+  const busyHost = await createHost();
+  const otherHost = await createHost();
+  const [a, b] = [await createListing(busyHost), await createListing(busyHost)];
+  const c = await createListing(otherHost);
+  const add = async (listingId: string, hostId: string, url: string, dueAgo: string) =>
+    (
+      await db().query(
+        `insert into calendar_feeds (listing_id, host_id, name, url, next_sync_at)
+         values ($1, $2, 'x', $3, now() - $4::interval) returning id`,
+        [listingId, hostId, url, dueAgo],
+      )
+    ).rows[0].id as string;
+  const first = await add(a.id, busyHost.id, "https://a.example/1.ics", "10 minutes");
+  const second = await add(b.id, busyHost.id, "https://b.example/2.ics", "5 minutes");
+  const third = await add(c.id, otherHost.id, "https://c.example/3.ics", "1 minute");
+
+  const claim = () => execute(claimDueFeeds, { actor: null, input: { limit: 10 } }, deps);
+  const round1 = await claim();
+  t.deepEqual(round1.map((f) => f.id).sort(), [first, third].sort(), "one per host, the host's oldest due");
+  t.deepEqual(await claim(), [], "each host has a fetch in flight: nothing more");
+
+  await execute(
+    applyFeedSync,
+    { actor: null, input: { feedId: first, result: { outcome: "failed", error: "HTTP 503" } } },
+    deps,
+  );
+  const round2 = await claim();
+  t.deepEqual(
+    round2.map((f) => f.id),
+    [second],
+    "the host's next feed, once the first is done",
+  );
+  const { rows } = await db().query(
+    "select failures, last_outcome, last_error, next_sync_at > now() + interval '40 seconds' as backed_off from calendar_feeds where id = $1",
+    [first],
+  );
+  t.deepEqual(rows[0], { failures: 1, last_outcome: "failed", last_error: "HTTP 503", backed_off: true });
+});
