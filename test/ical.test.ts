@@ -256,6 +256,14 @@ test("a rule without an end is expanded only up to the calendar's horizon; garba
   ].join("\r\n");
   const events = parseFeed(daily, "UTC");
   t.true(events.length > 100 && events.length <= 800, String(events.length));
+  // A weekly rule begun years ago: the past is walked through, the coming weeks are kept.
+  const weekly = daily
+    .replace(/DTSTART;VALUE=DATE:\d+/, "DTSTART;VALUE=DATE:20150104")
+    .replace(/DTEND;VALUE=DATE:\d+/, "DTEND;VALUE=DATE:20150106")
+    .replace("FREQ=DAILY", "FREQ=WEEKLY");
+  const weeks = parseFeed(weekly, "UTC");
+  t.true(weeks.length >= 100, String(weeks.length));
+  t.true(weeks[0].checkOut > day(0) && weeks[0].checkIn <= day(7), JSON.stringify(weeks[0]));
   t.true(events.every((e) => e.checkOut <= day(730)));
   t.throws(() => parseFeed("<html>Gateway timeout</html>", "UTC"), { name: "MalformedFeedError" });
   t.throws(() => parseFeed("BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n", "UTC"), { name: "MalformedFeedError" });

@@ -15,6 +15,11 @@ export interface FeedEvent {
 
 /** Occurrences of one recurring event expanded at most (a daily rule without end stops here). */
 export const MAX_OCCURRENCES_PER_EVENT = 800;
+/**
+ * Occurrences of one rule walked at most, past ones included (a daily rule begun decades ago reaches
+ * today in about 15,000 steps): what bounds the CPU a hostile rule can take.
+ */
+export const MAX_STEPS_PER_EVENT = 50_000;
 /** Occurrences of a whole feed at most: a feed with more is refused (changes nothing), not cut. */
 export const MAX_FEED_EVENTS = 5_000;
 
@@ -184,11 +189,18 @@ export function parseFeed(text: string, listingZone: string, now = new Date()): 
       if (!takesTime(master)) continue;
       const tzid = tzidOf(master);
       const iterator = event.iterator();
-      for (let i = 0, next = iterator.next(); next && i < MAX_OCCURRENCES_PER_EVENT; i++, next = iterator.next()) {
+      let kept = 0;
+      for (
+        let step = 0, next = iterator.next();
+        next && step < MAX_STEPS_PER_EVENT && kept < MAX_OCCURRENCES_PER_EVENT;
+        step++, next = iterator.next()
+      ) {
         const details = event.getOccurrenceDetails(next);
         const nights = nightsOf(details.startDate, details.endDate, tzid, listingZone);
         if (nights.checkIn >= horizon) break;
-        if (!takesTime(details.item.component)) continue;
+        // Past occurrences are walked through, not counted: a weekly rule from 2015 still reaches today.
+        if (nights.checkOut <= today || !takesTime(details.item.component)) continue;
+        kept++;
         keep({
           key: `${uid}|${details.recurrenceId.toICALString()}`,
           uid,
