@@ -341,6 +341,12 @@ test("SSRF: at fetch time every address is checked (loopback refused unless allo
   const loopbackOk = { ...strict, allowLoopback: true };
   const fetched = await fetchFeed(ok, loopbackOk);
   t.is(fetched.status, "ok");
+  // A name goes through our lookup, which hands the socket the address it checked.
+  t.is((await fetchFeed(`http://localhost:${port}/ok.ics`, loopbackOk)).status, "ok");
+  t.is(
+    (await fetchFeed(`http://feeds.example:${port}/ok.ics`, { ...loopbackOk, resolve: resolveTo("127.0.0.1") })).status,
+    "ok",
+  );
   const hop = server.set("/hop", { kind: "redirect", to: "http://10.1.2.3/cal.ics" });
   await t.throwsAsync(fetchFeed(hop, loopbackOk), { message: /refused: 10.1.2.3 is a private/ });
   const toFile = server.set("/file", { kind: "redirect", to: "file:///etc/passwd" });

@@ -63,9 +63,10 @@ function checkedLookup(resolve: Resolve, allowLoopback: boolean): LookupFunction
         }
         const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
         const usable = addresses.filter((a) => !wanted || a.family === wanted);
-        const chosen = usable[0] ?? addresses[0];
-        if (options.all) (callback as (e: null, a: LookupAddress[]) => void)(null, [chosen]);
-        else callback(null, chosen.address, chosen.family);
+        const checked = usable.length ? usable : addresses;
+        // Every one of them was checked: the socket may try each (happy eyeballs), and only those.
+        if (options.all) (callback as (e: null, a: LookupAddress[]) => void)(null, checked);
+        else callback(null, checked[0].address, checked[0].family);
       })
       .catch((err: Error) => callback(err as NodeJS.ErrnoException, "", 0));
   };
