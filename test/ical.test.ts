@@ -416,6 +416,9 @@ test("the poller takes one feed per host at a time, oldest due first, and a fail
   const first = await add(a.id, busyHost.id, "https://a.example/1.ics", "10 minutes");
   const second = await add(b.id, busyHost.id, "https://b.example/2.ics", "5 minutes");
   const third = await add(c.id, otherHost.id, "https://c.example/3.ics", "1 minute");
+  const archived = await createListing(otherHost);
+  await db().query("update listings set status = 'archived' where id = $1", [archived.id]);
+  await add(archived.id, otherHost.id, "https://d.example/4.ics", "1 hour");
 
   const claim = () => execute(claimDueFeeds, { actor: null, input: { limit: 10 } }, deps);
   const round1 = await claim();

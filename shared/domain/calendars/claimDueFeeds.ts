@@ -19,7 +19,8 @@ export interface DueFeed {
  * host whose other feed is still being fetched (one feed at a time per host: a host's feeds are
  * usually on the same few channels, which should not see a burst from us). Taken feeds are marked
  * `syncing_since` until applyFeedSync reports their fetch; a mark older than SYNC_LEASE_SECONDS is
- * ignored, so a killed worker's feeds come back by themselves. Oldest due first.
+ * ignored, so a killed worker's feeds come back by themselves. Oldest due first. An archived listing's
+ * feeds are not polled (nothing can be booked there any more).
  */
 export const claimDueFeeds = defineCommand({
   name: "calendars.feeds.claimDue",
@@ -32,7 +33,8 @@ export const claimDueFeeds = defineCommand({
           where syncing_since > now() - make_interval(secs => ?)),
        due as (
          select * from (
-           select distinct on (f.host_id) f.id, f.next_sync_at from calendar_feeds f
+           select distinct on (f.host_id) f.id, f.next_sync_at
+             from calendar_feeds f join listings fl on fl.id = f.listing_id and fl.status = 'active'
             where f.next_sync_at <= now()
               and (f.syncing_since is null or f.syncing_since <= now() - make_interval(secs => ?))
               and f.host_id not in (select host_id from busy)
