@@ -108,10 +108,14 @@ test.serial(
     t.is(added.status, 201, JSON.stringify(added.body));
     t.like(added.body.feed, { name: "Airbnb", url, lastOutcome: null, eventCount: 0 });
 
-    const feed = await eventually(async () => {
-      const f = await feedOf(listing.id, host, added.body.feed.id);
-      return f.lastOutcome === "ok" ? f : null;
-    }, "first sync");
+    const feed = await eventually(
+      async () => {
+        const f = await feedOf(listing.id, host, added.body.feed.id);
+        return f.lastOutcome === "ok" ? f : null;
+      },
+      "first sync",
+      40_000,
+    ); // the worker's first task run can take a while on a loaded machine
     t.like(feed, { eventCount: 2, failures: 0, lastError: null });
     t.truthy(feed.lastSyncAt && feed.lastSuccessAt);
     t.deepEqual(await feedNights(listing.id, host), [

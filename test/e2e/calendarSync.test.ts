@@ -84,10 +84,14 @@ test.serial(
     await page.getByTestId("feed").filter({ hasText: "Airbnb" }).waitFor();
 
     // The status refreshes when the host syncs again: wait for the worker, then reload the panel.
-    await eventually(async () => {
-      const feed = (await http.get(`/api/v1/listings/${listing.id}/calendar`, host.auth)).body.calendar.feeds[0];
-      return feed?.lastOutcome === "ok";
-    }, "the worker synced the feed");
+    await eventually(
+      async () => {
+        const feed = (await http.get(`/api/v1/listings/${listing.id}/calendar`, host.auth)).body.calendar.feeds[0];
+        return feed?.lastOutcome === "ok";
+      },
+      "the worker synced the feed",
+      40_000,
+    );
     await page.getByTestId("feed-sync").click();
     await waitForText(page.getByTestId("feed-status"), /synced.* · 2 events/);
     await waitForText(page.getByTestId("conflicts"), /Airbnb blocks .* already booked here/);
