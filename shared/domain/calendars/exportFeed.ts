@@ -11,9 +11,6 @@ export const exportTokenSchema = z.string().regex(/^[0-9a-f]{64}$/);
 /** Stays that ended longer ago than this are left out of the feed (no other channel needs them). */
 export const EXPORT_PAST_DAYS = 30;
 
-/** The events' UIDs: stable for the life of the booking or block, the same in every download. */
-export const exportUid = (kind: "booking" | "block", id: string) => `${kind}-${id}@nexus`;
-
 export interface ExportedFeed {
   body: string;
   /** A strong validator: the body's hash, so an unchanged calendar answers 304 to If-None-Match. */
