@@ -5,6 +5,7 @@
 import type { AppDeps } from "../server/deps.js";
 import { buildOpenApiDocument } from "../server/openapi.js";
 import { docsRoutes } from "../server/routes/docs.js";
+import { icalFeedRoutes } from "../server/routes/icalFeed.js";
 import { apiRoutes } from "../server/routes/index.js";
 
 export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
@@ -13,7 +14,9 @@ let built: OpenApiDocument | null = null;
 export function openApiDocument(): OpenApiDocument {
   if (!built) {
     // Only the routers' construction runs here, and it only keeps these handles for later requests.
-    apiRoutes({ orm: {}, redis: {}, jobs: {} } as unknown as AppDeps);
+    const deps = { orm: {}, redis: {}, jobs: {} } as unknown as AppDeps;
+    apiRoutes(deps);
+    icalFeedRoutes(deps);
     docsRoutes();
     built = buildOpenApiDocument();
   }

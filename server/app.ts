@@ -10,6 +10,7 @@ import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { clientRoutes } from "./routes/client.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
+import { icalFeedRoutes } from "./routes/icalFeed.js";
 import { apiRoutes } from "./routes/index.js";
 
 /** The whole HTTP app, without listening: main.ts serves it, tests drive it over real HTTP. */
@@ -28,6 +29,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(errorHandler());
   app.use(jsonBody());
   app.use(health.routes());
+  app.use(icalFeedRoutes(deps).routes());
   app.use(docsRoutes().routes());
   app.use(api.routes());
   // Not `throw: true`: it acts once everything after it left the request unanswered, then sets

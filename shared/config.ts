@@ -228,6 +228,27 @@ const schema = z.object({
   CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY: interval("1 hour"),
   CRON_PRUNE_WEBHOOK_RECEIPTS_EVERY: interval("1 day"),
   CRON_PRUNE_LOGIN_EVENTS_EVERY: interval("1 day"),
+  /** How often the worker looks for imported calendar feeds that are due (one task run polls several hosts' feeds). */
+  CRON_SYNC_CALENDARS_EVERY: interval("30 seconds"),
+  /** Minutes between two polls of one imported iCal feed, jittered by ±20 % so feeds do not poll in step. */
+  ICAL_POLL_MINUTES: z.coerce.number().positive().default(10),
+  /** A failing feed's first retry, in seconds; each further failure doubles it, up to ICAL_RETRY_MAX_MINUTES. */
+  ICAL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(60),
+  ICAL_RETRY_MAX_MINUTES: z.coerce.number().positive().default(360),
+  /** Longest one fetch of a feed may take, redirects and body included. */
+  ICAL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Largest feed body read (bytes); a bigger one fails the fetch and changes nothing. */
+  ICAL_MAX_BYTES: z.coerce.number().int().min(1024).default(5_000_000),
+  /** Redirects one fetch follows, each to a checked address. */
+  ICAL_MAX_REDIRECTS: int(3),
+  /** Feeds one poller run fetches at most (one per host at a time; the next run takes the rest). */
+  ICAL_FEEDS_PER_RUN: z.coerce.number().int().min(1).default(20),
+  /**
+   * Lets the importer fetch from loopback addresses (127.0.0.0/8, ::1): for tests, whose fixture
+   * feeds are served on 127.0.0.1. Private, link-local and metadata addresses stay refused; production
+   * refuses the setting itself.
+   */
+  ICAL_ALLOW_LOOPBACK: bool.default(false),
   /** Pending payments younger than this still expect their webhook; reconciliation leaves them alone. */
   RECONCILE_PAYMENTS_OLDER_THAN_MINUTES: z.coerce.number().min(0).default(10),
 });
@@ -270,6 +291,7 @@ function unsafeInProduction(c: z.infer<typeof schema>): string[] {
   if (PUBLIC_WEBHOOK_SECRETS.includes(c.CHAPA_WEBHOOK_SECRET)) {
     problems.push("CHAPA_WEBHOOK_SECRET: is the sandbox's published secret");
   }
+  if (c.ICAL_ALLOW_LOOPBACK) problems.push("ICAL_ALLOW_LOOPBACK: lets feed URLs reach this host; tests only");
   const chapa = new URL(c.CHAPA_BASE_URL);
   if (SANDBOX_HOSTS.includes(chapa.host) || SANDBOX_HOSTS.includes(chapa.hostname)) {
     problems.push("CHAPA_BASE_URL: points at the Chapa sandbox");

@@ -22,6 +22,7 @@ export const SCHEDULES: { name: JobName; every: string }[] = [
   { name: "pruneIdempotencyKeys", every: config.CRON_PRUNE_IDEMPOTENCY_KEYS_EVERY },
   { name: "pruneWebhookReceipts", every: config.CRON_PRUNE_WEBHOOK_RECEIPTS_EVERY },
   { name: "pruneLoginEvents", every: config.CRON_PRUNE_LOGIN_EVENTS_EVERY },
+  { name: "syncCalendarFeeds", every: config.CRON_SYNC_CALENDARS_EVERY },
 ];
 
 /** Schedules every task whose job this worker defines. Idempotent: safe at every worker start. */

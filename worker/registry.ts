@@ -19,6 +19,7 @@ import reconcilePayments from "./jobs/reconcilePayments.js";
 import refundPayment from "./jobs/refundPayment.js";
 import relayOutbox from "./jobs/relayOutbox.js";
 import sendEmail from "./jobs/sendEmail.js";
+import syncCalendarFeeds from "./jobs/syncCalendarFeeds.js";
 
 /** Every job file. A name that is not in JobMap, or one defined twice, stops the worker at start. */
 export const allJobs: JobDefinition<any>[] = [
@@ -34,6 +35,7 @@ export const allJobs: JobDefinition<any>[] = [
   pruneIdempotencyKeys,
   pruneWebhookReceipts,
   pruneLoginEvents,
+  syncCalendarFeeds,
 ];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {

@@ -26,6 +26,10 @@ export function describeEvent(event: EventEnvelope, meId: string): string {
       const m = (event as EventEnvelope<"message.created">).data;
       return `${m.senderName}: ${m.body}`;
     }
+    case "calendar.conflict": {
+      const c = (event as EventEnvelope<"calendar.conflict">).data;
+      return `Calendar conflict: ${c.feedName} blocks ${stayRange(c.checkIn, c.checkOut)} at ${c.listingTitle}, already booked here. The booking stands; free those nights on ${c.feedName}.`;
+    }
     case "listing.availability":
       return "A listing's availability changed.";
     default:

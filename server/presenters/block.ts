@@ -20,5 +20,7 @@ export function presentBlock(view: BlockView): BlockJson {
     note: view.note,
     createdById: view.createdById,
     createdAt: view.createdAt,
+    source: view.source,
+    feedId: view.feedId,
   };
 }

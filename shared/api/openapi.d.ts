@@ -245,6 +245,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A listing's calendar sync: export URL, imported feeds and their status, conflicts
+         * @description Each feed shows when it was last fetched, how that went (ok, not_modified, failed with its error), how many events it has and when it is fetched next. Imported nights are in GET /listings/{id}/blocks with source: feed.
+         */
+        get: operations["getListingsByIdCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/calendar/export-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the secret of the listing's export URL (the old URL stops working) */
+        post: operations["postListingsByIdCalendarExportToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/calendar/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import another channel's iCal feed into the listing's calendar
+         * @description The worker fetches it at once and then every ICAL_POLL_MINUTES (jittered). Each event's nights become an external block; an event over a reservation keeps the reservation and alerts the host (calendar.conflict and an email). Only http(s) URLs; addresses of the internal network are refused here and at every fetch.
+         */
+        post: operations["postListingsByIdCalendarFeeds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/calendar/feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop importing a feed: its blocks are removed and their nights can be booked again */
+        delete: operations["deleteListingsByIdCalendarFeedsByFeedId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/calendar/feeds/{feedId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch a feed now rather than at its next poll */
+        post: operations["postListingsByIdCalendarFeedsByFeedIdSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -578,6 +669,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ical/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A listing's calendar as an iCal feed (RFC 5545), for other channels to import
+         * @description Every reservation that holds its nights (Reserved) and every host block (Blocked), as all-day VEVENTs (DTEND is the check-out day) with a UID stable for the reservation's life, SEQUENCE and LAST-MODIFIED; no guest data. Stays that ended over 30 days ago and blocks imported from other feeds are left out. The token is the secret: an unknown or rotated one is 404.
+         */
+        get: operations["getIcalFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -742,6 +853,12 @@ export interface components {
             /** @description For the host only (never shown to guests). */
             note?: string;
         };
+        CalendarFeedInput: {
+            /** @description What the host calls it, e.g. "Airbnb". */
+            name: string;
+            /** @description The other channel's iCal export URL (http or https). */
+            url: string;
+        };
         CreateBookingInput: {
             /** Format: uuid */
             listingId: string;
@@ -882,9 +999,72 @@ export interface components {
             createdById: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * @description host: blocked by the host here; feed: imported from one of the listing's calendar feeds.
+             * @enum {string}
+             */
+            source: "host" | "feed";
+            /** @description The calendar feed an imported block comes from. */
+            feedId: string | null;
         };
         BlockList: {
             blocks: components["schemas"]["Block"][];
+        };
+        CalendarSettings: {
+            /** Format: uuid */
+            listingId: string;
+            /** @description The listing's secret iCal feed: give it to other channels. Rotating it revokes this URL. */
+            exportUrl: string;
+            feeds: components["schemas"]["CalendarFeed"][];
+            /** @description Conflicts whose nights are not over, newest first. */
+            conflicts: components["schemas"]["CalendarConflict"][];
+        };
+        CalendarFeed: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            name: string;
+            url: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description When the last fetch ended, however it ended. */
+            lastSyncAt: string | null;
+            lastSuccessAt: string | null;
+            /** @description ok: new content applied; not_modified: the feed answered 304; failed: see lastError (nothing changed). */
+            lastOutcome: ("ok" | "not_modified" | "failed") | null;
+            lastError: string | null;
+            /** @description Event occurrences of the last good copy, from today on. */
+            eventCount: number;
+            /** @description Failed fetches in a row (each one waits longer before the next). */
+            failures: number;
+            /** Format: date-time */
+            nextSyncAt: string;
+        };
+        CalendarConflict: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            listingId: string;
+            listingTitle: string;
+            /** Format: uuid */
+            feedId: string;
+            feedName: string;
+            /** Format: uuid */
+            bookingId: string;
+            /**
+             * Format: date
+             * @description The first night both claim.
+             */
+            checkIn: string;
+            /** Format: date */
+            checkOut: string;
+            /** Format: date-time */
+            detectedAt: string;
+        };
+        CalendarExportUrl: {
+            /** @description The new export URL; the old one answers 404. */
+            exportUrl: string;
         };
         Booking: {
             /** Format: uuid */
@@ -1005,7 +1185,7 @@ export interface components {
             /** @description The event's id: increasing, the same as on the socket. */
             id: number;
             /** @enum {string} */
-            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created";
+            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created" | "calendar.conflict";
             /** @description When it happened (ISO-8601 UTC). */
             at: string;
             /** @description The payload of that type (API.md, Real-time). */
@@ -2279,6 +2459,469 @@ export interface operations {
             };
             /** @description not_found: unknown listing, or no such block on it. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description block_from_feed: the block was imported from a calendar feed, which owns it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getListingsByIdCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calendar: components["schemas"]["CalendarSettings"];
+                    };
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postListingsByIdCalendarExportToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new export URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarExportUrl"];
+                };
+            };
+            /** @description invalid_json: the body is not JSON; validation_failed: it is not a JSON object, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postListingsByIdCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarFeedInput"];
+            };
+        };
+        responses: {
+            /** @description The feed, due for its first fetch. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feed: components["schemas"]["CalendarFeed"];
+                    };
+                };
+            };
+            /** @description validation_failed: a bad name, or a URL that is not http(s) or points at a refused address. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description feed_exists: the listing imports that URL already; too_many_feeds: 10 feeds already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteListingsByIdCalendarFeedsByFeedId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a parameter breaks its rules (details name it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing, or no such feed on it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postListingsByIdCalendarFeedsByFeedIdSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed, due now. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feed: components["schemas"]["CalendarFeed"];
+                    };
+                };
+            };
+            /** @description invalid_json: the body is not JSON; validation_failed: it is not a JSON object, or nests too deep. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing, or no such feed on it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3900,7 +4543,7 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "failed" | "running" | "queued" | "scheduled" | "repeating" | "completed" | "paused";
-                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents";
+                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents" | "syncCalendarFeeds";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: number;
@@ -4073,6 +4716,52 @@ export interface operations {
                 headers: {
                     /** @description Whole seconds to wait before retrying (at least 1). */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIcalFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description The listing's export secret (64 hex). */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed. */
+            200: {
+                headers: {
+                    /** @description A strong validator of this body. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Unchanged since the ETag given in If-None-Match. */
+            304: {
+                headers: {
+                    /** @description Where the browser is sent. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_found: no listing has that token (or it was rotated). */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,5 @@
 import type { BookingView, StayRange } from "../domain/bookings/view.js";
+import type { ConflictView } from "../domain/calendars/view.js";
 import type { MessageView } from "../domain/messages/view.js";
 import type { PaymentView } from "../domain/payments/view.js";
 
@@ -14,6 +15,8 @@ export interface EventMap {
   "payment.updated": PaymentView;
   "listing.availability": { listingId: string; blocked: StayRange[] };
   "message.created": MessageView;
+  /** An imported calendar event met a reservation (the reservation stands): to the listing's host, at once. */
+  "calendar.conflict": ConflictView;
 }
 
 export type EventType = keyof EventMap;
@@ -32,4 +35,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   "payment.updated",
   "listing.availability",
   "message.created",
+  "calendar.conflict",
 ];

@@ -28,6 +28,8 @@ export interface JobMap {
   pruneWebhookReceipts: Record<string, never>;
   /** Scheduled (daily): login events older than LOGIN_EVENT_RETENTION_DAYS are deleted. */
   pruneLoginEvents: Record<string, never>;
+  /** Scheduled (30 s): fetches the imported iCal feeds that are due and applies them. */
+  syncCalendarFeeds: Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
@@ -44,4 +46,5 @@ export const JOB_NAMES: readonly JobName[] = [
   "pruneIdempotencyKeys",
   "pruneWebhookReceipts",
   "pruneLoginEvents",
+  "syncCalendarFeeds",
 ];

@@ -1,4 +1,5 @@
 import type { BookingView } from "../domain/bookings/view.js";
+import type { ConflictView } from "../domain/calendars/view.js";
 import type { Currency } from "../domain/currency.js";
 import type { PaymentStatus } from "../domain/payments/status.js";
 import type { EmailTemplate } from "../sideEffects/sideEffectMap.js";
@@ -14,6 +15,8 @@ export interface EmailContext {
   /** The booking's latest payment (a paid one first), when there is one. */
   payment: { amount: number; currency: Currency; status: PaymentStatus; refundStatus: string | null } | null;
   links: { booking: string; pay: string; review: string; listing: string };
+  /** The calendar conflict the email is about (calendar_conflict_host), when it has one. */
+  conflict?: ConflictView | null;
 }
 
 /** A template either has something to say, or explains why this email no longer makes sense. */
@@ -306,6 +309,32 @@ export const templates: Record<EmailTemplate, (c: EmailContext) => TemplateResul
           paragraph: `Chapa refunded ${b.guestName}'s payment of ${paidAmount(c)} for ${b.listingTitle} (${stay(b)}) after the stay began. The booking is left as it is; our team will review it and be in touch.`,
         },
         details(c, [["Guest", b.guestName]]),
+        viewBooking(c),
+      ],
+    };
+  },
+
+  calendar_conflict_host: (c) => {
+    const b = c.booking;
+    const k = c.conflict;
+    if (!k) return { skip: "the conflict is gone (its feed was removed)" };
+    const nights = formatStay(
+      k.checkIn,
+      k.checkOut,
+      Math.round((Date.parse(k.checkOut) - Date.parse(k.checkIn)) / 86_400_000),
+    );
+    return {
+      subject: `Calendar conflict at ${b.listingTitle}: ${k.feedName} blocks booked nights`,
+      heading: "Two calendars claim the same nights",
+      blocks: [
+        greeting(c),
+        {
+          paragraph: `Your calendar "${k.feedName}" blocks ${nights} at ${b.listingTitle}, but ${b.guestName} has a reservation here for those nights. The reservation stands and keeps its nights; the other nights of that event are blocked. To avoid a double booking, free those nights on ${k.feedName} or contact your guest.`,
+        },
+        details(c, [
+          ["Guest", b.guestName],
+          ["Calendar", k.feedName],
+        ]),
         viewBooking(c),
       ],
     };

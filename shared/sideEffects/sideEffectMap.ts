@@ -17,10 +17,12 @@ export type EmailTemplate =
   | "booking_request_sent_guest"
   | "booking_accepted_guest"
   | "booking_declined_guest"
-  | "payment_refunded_host";
+  | "payment_refunded_host"
+  | "calendar_conflict_host";
 
 export interface SideEffectMap {
-  email: { template: EmailTemplate; bookingId: string; recipientUserId: string };
+  /** `conflictId`: the calendar conflict an email is about (calendar_conflict_host), with its booking. */
+  email: { template: EmailTemplate; bookingId: string; recipientUserId: string; conflictId?: string };
   /** `amount`: minor units to give back (a partial refund); absent, all that remains of the payment. */
   refund: { paymentId: string; reason: string; amount?: number };
 }

@@ -15,7 +15,13 @@ interface NotificationsPage {
 const PAGE = 100;
 const MAX_PAGES = 10;
 const SHOWN = 20;
-const USER_EVENTS: EventType[] = ["booking.created", "booking.updated", "payment.updated", "message.created"];
+const USER_EVENTS: EventType[] = [
+  "booking.created",
+  "booking.updated",
+  "payment.updated",
+  "message.created",
+  "calendar.conflict",
+];
 
 /**
  * The bell: unread count from GET /notifications, re-read whenever one of the user's own events

@@ -35,8 +35,11 @@ export interface CalendarOptions {
 
 export interface BlockedCalendar {
   el: HTMLElement;
-  /** Marks `blocked` nights (bookings and blocks alike, as availability gives them); `own`: the host's blocks. */
-  render(blocked: StayRange[], own?: StayRange[]): void;
+  /**
+   * Marks `blocked` nights (bookings and blocks alike, as availability gives them); `own`: the host's
+   * blocks; `imported`: blocks imported from the listing's calendar feeds (other channels).
+   */
+  render(blocked: StayRange[], own?: StayRange[], imported?: StayRange[]): void;
   clearSelection(): void;
 }
 
@@ -54,7 +57,11 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
   const pager = h("div", { class: "calendar-pager" });
   const el = h("div", { class: "availability" }, selectable ? pager : null, grid, list);
   let page = 0;
-  let state: { blocked: StayRange[]; own: StayRange[] } = { blocked: [], own: [] };
+  let state: { blocked: StayRange[]; own: StayRange[]; imported: StayRange[] } = {
+    blocked: [],
+    own: [],
+    imported: [],
+  };
   let selection: { first: string; last: string | null } | null = null;
 
   function select(night: string) {
@@ -75,12 +82,14 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
   function day(date: string, i: number): HTMLElement {
     const today = isoDay(0);
     const ownBlock = within(state.own, date);
-    const booked = !ownBlock && within(state.blocked, date);
+    const importedBlock = !ownBlock && within(state.imported, date);
+    const booked = !ownBlock && !importedBlock && within(state.blocked, date);
     const past = date < today;
     const classes = [
       "day",
       booked ? "booked" : "",
       ownBlock ? "host-blocked" : "",
+      importedBlock ? "feed-blocked" : "",
       past ? "past" : "",
       date === today ? "today" : "",
       selected(date) ? "selected" : "",
@@ -89,8 +98,16 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
     const label = dayOfMonth === 1 || i === 0 ? shortDay(date) : String(dayOfMonth);
     const attrs = { class: classes.join(" ").replace(/\s+/g, " ").trim(), "data-date": date, title: stayDay(date) };
     if (!selectable) return h("li", attrs, label);
-    const free = !past && !booked && !ownBlock;
-    const why = past ? "past" : ownBlock ? "blocked by you" : booked ? "booked" : "free";
+    const free = !past && !booked && !ownBlock && !importedBlock;
+    const why = past
+      ? "past"
+      : ownBlock
+        ? "blocked by you"
+        : importedBlock
+          ? "blocked by another calendar"
+          : booked
+            ? "booked"
+            : "free";
     return h(
       "li",
       attrs,
@@ -126,12 +143,19 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
       list,
       sorted.length
         ? sorted.map((r) => {
-            const own = state.own.some((o) => o.checkIn === r.checkIn && o.checkOut === r.checkOut);
+            const same = (o: StayRange) => o.checkIn === r.checkIn && o.checkOut === r.checkOut;
+            const own = state.own.some(same);
+            const imported = !own && state.imported.some(same);
             return h(
               "li",
-              { "data-testid": "blocked-range", "data-check-in": r.checkIn, "data-own": own ? "true" : null },
+              {
+                "data-testid": "blocked-range",
+                "data-check-in": r.checkIn,
+                "data-own": own ? "true" : null,
+                "data-imported": imported ? "true" : null,
+              },
               stayRange(r.checkIn, r.checkOut),
-              own ? " (blocked by you)" : null,
+              own ? " (blocked by you)" : imported ? " (from another calendar)" : null,
             );
           })
         : h(
@@ -146,8 +170,8 @@ export function blockedCalendar(options: CalendarOptions = {}): BlockedCalendar 
     draw();
   }
 
-  function render(blocked: StayRange[], own: StayRange[] = []) {
-    state = { blocked, own };
+  function render(blocked: StayRange[], own: StayRange[] = [], imported: StayRange[] = []) {
+    state = { blocked, own, imported };
     // Nights taken meanwhile (a guest booked them live) cannot stay selected.
     if (selection && nightsTaken(selection.first, selection.last ?? selection.first)) clearSelection();
     else draw();

@@ -7,6 +7,7 @@ import type { AppContext } from "../context.js";
 import { fill, h } from "../dom.js";
 import { stayRange } from "../format.js";
 import { blockedCalendar, nightsLabel } from "./calendar.js";
+import { calendarSync } from "./calendarSync.js";
 import { busy, labelled, showError } from "./common.js";
 
 type Block = components["schemas"]["Block"];
@@ -61,6 +62,9 @@ export function listingSettings(app: AppContext): ListingSettings {
   // Inline, not a toast: a toast would sit over the calendar and the Remove buttons the host uses next.
   const blockStatus = h("p", { class: "muted small", role: "status", "data-testid": "block-status" });
   const blockList = h("ul", { class: "host-blocks", "data-testid": "host-blocks" });
+  // Nights imported from other channels' calendars: shown apart from Nexus bookings and the host's blocks.
+  const importedList = h("ul", { class: "imported-blocks", "data-testid": "imported-blocks" });
+  const sync = calendarSync({ onChange: () => void refresh().catch(() => {}) });
   const calendar = blockedCalendar({
     onSelect: (range) => {
       selection = range;
@@ -111,11 +115,28 @@ export function listingSettings(app: AppContext): ListingSettings {
     }
   });
 
+  const hostBlocks = () => blocks.filter((b) => b.source === "host");
+  const importedBlocks = () => blocks.filter((b) => b.source === "feed");
+
   function renderBlocks() {
+    const imported = importedBlocks();
+    fill(
+      importedList,
+      imported.length
+        ? imported.map((b) =>
+            h(
+              "li",
+              { "data-testid": "imported-block", "data-check-in": b.checkIn },
+              `${stayRange(b.checkIn, b.checkOut)} · ${nightsLabel(b)}`,
+            ),
+          )
+        : h("li", { class: "muted" }, "No nights imported from other calendars."),
+    );
+    const own = hostBlocks();
     fill(
       blockList,
-      blocks.length
-        ? blocks.map((b) =>
+      own.length
+        ? own.map((b) =>
             h(
               "li",
               { "data-testid": "host-block", "data-check-in": b.checkIn },
@@ -161,7 +182,7 @@ export function listingSettings(app: AppContext): ListingSettings {
     if (current !== listing) return;
     blocked = availability.blocked;
     blocks = own.blocks;
-    calendar.render(blocked, blocks);
+    calendar.render(blocked, hostBlocks(), importedBlocks());
     renderBlocks();
   }
 
@@ -169,7 +190,7 @@ export function listingSettings(app: AppContext): ListingSettings {
     if (!current || event.data.listingId !== current.id) return;
     // Show the new nights at once; which of them are blocks comes with the reload.
     blocked = event.data.blocked;
-    calendar.render(blocked, blocks);
+    calendar.render(blocked, hostBlocks(), importedBlocks());
     void refresh().catch(() => {});
   });
   const offResync = app.live.onResync(() => void refresh().catch(() => {}));
@@ -200,6 +221,9 @@ export function listingSettings(app: AppContext): ListingSettings {
           blockForm,
           h("h3", {}, "Blocked nights"),
           blockList,
+          h("h3", {}, "Imported from other calendars"),
+          importedList,
+          sync.el,
         ),
       ),
     );
@@ -207,6 +231,7 @@ export function listingSettings(app: AppContext): ListingSettings {
     el.setAttribute("aria-labelledby", "settings-title");
     el.scrollIntoView({ block: "start" });
     void refresh().catch((err) => showError(blockError, err, "block-error"));
+    void sync.open(listing.id).catch((err) => showError(blockError, err, "block-error"));
   }
 
   return {

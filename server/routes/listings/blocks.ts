@@ -98,6 +98,7 @@ export function addListingBlockRoutes(router: Router, deps: AppDeps): void {
         401: unauthenticatedResponse,
         403: forbiddenResponse,
         404: errorResponse("not_found: unknown listing, or no such block on it."),
+        409: errorResponse("block_from_feed: the block was imported from a calendar feed, which owns it."),
       },
     },
   });

@@ -10,6 +10,7 @@ import { listingResponseSchema, presentListing } from "../../presenters/listing.
 import { idParam, idPathParams } from "../params.js";
 import { bodyWith, route } from "../route.js";
 import { addListingBlockRoutes } from "./blocks.js";
+import { addListingCalendarRoutes } from "./calendar.js";
 import { addListingReviewRoutes } from "./reviews.js";
 import { searchRoutes } from "./search.js";
 
@@ -109,5 +110,6 @@ export function listingRoutes(deps: AppDeps): Router {
   router.use(searchRoutes(deps).routes());
   addListingReviewRoutes(router, deps);
   addListingBlockRoutes(router, deps);
+  addListingCalendarRoutes(router, deps);
   return router;
 }

@@ -52,6 +52,9 @@ export const Booking = defineEntity({
     refundAmount: p.integer().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // The calendar export's SEQUENCE and LAST-MODIFIED (migration calendarSync: a trigger bumps them when the nights change).
+    icalSequence: p.integer().default(0),
+    icalModifiedAt: p.datetime().nullable(),
     // When the booking entered its current status: a trigger (migration abuseLimits) sets it on every
     // status change, so no writer can forget it. Messages use it to tell when a booking ended.
     statusChangedAt: p.datetime().defaultRaw("now()"),

@@ -1,4 +1,5 @@
 export * from "./booking.js";
+export * from "./calendarFeed.js";
 export * from "./event.js";
 export * from "./idempotencyKey.js";
 export * from "./listing.js";
@@ -15,6 +16,7 @@ export * from "./user.js";
 export * from "./webhookReceipt.js";
 
 import { Booking } from "./booking.js";
+import { CalendarConflict, CalendarFeed, CalendarFeedEvent } from "./calendarFeed.js";
 import { Event, EventOutbox, EventRelayState } from "./event.js";
 import { IdempotencyKey } from "./idempotencyKey.js";
 import { Listing } from "./listing.js";
@@ -49,4 +51,7 @@ export const entities = [
   ListingGap,
   NotificationLog,
   NotificationCount,
+  CalendarFeed,
+  CalendarFeedEvent,
+  CalendarConflict,
 ];

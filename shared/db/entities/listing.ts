@@ -68,6 +68,13 @@ export const Listing = defineEntity({
     reviewCount: p.integer().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // The secret of the listing's calendar export URL (/ical/<token>.ics); rotating it revokes the old URL.
+    icalToken: p
+      .string()
+      .columnType("text")
+      .defaultRaw("encode(gen_random_bytes(32), 'hex'::text)")
+      .unique("listings_ical_token_key")
+      .lazy(),
   },
 });
 export type IListing = InferEntity<typeof Listing>;

@@ -13,6 +13,8 @@ import { Migration20261202063000_calendarBlocks } from "./Migration2026120206300
 import { Migration20261202140000_searchAtScale } from "./Migration20261202140000_searchAtScale.js";
 import { Migration20261202141000_notificationCounts } from "./Migration20261202141000_notificationCounts.js";
 import { Migration20261203080000_eventRelay } from "./Migration20261203080000_eventRelay.js";
+import { Migration20261203100000_calendarSync } from "./Migration20261203100000_calendarSync.js";
+import { Migration20261203100100_icalExportFunction } from "./Migration20261203100100_icalExportFunction.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +32,6 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261202140000_searchAtScale", class: Migration20261202140000_searchAtScale },
   { name: "Migration20261202141000_notificationCounts", class: Migration20261202141000_notificationCounts },
   { name: "Migration20261203080000_eventRelay", class: Migration20261203080000_eventRelay },
+  { name: "Migration20261203100000_calendarSync", class: Migration20261203100000_calendarSync },
+  { name: "Migration20261203100100_icalExportFunction", class: Migration20261203100100_icalExportFunction },
 ];

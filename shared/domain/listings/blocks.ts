@@ -50,6 +50,10 @@ export const blockViewSchema = z.object({
   note: z.string().nullable(),
   createdById: z.uuid(),
   createdAt: z.iso.datetime(),
+  source: z.enum(["host", "feed"]).meta({
+    description: "host: blocked by the host here; feed: imported from one of the listing's calendar feeds.",
+  }),
+  feedId: z.uuid().nullable().meta({ description: "The calendar feed an imported block comes from." }),
 });
 export type BlockView = z.infer<typeof blockViewSchema>;
 
@@ -57,7 +61,8 @@ export type BlockView = z.infer<typeof blockViewSchema>;
 export const BLOCK_VIEW_SQL = `jsonb_build_object('id', x.id, 'listingId', x.listing_id,
   'checkIn', to_char(x.check_in, 'YYYY-MM-DD'), 'checkOut', to_char(x.check_out, 'YYYY-MM-DD'),
   'nights', stay_nights(x.check_in, x.check_out), 'note', x.note, 'createdById', x.created_by_id,
-  'createdAt', utc_iso(x.created_at)) as view`;
+  'createdAt', utc_iso(x.created_at), 'source', case when x.feed_id is null then 'host' else 'feed' end,
+  'feedId', x.feed_id) as view`;
 
 /** The listing's blocks whose last night is today or later (UTC, the API's calendar), by check-in. */
 export async function futureBlocks(em: EntityManager, listingId: string, now = new Date()): Promise<BlockView[]> {

@@ -6,6 +6,7 @@ import { renderEmail } from "../../mail/render.js";
 import { type EmailContext, templates } from "../../mail/templates.js";
 import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import { loadBookingView } from "../bookings/view.js";
+import { loadConflictView } from "../calendars/view.js";
 import type { Currency } from "../currency.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
@@ -26,7 +27,7 @@ export async function composeEmail(
   em: EntityManager,
   sideEffect: { id: number; key: string; payload: SideEffectMap["email"] },
 ): Promise<ComposedEmail> {
-  const { template, bookingId, recipientUserId } = sideEffect.payload;
+  const { template, bookingId, recipientUserId, conflictId } = sideEffect.payload;
   const render = templates[template];
   if (!render) return { skip: `unknown template ${template}` };
   const [recipient] = await rows<{ name: string; email: string }>(em, "select name, email from users where id = ?", [
@@ -66,6 +67,7 @@ export async function composeEmail(
           refundStatus: payment.refund_status,
         }
       : null,
+    conflict: conflictId ? await loadConflictView(em, conflictId) : undefined,
     // The web app opens a booking (and its payment) from ?booking=<id>.
     links: {
       booking: bookingLink,
