@@ -5,6 +5,7 @@ import type { Orm } from "../../shared/db/orm.js";
 import { inUnitOfWork as runCommand } from "../../shared/domain/commands/unitOfWork.js";
 import { EVENT_TYPES, type EventEnvelope, type EventType } from "../../shared/events/eventMap.js";
 import type { EventInput } from "../../shared/events/record.js";
+import { eventually } from "./eventually.js";
 
 /**
  * A real socket.io-client socket that records every event envelope it receives, raw (no dedupe:
@@ -113,8 +114,7 @@ export async function emitEvents(orm: Orm, inputs: EventInput<EventType>[]): Pro
   await runCommand(orm, async (tx) => {
     for (const input of inputs) await tx.emit(input);
   });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  const matched = async () => {
     const rows = await execute<{ ids: string[] | null }>(
       `select array(select e.id from events e
                      where e.id > ? and e.type = i.value->>'type' and e.data = i.value->'data'
@@ -134,10 +134,9 @@ export async function emitEvents(orm: Orm, inputs: EventInput<EventType>[]): Pro
       taken.set(key, k + 1);
       return row.ids?.[k];
     });
-    if (ids.every((id) => id !== undefined)) return ids.map(Number);
-    if (Date.now() > deadline) throw new Error("the event relay did not publish the events within 15 s");
-    await sleep(10);
-  }
+    return ids.every((id) => id !== undefined) ? ids.map(Number) : null;
+  };
+  return eventually(matched, "the event relay to give the events their ids", { intervalMs: 10 });
 }
 
 /** Gives the sockets time to receive anything still in flight (to assert that nothing came). */
