@@ -12,8 +12,8 @@
  * cost is the difference. This process is the web process whose relay leads (Socket.IO on the streams
  * adapter): it finds the load processes' events within EVENTS_RELAY_POLL_MS. A Socket.IO client in its
  * own OS process holds the host's socket, which receives every message.created; commit → socket is
- * from the command's return (just after COMMIT) to the arrival at that client, on one clock across
- * processes.
+ * from the end of the command's work (before its events INSERT and COMMIT: an upper bound) to the
+ * arrival at that client, on one clock across processes.
  *
  * Both with the machine's own WAL flush and with a simulated 5 ms one (`commit_delay = 5000`,
  * `commit_siblings = 0`, as network storage commits). Then bench:http's booking creation
@@ -146,18 +146,25 @@ async function loadProcess(): Promise<void> {
       const booking = order.bookings[i % order.bookings.length];
       const actor = { id: booking.guest_id, role: "guest" as const };
       for (let n = 0; running; n++) {
-        const message = await inUnitOfWork(orm, (tx) =>
-          commands[order.shape](
+        // Taken when the command's work is done, before the unit of work writes its events and
+        // sends COMMIT: an upper bound of commit → socket. (Taken after the commit returns, it came
+        // late whenever this process's other loops held the event loop, and the client, in its own
+        // process, sometimes saw the event before this process had noted the commit.)
+        let done = 0;
+        const message = await inUnitOfWork(orm, async (tx) => {
+          const result = await commands[order.shape](
             order.withEvents ? tx : { ...tx, emit: async () => undefined },
             actor,
             booking.id,
             `message ${n}`,
             order.host,
-          ),
-        );
+          );
+          done = now();
+          return result;
+        });
         if (measuring) {
           count++;
-          if (order.withEvents) commits.push([message.id, now()]);
+          if (order.withEvents) commits.push([message.id, done]);
         }
       }
     };
