@@ -1,0 +1,36 @@
+import { GraphQLClient } from "graphql-request";
+
+export interface GraphqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; details?: { path: string; message: string }[]; [key: string]: unknown };
+}
+
+export interface GraphqlResult<T = any> {
+  data: T | null | undefined;
+  errors: GraphqlError[];
+  status: number;
+}
+
+/**
+ * A real GraphQL client (graphql-request) on the app's /graphql, errors included in the result
+ * (errorPolicy "all") so tests can assert their codes. `token` signs the request as that user.
+ */
+export function graphqlClient(base: string | (() => string)) {
+  const url = () => `${typeof base === "string" ? base : base()}/graphql`;
+  return async function gql<T = any>(
+    document: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ): Promise<GraphqlResult<T>> {
+    const client = new GraphQLClient(url(), {
+      errorPolicy: "all",
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const result = await client.rawRequest<T>(document, variables);
+    return { data: result.data, errors: (result.errors ?? []) as GraphqlError[], status: result.status };
+  };
+}
+
+/** The codes of a result's errors, in order. */
+export const codesOf = (result: GraphqlResult) => result.errors.map((e) => e.extensions?.code);
