@@ -98,7 +98,10 @@ builder.subscriptionFields((t) => ({
       "Your events after `after` (an event id, e.g. the last one you saw) from the log, then live ones: in order, " +
       "none missed, none twice. Without `after`: live ones from now.",
     args: { after: t.arg.id() },
-    subscribe: (_root, args, ctx) => myEvents(ctx, resumePoint(args.after)),
+    subscribe: (_root, args, ctx) => {
+      actorOf(ctx); // refused before the stream starts: the error reaches the client as the subscription's
+      return myEvents(ctx, resumePoint(args.after));
+    },
     resolve: (event) => event,
   }),
   listingAvailability: t.field({
