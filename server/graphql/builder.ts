@@ -30,33 +30,31 @@ export function actorOf(ctx: GraphqlContext): Actor {
   throw ctx.authError ?? unauthenticated("A valid bearer token is required.");
 }
 
-const limitError = (
-  kind: string,
-  result: {
-    depth: number;
-    complexity: number;
-    breadth: number;
-    max: { depth: number; complexity: number; breadth: number };
-  },
-) => {
+interface Measured {
+  complexity: number;
+  depth: number;
+  breadth: number;
+  maxComplexity?: number;
+  maxDepth?: number;
+  maxBreadth?: number;
+}
+
+/** A query over a limit, refused before any resolver runs, says which limit and by how much. */
+function limitError(kind: string, m: Measured): AppError {
   if (kind === "depth")
     return new AppError(
       "query_too_deep",
       400,
-      `The query is ${result.depth} levels deep; at most ${result.max.depth} are allowed.`,
+      `The query is ${m.depth} levels deep; at most ${m.maxDepth} are allowed.`,
     );
   if (kind === "breadth")
-    return new AppError(
-      "query_too_complex",
-      400,
-      `The query selects ${result.breadth} fields; at most ${result.max.breadth} are allowed.`,
-    );
+    return new AppError("query_too_complex", 400, `The query selects ${m.breadth} fields; at most ${m.maxBreadth}.`);
   return new AppError(
     "query_too_complex",
     400,
-    `The query costs ${result.complexity}; at most ${result.max.complexity} is allowed.`,
+    `The query costs ${m.complexity}; at most ${m.maxComplexity} is allowed.`,
   );
-};
+}
 
 /**
  * The code-first schema's builder. Plugins: zod (mutation inputs are parsed by the same zod schemas
@@ -80,7 +78,7 @@ export const builder = new SchemaBuilder<{
     defaultComplexity: 1,
     defaultListMultiplier: 10,
     limit: { complexity: config.GRAPHQL_MAX_COST, depth: config.GRAPHQL_MAX_DEPTH, breadth: config.GRAPHQL_MAX_COST },
-    complexityError: (kind, result) => limitError(kind, result as Parameters<typeof limitError>[1]),
+    complexityError: (kind, result) => limitError(kind, result),
   },
 });
 

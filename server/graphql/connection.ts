@@ -35,7 +35,8 @@ export function connectionOf<T>(name: string, node: ObjectRef<any, T, T>) {
   });
   return builder.objectRef<ConnectionShape<T>>(`${name}Connection`).implement({
     fields: (t) => ({
-      edges: t.field({ type: [edge], resolve: (c) => c.edges }),
+      // The connection field's multiplier (its `first`) already counts the edges.
+      edges: t.field({ type: [edge], complexity: { field: 1, multiplier: 1 }, resolve: (c) => c.edges }),
       pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
     }),
   });
