@@ -41,13 +41,13 @@ interface Measured {
 
 /** A query over a limit, refused before any resolver runs, says which limit and by how much. */
 function limitError(kind: string, m: Measured): AppError {
-  if (kind === "depth")
+  if (kind === "Depth")
     return new AppError(
       "query_too_deep",
       400,
       `The query is ${m.depth} levels deep; at most ${m.maxDepth} are allowed.`,
     );
-  if (kind === "breadth")
+  if (kind === "Breadth")
     return new AppError("query_too_complex", 400, `The query selects ${m.breadth} fields; at most ${m.maxBreadth}.`);
   return new AppError(
     "query_too_complex",
@@ -65,7 +65,10 @@ function limitError(kind: string, m: Measured): AppError {
 export const builder = new SchemaBuilder<{
   Context: GraphqlContext;
   Scalars: { JSON: { Input: unknown; Output: unknown } };
+  DefaultFieldNullability: false;
 }>({
+  // Fields are non-null unless they say otherwise (as the REST views: nullable fields are marked there).
+  defaultFieldNullability: false,
   plugins: [ZodPlugin, DataloaderPlugin, ComplexityPlugin],
   zod: {
     // The arg's name is GraphQL's wrapping ("input.checkIn"): details name the field as REST does.

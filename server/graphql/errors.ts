@@ -29,22 +29,23 @@ function appErrorOf(err: unknown): AppError | null {
  */
 export function maskError(error: unknown): Error {
   const graphqlError = error instanceof GraphQLError ? error : null;
-  const original = graphqlError ? graphqlError.originalError : error;
   const at = graphqlError ? { nodes: graphqlError.nodes, path: graphqlError.path } : {};
-  if (graphqlError && !original) {
-    const code = graphqlError.extensions.code;
-    if (typeof code === "string" && /^[a-z_]+$/.test(code)) return graphqlError;
-    return new GraphQLError(graphqlError.message, {
+  // The thrown value under GraphQL's wrappings (a resolver's error, a scalar's refusal of a variable).
+  let inner: unknown = error;
+  while (inner instanceof GraphQLError && inner.originalError) inner = inner.originalError;
+  if (inner instanceof GraphQLError) {
+    const code = inner.extensions.code ?? graphqlError?.extensions.code;
+    if (typeof code === "string" && /^[a-z_]+$/.test(code)) return graphqlError ?? inner;
+    const message = graphqlError?.message ?? inner.message;
+    return new GraphQLError(message, {
       ...at,
       extensions: {
         code: "validation_failed",
-        details: [{ path: "(query)", message: graphqlError.message }],
-        ...(graphqlError.extensions.http ? { http: graphqlError.extensions.http } : {}),
+        details: [{ path: "(query)", message }],
+        ...(graphqlError?.extensions.http ? { http: graphqlError.extensions.http } : {}),
       },
     });
   }
-  // Errors nested in GraphQLErrors (a resolver's, wrapped once more by yoga's executor).
-  const inner = original instanceof GraphQLError && original.originalError ? original.originalError : original;
   const appError = appErrorOf(inner);
   if (appError) {
     return new GraphQLError(appError.message, {

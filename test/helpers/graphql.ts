@@ -1,4 +1,4 @@
-import { GraphQLClient } from "graphql-request";
+import { ClientError, GraphQLClient } from "graphql-request";
 
 export interface GraphqlError {
   message: string;
@@ -27,8 +27,19 @@ export function graphqlClient(base: string | (() => string)) {
       errorPolicy: "all",
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-    const result = await client.rawRequest<T>(document, variables);
-    return { data: result.data, errors: (result.errors ?? []) as GraphqlError[], status: result.status };
+    try {
+      const result = await client.rawRequest<T>(document, variables);
+      return { data: result.data, errors: (result.errors ?? []) as GraphqlError[], status: result.status };
+    } catch (err) {
+      // A request refused as a whole (a bad document or variable: HTTP 400) still carries GraphQL errors.
+      if (!(err instanceof ClientError)) throw err;
+      const { response } = err;
+      return {
+        data: response.data as T | undefined,
+        errors: (response.errors ?? []) as GraphqlError[],
+        status: response.status,
+      };
+    }
   };
 }
 
