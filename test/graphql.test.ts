@@ -72,7 +72,7 @@ test("someone else's booking is null with not_found", async (t) => {
 
 test("listings search with filters as a connection", async (t) => {
   const host = await createHost();
-  const listing = await createListing(host);
+  const listing = await createListing(host, { city: `Searchville ${Date.now()}` });
   const found = await gql(
     `query($f: ListingFilter) { listings(filter: $f, first: 5) { edges { node { id title firstReview { id } } } pageInfo { hasNextPage endCursor } } }`,
     { f: { city: listing.city, checkIn: day(3), checkOut: day(5) } },

@@ -34,7 +34,8 @@ export function maskError(error: unknown): Error {
   let inner: unknown = error;
   while (inner instanceof GraphQLError && inner.originalError) inner = inner.originalError;
   if (inner instanceof GraphQLError) {
-    const code = inner.extensions.code ?? graphqlError?.extensions.code;
+    // graphql-jit's errors may have no extensions at all.
+    const code = inner.extensions?.code ?? graphqlError?.extensions?.code;
     if (typeof code === "string" && /^[a-z_]+$/.test(code)) return graphqlError ?? inner;
     const message = graphqlError?.message ?? inner.message;
     return new GraphQLError(message, {
@@ -42,7 +43,7 @@ export function maskError(error: unknown): Error {
       extensions: {
         code: "validation_failed",
         details: [{ path: "(query)", message }],
-        ...(graphqlError?.extensions.http ? { http: graphqlError.extensions.http } : {}),
+        ...(graphqlError?.extensions?.http ? { http: graphqlError.extensions.http } : {}),
       },
     });
   }
