@@ -219,6 +219,27 @@ test.serial(
   },
 );
 
+test.serial("a revoked token ends its subscription (logout), as it ends a socket", async (t) => {
+  const user = await createGuest();
+  const sub = subscribeMyEvents(app().url, user.token, null);
+  const closed = new Promise<number>((resolve) =>
+    sub.client.on("closed", (event) => resolve((event as { code: number }).code)),
+  );
+  await eventually(async () => {
+    const [id] = await emitEvents(orm, [
+      { type: "listing.availability", userIds: [user.id], data: { ping: Math.random() } as never },
+    ]);
+    return sub.events.some((e) => Number(e.id) === id);
+  }, "the subscription to be live");
+  const logout = await fetch(`${app().url}/api/v1/auth/logout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${user.token}` },
+  });
+  t.is(logout.status, 204);
+  t.is(await closed, 4401);
+  await sub.client.dispose();
+});
+
 test.after.always(async () => {
   await closeFactories();
 });

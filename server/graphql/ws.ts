@@ -2,9 +2,10 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { type ExecutionResult, GraphQLError, getOperationAST, parse, specifiedRules, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Server as IoServer } from "socket.io";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { config } from "../../shared/config.js";
 import type { Actor } from "../../shared/domain/accounts/tokens.js";
+import { currentTokenVersion } from "../../shared/domain/accounts/tokenVersions.js";
 import { logger } from "../../shared/logger.js";
 import type { AppDeps } from "../deps.js";
 import { actorFromToken } from "../realtime/auth.js";
@@ -21,6 +22,36 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 interface Session {
   actor: Actor | null;
   tokenExp?: number;
+}
+
+/** Close codes of a connection whose token ended (expired, or revoked: logout, password change, deleted account). */
+const TOKEN_ENDED = 4401;
+
+/**
+ * Ends a signed-in connection when its token expires, and when it is revoked: the account's token
+ * version is checked every SOCKET_REVOCATION_CHECK_MS (cached in Redis, as every request checks it),
+ * as Socket.IO's sockets are (server/realtime/expiry.ts). The client reconnects with a new token and
+ * resumes with `after`.
+ */
+function endWithToken(socket: WebSocket, deps: AppDeps, found: { actor: Actor; exp: number; ver: number }) {
+  const close = (reason: string) => socket.close(TOKEN_ENDED, reason);
+  const expiry = setTimeout(() => close("token expired"), Math.max(0, found.exp * 1000 - Date.now()));
+  const check = setInterval(() => {
+    currentTokenVersion(deps, found.actor.id).then(
+      (version) => {
+        if (version !== found.ver) close("token revoked");
+      },
+      () => undefined, // the database or Redis away: check again next time
+    );
+  }, config.SOCKET_REVOCATION_CHECK_MS);
+  expiry.unref();
+  check.unref();
+  const stop = () => {
+    clearTimeout(expiry);
+    clearInterval(check);
+  };
+  socket.once("close", stop);
+  return stop;
 }
 
 const masked = (result: ExecutionResult): ExecutionResult =>
@@ -46,7 +77,7 @@ export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer,
   });
   const feed = eventFeed(io);
   const rules = [...specifiedRules, aliasLimit(config.GRAPHQL_MAX_ALIASES)];
-  useServer<Record<string, unknown> | undefined, { session?: Session }>(
+  useServer<Record<string, unknown> | undefined, { session?: Session; socket: WebSocket }>(
     {
       schema,
       onConnect: async (ctx) => {
@@ -59,6 +90,7 @@ export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer,
           const found = await actorFromToken(deps.orm, token);
           if (!found) return false;
           ctx.extra.session = { actor: found.actor, tokenExp: found.exp };
+          endWithToken(ctx.extra.socket, deps, found);
           return true;
         } catch (err) {
           logger.error({ err }, "GraphQL subscription: token check failed");
