@@ -62,10 +62,13 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth): Promis
   const body = ctx.request.body;
   if (!isPlainRequest(body)) return false;
   const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
-  const answer = (status: number, result: ExecutionResult) => {
+  const answer = (status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) => {
     ctx.status = status;
     ctx.type = "application/json";
-    ctx.body = JSON.stringify(result.errors ? { ...result, errors: result.errors.map((e) => maskError(e)) } : result);
+    // graphql-jit's serializer, compiled for the operation's shape, when there is no error to shape.
+    ctx.body = result.errors
+      ? JSON.stringify({ ...result, errors: result.errors.map((e) => maskError(e)), stringify: undefined })
+      : (result.stringify?.(result) ?? JSON.stringify(result));
     return true;
   };
   let document: DocumentNode;
