@@ -1,12 +1,19 @@
 import type { Server } from "socket.io";
 import { interceptBroadcasts } from "../../shared/events/adapterPatches.js";
 import type { EventEnvelope } from "../../shared/events/eventMap.js";
+import { adapterConnections, adapterStatus } from "../../shared/events/socketIo.js";
 
 export type FeedListener = (envelope: EventEnvelope, rooms: ReadonlySet<string>) => void;
 
 export interface EventFeed {
   /** Calls `listener` with every event this instance's Socket.IO server broadcasts, until the returned stop(). */
   listen(listener: FeedListener): () => void;
+  /**
+   * Calls `listener` after each gap in the Socket.IO stream (its Redis connections dropped, then were all
+   * ready again): events Redis took but lost meanwhile are in PostgreSQL only, so a subscription replays
+   * from there, as sockets do (server/realtime/resync.ts).
+   */
+  onGap(listener: () => void): () => void;
 }
 
 const feeds = new WeakMap<Server, EventFeed>();
@@ -33,14 +40,50 @@ export function eventFeed(io: Server): EventFeed {
     }
     apply(opts, callback);
   });
+  const gapListeners = new Set<() => void>();
+  watchStreamGaps(io, () => {
+    for (const listener of gapListeners) listener();
+  });
   const feed: EventFeed = {
     listen(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onGap(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
   };
   feeds.set(io, feed);
   return feed;
+}
+
+/** After any adapter connection closed, once all are ready again (300 ms later, as resync.ts waits): `gap()`. */
+function watchStreamGaps(io: Server, gap: () => void): void {
+  let dropped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const watched = new WeakSet<object>();
+  const watch = () => {
+    for (const connection of adapterConnections(io)) {
+      if (watched.has(connection)) continue;
+      watched.add(connection);
+      connection.on("close", () => {
+        dropped = true;
+      });
+      connection.on("ready", () => {
+        if (!dropped || adapterStatus(io) !== "ready" || timer) return;
+        timer = setTimeout(() => {
+          timer = null;
+          dropped = false;
+          gap();
+        }, 300);
+        timer.unref();
+      });
+    }
+  };
+  watch();
+  // The adapter duplicates its reading connection lazily; pick those up too.
+  setTimeout(watch, 1000).unref();
 }
 
 /** A queue that a listener pushes into and an async loop drains; ended by close(). */

@@ -8,6 +8,9 @@ import { actorOf, builder, type GraphqlContext } from "./builder.js";
 import { EventQueue } from "./eventFeed.js";
 import { Event, StayRange } from "./types.js";
 
+/** Queued when the Socket.IO stream had a gap (eventFeed.onGap). */
+const STREAM_GAP = Symbol("stream gap");
+
 type Availability = { listingId: string; blocked: { checkIn: string; checkOut: string }[] };
 
 const ListingAvailability = builder.objectRef<Availability>("ListingAvailability").implement({
@@ -40,38 +43,54 @@ function resumePoint(after: string | number | null | undefined): number | null {
  * replayed id are dropped (an event committed before the read may be broadcast only later), and the
  * rest go out as they come: the feed carries user events in id order (one relay leads), so a live
  * event at or below the last one sent is a copy and is dropped too. Without `after`, it starts from
- * the newest event there is (what a socket without lastEventId gets). A token that expires ends it.
+ * the newest event there is (what a socket without lastEventId gets). After a gap in the Socket.IO
+ * stream (Redis restarted: it may have lost events it took), it replays from the last event sent, as
+ * sockets do (resync.ts). A token that expires ends it.
  */
 async function* myEvents(ctx: GraphqlContext, after: number | null): AsyncGenerator<EventEnvelope> {
   const actor = actorOf(ctx);
   const room = userRoom(actor.id);
-  const live = new EventQueue<EventEnvelope>();
-  const stop = feedOf(ctx).listen((envelope, rooms) => {
+  const live = new EventQueue<EventEnvelope | typeof STREAM_GAP>();
+  const feed = feedOf(ctx);
+  const stopListening = feed.listen((envelope, rooms) => {
     if (rooms.has(room)) live.push(envelope);
   });
+  const stopGaps = feed.onGap(() => live.push(STREAM_GAP));
+  const em = ctx.deps.orm.em.fork() as EntityManager;
+  /** The user's events after `from`, page after page until a short one. */
+  async function* replay(from: number): AsyncGenerator<EventEnvelope> {
+    for (let cursor = from; ; ) {
+      const page = await eventsForUser(em, actor.id, { after: cursor, limit: REPLAY_PAGE_SIZE });
+      yield* page;
+      if (page.length) cursor = page[page.length - 1].id;
+      if (page.length < REPLAY_PAGE_SIZE) return;
+    }
+  }
   try {
-    const em = ctx.deps.orm.em.fork() as EntityManager;
     const newest = await newestEventId(em);
     // A resume point beyond every event (another database, a typo) would hide the next ones: clamp it.
     let sentUpTo = after === null ? newest : Math.min(after, newest);
     if (after !== null) {
-      for (;;) {
-        const page = await eventsForUser(em, actor.id, { after: sentUpTo, limit: REPLAY_PAGE_SIZE });
-        for (const event of page) {
-          sentUpTo = event.id;
-          yield event;
-        }
-        if (page.length < REPLAY_PAGE_SIZE) break;
+      for await (const event of replay(sentUpTo)) {
+        sentUpTo = event.id;
+        yield event;
       }
     }
-    for await (const event of live) {
-      if (event.id <= sentUpTo) continue;
-      if (ctx.tokenExp !== undefined && Date.now() >= ctx.tokenExp * 1000) throw unauthenticated("The token expired.");
-      sentUpTo = event.id;
-      yield event;
+    for await (const item of live) {
+      // After a stream gap, what Redis lost is in PostgreSQL: replay from the last event sent (live
+      // events keep queuing meanwhile, and their copies of replayed ones are dropped below).
+      const events = item === STREAM_GAP ? replay(sentUpTo) : [item];
+      for await (const event of events) {
+        if (event.id <= sentUpTo) continue;
+        if (ctx.tokenExp !== undefined && Date.now() >= ctx.tokenExp * 1000)
+          throw unauthenticated("The token expired.");
+        sentUpTo = event.id;
+        yield event;
+      }
     }
   } finally {
-    stop();
+    stopListening();
+    stopGaps();
     live.close();
   }
 }
