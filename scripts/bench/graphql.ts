@@ -7,10 +7,11 @@
  *   2. booking.created delivered to the host: a Socket.IO socket and a graphql-ws myEvents subscription
  *      of the same host, both open; guests book over REST; latency from the POST's response to the
  *      arrival at each client; target: graphql-ws p99 ≤ 1.5× Socket.IO's.
- * autocannon runs in this process (unlike bench:http's forked generator): it costs both doors alike.
+ * autocannon runs in a forked child, as in bench:http.
  *
  *   npx tsx scripts/bench/graphql.ts   (BENCH_SECONDS=5 per round, 3 rounds)
  */
+import { fork } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { createClient } from "graphql-ws";
@@ -25,7 +26,7 @@ const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 150);
 process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "error";
 process.env.MAX_ACTIVE_HOLDS_PER_USER = "100";
 process.env.RATE_LIMIT_BOOKINGS_PER_USER = "0";
-const database = benchDatabase("graphql");
+const database = process.argv.includes("--load") ? null : benchDatabase("graphql");
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => {
@@ -34,13 +35,31 @@ const percentile = (xs: number[], p: number) => {
 };
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
-async function load(opts: autocannon.Options): Promise<number> {
-  const result = await autocannon({ connections: 20, duration: SECONDS, ...opts });
+/** Runs autocannon in a forked child (as bench:http does): in the app's own event loop it would steal the CPU it measures. */
+function load(opts: autocannon.Options): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(import.meta.url).pathname, ["--load"], { execArgv: ["--import", "tsx"] });
+    child.once("message", (rps) => {
+      resolve(rps as number);
+      child.disconnect();
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code) reject(new Error(`load generator exited with ${code}`));
+    });
+    child.send({ connections: 20, duration: SECONDS, ...opts });
+  });
+}
+
+async function loadGenerator(): Promise<void> {
+  const opts = await new Promise<autocannon.Options>((resolve) => process.once("message", (m) => resolve(m as autocannon.Options)));
+  const result = await autocannon(opts);
   if (result.non2xx || result.errors) throw new Error(`${opts.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  process.send?.(result.requests.average);
 }
 
 async function main(): Promise<void> {
+  if (!database) throw new Error("no database");
   await database.create();
   const { startApp } = await import("../../test/helpers/app.js");
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
@@ -175,4 +194,5 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+if (process.argv.includes("--load")) await loadGenerator();
+else await main();
