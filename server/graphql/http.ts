@@ -1,5 +1,4 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import Router from "@koa/router";
 import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
 import { createYoga } from "graphql-yoga";
@@ -107,7 +106,8 @@ export function graphqlRoutes(deps: AppDeps): Router {
     batching: { limit: config.GRAPHQL_MAX_BATCH },
     // renderGraphiQL inlines GraphiQL's own script and styles (no CDN); none at all in production.
     graphiql: config.NODE_ENV === "production" ? false : { title: "Nexus GraphQL", subscriptionsProtocol: "WS" },
-    renderGraphiQL,
+    // Loaded on first use: the page inlines ~9 MB of GraphiQL, which production never serves.
+    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     // Operations compiled to JavaScript once (graphql-jit) and cached: a page of listings is ~400 fields.
     plugins: [documentLimits(), useGraphQlJit()],
     context: ({ koa, auth }) => ({ deps, actor: auth.actor, authError: auth.authError, http: koa }),
