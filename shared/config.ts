@@ -147,7 +147,7 @@ const schema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
   /** GraphQL: most aliases in one document (a way to run one costly field many times). */
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(20),
-  /** GraphQL: most operations in one batched HTTP request (a JSON array of them). */
+  /** GraphQL: yoga's limit on a batched request (a JSON array); jsonBody refuses arrays before it. */
   GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(5),
   /** Seconds a cached search result may live (bookings invalidate it at once). */
   SEARCH_CACHE_TTL_SECONDS: int(60),
