@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import Koa from "koa";
 import { config } from "../shared/config.js";
 import type { AppDeps } from "./deps.js";
+import { graphqlRoutes } from "./graphql/http.js";
 import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
@@ -31,6 +32,7 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(health.routes());
   app.use(icalFeedRoutes(deps).routes());
   app.use(docsRoutes().routes());
+  app.use(graphqlRoutes(deps).routes()); // POST /graphql: the same commands, another door (server/graphql)
   app.use(api.routes());
   // Not `throw: true`: it acts once everything after it left the request unanswered, then sets
   // 405 and Allow for a path known with other methods; errorHandler gives that (and a plain 404) the JSON body.

@@ -8,6 +8,7 @@ import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
 import { buildApp } from "./app.js";
 import { answerClientErrors } from "./clientError.js";
+import { attachGraphqlSubscriptions } from "./graphql/ws.js";
 import { createHttpServer } from "./httpServer.js";
 import { createIo } from "./realtime/io.js";
 
@@ -23,6 +24,8 @@ const httpServer = createHttpServer(app.callback());
 answerClientErrors(httpServer); // Node's own refusals (431, malformed requests) in the API's JSON shape
 const adapterRedis = createRedis("socket.io");
 const io = createIo(httpServer, adapterRedis, { orm });
+// graphql-ws on /graphql, fed by the same Socket.IO stream as the sockets (server/graphql/ws.ts).
+attachGraphqlSubscriptions(httpServer, io, { orm, redis, jobs, replica });
 // One relay of the deployment leads: it orders and publishes every event (shared/events/relay.ts).
 const relay = config.EVENTS_RELAY
   ? startEventRelay(orm, {

@@ -141,6 +141,14 @@ const schema = z.object({
   CONVERSATION_OPEN_DAYS_AFTER_END: z.coerce.number().int().min(0).default(14),
   /** Seconds one Chapa verify of a tx_ref answers for every return/callback of it (across web instances). */
   CHAPA_VERIFY_DEDUPE_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** GraphQL: deepest selection a query may have (refused before it runs). */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  /** GraphQL: highest cost (each field 1, lists times their `first`) a query may have. */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(5000),
+  /** GraphQL: most aliases in one document (a way to run one costly field many times). */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** GraphQL: yoga's limit on a batched request (a JSON array); jsonBody refuses arrays before it. */
+  GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(5),
   /** Seconds a cached search result may live (bookings invalidate it at once). */
   SEARCH_CACHE_TTL_SECONDS: int(60),
   /** Chapa API base URL; the sandbox by default. */

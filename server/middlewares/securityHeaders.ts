@@ -26,6 +26,11 @@ const PAGE_POLICY = [
 ].join("; ");
 // Swagger UI sets style attributes from its script; everything else as the page.
 const DOCS_POLICY = `${PAGE_POLICY}; style-src 'self' 'unsafe-inline'`;
+// GraphiQL (development only) is one page with its script, styles and editor workers inline (no CDN).
+const GRAPHIQL_POLICY =
+  "default-src 'self'; connect-src 'self'; img-src 'self' data:; script-src 'self' 'unsafe-inline' blob:; " +
+  "worker-src blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+  "form-action 'self'; frame-ancestors 'none'";
 const NOTHING_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const HSTS = "max-age=31536000; includeSubDomains";
@@ -43,7 +48,11 @@ export function securityHeaders(): Middleware {
       // Chosen once the response is known: errors (JSON) get the empty policy whatever the path.
       const html = Boolean(ctx.response.is("html"));
       const docs = ctx.path === "/docs" || ctx.path.startsWith("/docs/");
-      ctx.set("Content-Security-Policy", html ? (docs ? DOCS_POLICY : PAGE_POLICY) : NOTHING_POLICY);
+      const graphiql = ctx.path === "/graphql";
+      ctx.set(
+        "Content-Security-Policy",
+        html ? (docs ? DOCS_POLICY : graphiql ? GRAPHIQL_POLICY : PAGE_POLICY) : NOTHING_POLICY,
+      );
     }
   };
 }

@@ -19,6 +19,23 @@ function parseLastEventId(value: unknown): number | null | undefined {
 const fail = (message: Exclude<HandshakeError, "too_many_connections">) => new Error(message) as ExtendedError;
 
 /**
+ * The account a token stands for, as every socket handshake checks it: a valid signature, iss, aud and
+ * exp, and the account's current token version (role from the database, not the token). Null when
+ * refused. Throws when the database cannot answer. Socket.IO and GraphQL subscriptions both call it.
+ */
+export async function actorFromToken(
+  orm: Orm,
+  token: unknown,
+): Promise<{ actor: Actor; exp: number; ver: number } | null> {
+  const claims = typeof token === "string" && token.length < 4096 ? verifyToken(token) : null;
+  if (!claims) return null;
+  const row = await findUser(orm, claims.sub);
+  return row && row.tokenVersion === claims.ver
+    ? { actor: { id: row.id, role: row.role }, exp: claims.exp, ver: claims.ver }
+    : null;
+}
+
+/**
  * Handshake middleware: `auth: {token, lastEventId?}`. A missing, forged, expired or revoked token,
  * or one whose user no longer exists, fails with `connect_error` "unauthorized"; the role and the
  * token version are read from the database, not trusted from the token.
@@ -32,8 +49,7 @@ export function authenticateSocket(orm: Orm) {
     if (lastEventId === undefined) return next(fail("validation_failed"));
     let user: Actor | null;
     try {
-      const row = await findUser(orm, claims.sub);
-      user = row && row.tokenVersion === claims.ver ? { id: row.id, role: row.role } : null;
+      user = (await actorFromToken(orm, auth.token))?.actor ?? null;
     } catch (err) {
       logger.error({ err }, "socket handshake: user lookup failed");
       return next(fail("unavailable"));

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { answerClientErrors } from "../../server/clientError.js";
+import { attachGraphqlSubscriptions } from "../../server/graphql/ws.js";
 import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
 import { config } from "../../shared/config.js";
 import { initOrm } from "../../shared/db/orm.js";
@@ -37,6 +38,7 @@ export async function startApp(
   const server = createServer(app.callback());
   answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });
+  attachGraphqlSubscriptions(server, io, { orm, redis, jobs });
   const relay = startEventRelay(orm, {
     emitter: createSocketPublisher(io),
     pollMs: config.EVENTS_RELAY_POLL_MS,

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { Strategy as LocalStrategy } from "passport-local";
@@ -6,30 +5,18 @@ import { config } from "../../../shared/config.js";
 import type { IUser } from "../../../shared/db/entities/user.js";
 import type { Orm } from "../../../shared/db/orm.js";
 import { authenticateUser, invalidCredentials } from "../../../shared/domain/accounts/authenticateUser.js";
-import { normalizeEmail } from "../../../shared/domain/accounts/email.js";
-import { findUserByEmail, getMe } from "../../../shared/domain/accounts/findUser.js";
-import { recordLoginAttempt } from "../../../shared/domain/accounts/recordLoginAttempt.js";
+import { getMe } from "../../../shared/domain/accounts/findUser.js";
 import { registerUser } from "../../../shared/domain/accounts/registerUser.js";
 import { issueToken } from "../../../shared/domain/accounts/tokens.js";
-import { execute } from "../../../shared/domain/commands/execute.js";
 import type { AppDeps } from "../../deps.js";
 import { authenticateWith } from "../../middlewares/passport.js";
-import { byIp, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
+import { rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentUser } from "../../presenters/user.js";
 import { parse } from "../../validate.js";
+import { auditLogin, sharedLimits } from "../limits.js";
 import { route } from "../route.js";
 import { type LoginInput, loginBody, meSchema, registerBody, sessionSchema } from "./schemas.js";
-
-const FIFTEEN_MINUTES = 15 * 60;
-const ONE_HOUR = 60 * 60;
-
-/** Rate-limit key: the email a login is for, as typed, normalised and hashed (keys never hold emails). */
-function byLoginEmail(ctx: Context): string | null {
-  const email = (ctx.request.body as { email?: unknown } | undefined)?.email;
-  if (typeof email !== "string") return null;
-  return createHash("sha256").update(normalizeEmail(email)).digest("base64url");
-}
 
 /** passport-local over authenticateUser; a failure carries the account id (if any) for the audit row. */
 function localStrategy(orm: Orm): LocalStrategy {
@@ -53,42 +40,9 @@ export const session = (user: IUser) => ({
 
 /** POST /auth/register, POST /auth/login, GET /me. */
 export function addAuthRoutes(router: Router, deps: AppDeps): void {
-  const registerPerIp = rateLimit(deps, {
-    name: "register-ip",
-    points: config.RATE_LIMIT_REGISTER_PER_IP,
-    durationSeconds: ONE_HOUR,
-    key: byIp,
-  });
-  const audit = (ctx: Context, email: string, success: boolean, userId: string | null, rateLimited = false) =>
-    execute(
-      recordLoginAttempt,
-      {
-        actor: null,
-        input: { userId, email, ip: ctx.ip || null, userAgent: ctx.get("user-agent") || null, success, rateLimited },
-      },
-      deps,
-    );
-  // A refused attempt is on record too (against the account its email names, if any), once per window.
-  // The body is not validated yet here: only an email the login schema would take is looked up and stored.
-  const auditRefusal = async (ctx: Context) => {
-    const email = loginBody.shape.email.safeParse((ctx.request.body as { email?: unknown } | undefined)?.email);
-    if (!email.success) return;
-    await audit(ctx, email.data, false, (await findUserByEmail(deps.orm, email.data))?.id ?? null, true);
-  };
-  const loginPerIp = rateLimit(deps, {
-    name: "login-ip",
-    points: config.RATE_LIMIT_LOGIN_PER_IP,
-    durationSeconds: FIFTEEN_MINUTES,
-    key: byIp,
-    onFirstRefusal: auditRefusal,
-  });
-  const loginPerEmail = rateLimit(deps, {
-    name: "login-email",
-    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
-    durationSeconds: FIFTEEN_MINUTES,
-    key: byLoginEmail,
-    onFirstRefusal: auditRefusal,
-  });
+  const { registerPerIp, loginPerIp, loginPerEmail } = sharedLimits(deps);
+  const audit = (ctx: Context, email: string, success: boolean, userId: string | null) =>
+    auditLogin(deps, ctx, { email, success, userId });
 
   route(router, deps, {
     method: "post",

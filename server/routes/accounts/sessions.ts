@@ -3,8 +3,9 @@ import { config } from "../../../shared/config.js";
 import { changePassword } from "../../../shared/domain/accounts/changePassword.js";
 import { logout } from "../../../shared/domain/accounts/tokenVersions.js";
 import type { AppDeps } from "../../deps.js";
-import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
+import { rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
+import { sharedLimits } from "../limits.js";
 import { route } from "../route.js";
 import { session } from "./auth.js";
 import { changePasswordBody, sessionSchema } from "./schemas.js";
@@ -34,13 +35,7 @@ export function addSessionRoutes(router: Router, deps: AppDeps): void {
     },
   });
 
-  // A stolen token must not become a way to guess the password: as many tries as login allows an email.
-  const passwordPerUser = rateLimit(deps, {
-    name: "password-user",
-    points: config.RATE_LIMIT_LOGIN_PER_EMAIL,
-    durationSeconds: 15 * 60,
-    key: byUser,
-  });
+  const { passwordPerUser } = sharedLimits(deps);
   route(router, deps, {
     method: "post",
     path: "/me/password",

@@ -10,9 +10,10 @@ import { getBooking, listBookings } from "../../../shared/domain/bookings/listBo
 import { createBookingInput, MAX_NIGHTS } from "../../../shared/domain/bookings/stayInput.js";
 import type { AppDeps } from "../../deps.js";
 import { IDEMPOTENCY_HEADER, idempotent } from "../../middlewares/idempotency.js";
-import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
+import { rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentBooking } from "../../presenters/booking.js";
+import { sharedLimits } from "../limits.js";
 import { idParam } from "../params.js";
 import { bodyWith, route } from "../route.js";
 import { addMessageRoutes } from "./messages.js";
@@ -36,12 +37,7 @@ const notFoundResponse = errorResponse("not_found: no such booking, or not yours
 /** Bookings: create, read, list, cancel; the booking's conversation (messages.ts) and review (review.ts). */
 export function bookingRoutes(deps: AppDeps): Router {
   const router = new Router();
-  const perUser = rateLimit(deps, {
-    name: "bookings-user",
-    points: config.RATE_LIMIT_BOOKINGS_PER_USER,
-    durationSeconds: 60,
-    key: byUser,
-  });
+  const perUser = sharedLimits(deps).bookingsPerUser;
 
   route(router, deps, {
     method: "post",

@@ -3,9 +3,10 @@ import { config } from "../../../shared/config.js";
 import { listMessages } from "../../../shared/domain/messages/listMessages.js";
 import { MAX_MESSAGE_LENGTH, postMessage, postMessageInput } from "../../../shared/domain/messages/postMessage.js";
 import type { AppDeps } from "../../deps.js";
-import { byUser, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
+import { rateLimitedResponse } from "../../middlewares/rateLimit.js";
 import { errorResponse, jsonBody, jsonResponse } from "../../openapi.js";
 import { presentMessage } from "../../presenters/message.js";
+import { sharedLimits } from "../limits.js";
 import { idParam } from "../params.js";
 import { route } from "../route.js";
 import { bookingIdParams, messagePage, messageResponse, pageQuery } from "./schemas.js";
@@ -15,13 +16,7 @@ const security = [{ bearer: [] }];
 
 /** GET/POST /bookings/:id/messages: the conversation between a booking's guest and host. */
 export function addMessageRoutes(router: Router, deps: AppDeps): void {
-  // Per user, not per booking: one account cannot flood by spreading messages over many holds.
-  const perUser = rateLimit(deps, {
-    name: "messages-user",
-    points: config.RATE_LIMIT_MESSAGES_PER_USER,
-    durationSeconds: 60,
-    key: byUser,
-  });
+  const perUser = sharedLimits(deps).messagesPerUser;
   route(router, deps, {
     method: "get",
     path: "/bookings/:id/messages",

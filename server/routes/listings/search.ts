@@ -10,7 +10,8 @@ import { listingPageSchema, presentListing } from "../../presenters/listing.js";
 import { idParam, idPathParams } from "../params.js";
 import { route } from "../route.js";
 
-const renderSearchPage = (page: SearchPage) =>
+/** The REST page of a search, as cached (GraphQL reads the same cached bytes). */
+export const renderSearchPage = (page: SearchPage) =>
   JSON.stringify({ data: page.listings.map(presentListing), nextCursor: page.nextCursor });
 
 const availabilitySchema = z

@@ -1,10 +1,13 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { type IUser, User } from "../../db/entities/user.js";
 import type { Orm } from "../../db/orm.js";
+import { sql } from "../../db/sql.js";
 import { unauthenticated } from "../../errors.js";
 import { isUuid } from "../../ids.js";
 import { defineQuery } from "../commands/define.js";
 import { normalizeEmail } from "./email.js";
+import type { PersonView } from "./view.js";
 
 /** The account behind a token, or null when it no longer exists (or the id cannot be one of ours). */
 export async function findUser(orm: Orm, id: string): Promise<IUser | null> {
@@ -27,3 +30,9 @@ export const getMe = defineQuery({
     return user;
   },
 });
+
+/** Several accounts' public side (id, name) in one statement (GraphQL's batched `guest` and `host`). */
+export async function findPeople(em: EntityManager, ids: readonly string[]): Promise<PersonView[]> {
+  if (ids.length === 0) return [];
+  return sql(em)<PersonView>("select id, name from users where id = any(?::uuid[])", [`{${ids.join(",")}}`]);
+}

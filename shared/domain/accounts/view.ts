@@ -10,3 +10,9 @@ export const userViewSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 export type UserView = z.infer<typeof userViewSchema>;
+
+/** What anyone in a booking sees of the other party: a name, never the email. */
+export interface PersonView {
+  id: string;
+  name: string;
+}

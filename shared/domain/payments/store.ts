@@ -78,3 +78,23 @@ export async function emitPaymentUpdated(tx: CommandTx, paymentId: string): Prom
   await tx.emit({ type: "payment.updated", data: view, userIds: paymentAudience(row) });
   return view;
 }
+
+/**
+ * The payments of several bookings in one statement (GraphQL's batched `payments` and `latestPayment`),
+ * oldest first; `latestOnly`: each booking's newest one. Visibility is the booking's: callers pass ids
+ * of bookings the actor may see.
+ */
+export async function paymentsOfBookings(
+  em: EntityManager,
+  bookingIds: readonly string[],
+  options: { latestOnly?: boolean } = {},
+): Promise<PaymentView[]> {
+  if (bookingIds.length === 0) return [];
+  const ids = `{${bookingIds.join(",")}}`;
+  const where = options.latestOnly
+    ? `p.id in (select distinct on (booking_id) id from payments where booking_id = any(?::uuid[])
+                 order by booking_id, created_at desc, id desc)`
+    : "p.booking_id = any(?::uuid[])";
+  const rows = await sql(em)<PaymentRecord>(`${SELECT} where ${where} order by p.created_at, p.id`, [ids]);
+  return rows.map(toPaymentView);
+}

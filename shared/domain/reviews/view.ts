@@ -48,3 +48,14 @@ export async function queryReviews(
     createdAt: new Date(row.created_at).toISOString(),
   }));
 }
+
+/** The first (oldest) review of each of several listings, in one statement (GraphQL's batched `firstReview`). */
+export function firstReviewsOf(em: EntityManager, listingIds: readonly string[]): Promise<ReviewView[]> {
+  if (listingIds.length === 0) return Promise.resolve([]);
+  return queryReviews(
+    em,
+    `r.id in (select distinct on (listing_id) id from reviews where listing_id = any(?::uuid[])
+               order by listing_id, created_at, id)`,
+    [`{${listingIds.join(",")}}`],
+  );
+}

@@ -1,0 +1,128 @@
+import { useGraphQlJit } from "@envelop/graphql-jit";
+import Router from "@koa/router";
+import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
+import { createYoga } from "graphql-yoga";
+import type { Context } from "koa";
+import { config } from "../../shared/config.js";
+import type { Actor } from "../../shared/domain/accounts/tokens.js";
+import { AppError } from "../../shared/errors.js";
+import type { AppDeps } from "../deps.js";
+import { requireUser } from "../middlewares/auth.js";
+import type { GraphqlContext } from "./builder.js";
+import { maskError } from "./errors.js";
+import { documentLimits } from "./limits.js";
+import { schema } from "./schema.js";
+
+export const GRAPHQL_PATH = "/graphql";
+
+/**
+ * The bearer token as REST's requireUser checks it (signature, iss/aud/exp, token version, an admin's
+ * account). A refused token is kept as the error fields that need a user throw; public fields still
+ * answer, as public REST routes ignore the header.
+ */
+async function authenticate(ctx: Context): Promise<{ actor: Actor | null; authError: AppError | null }> {
+  if (!ctx.get("authorization")) return { actor: null, authError: null };
+  try {
+    await requireUser(ctx, async () => {});
+    return { actor: ctx.state.user as Actor, authError: null };
+  } catch (err) {
+    if (err instanceof AppError) return { actor: null, authError: err };
+    throw err;
+  }
+}
+
+type Yoga = ReturnType<typeof createYoga<{ koa: Context; auth: Auth }, GraphqlContext>>;
+type Auth = { actor: Actor | null; authError: AppError | null };
+
+interface PlainRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+function isPlainRequest(body: unknown): body is PlainRequest {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return false;
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  return (
+    typeof query === "string" &&
+    (variables == null || (typeof variables === "object" && !Array.isArray(variables))) &&
+    (operationName == null || typeof operationName === "string")
+  );
+}
+
+/**
+ * The common case (a JSON POST of one query or mutation) run through yoga's own envelop pipeline
+ * (`yoga.getEnveloped`, the documented entry for integrations: its parse and validation caches, its
+ * plugins, its context), answered by Koa directly. Why: yoga's fetch-API adapter (a Request and a
+ * streamed Response per request) cost as much as the whole REST search did (bench:graphql). Anything
+ * else (GET, GraphiQL, a subscription over SSE, a malformed body) goes to yoga itself. Returns false then.
+ */
+async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth): Promise<boolean> {
+  const body = ctx.request.body;
+  if (!isPlainRequest(body)) return false;
+  const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
+  const answer = (status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) => {
+    ctx.status = status;
+    ctx.type = "application/json";
+    // graphql-jit's serializer, compiled for the operation's shape, when there is no error to shape.
+    ctx.body = result.errors
+      ? JSON.stringify({ ...result, errors: result.errors.map((e) => maskError(e)), stringify: undefined })
+      : (result.stringify?.(result) ?? JSON.stringify(result));
+    return true;
+  };
+  let document: DocumentNode;
+  try {
+    document = parse(body.query);
+  } catch (err) {
+    return answer(400, { errors: [err as GraphQLError] });
+  }
+  const errors = validate(enveloped, document);
+  if (errors.length) return answer(400, { errors });
+  const operation = getOperationAST(document, body.operationName ?? undefined);
+  if (!operation) return false; // yoga answers with its own error (no such operationName)
+  if (operation.operation === "subscription") {
+    const error = new AppError("bad_request", 400, "Subscriptions go over graphql-ws: a WebSocket to /graphql.");
+    return answer(400, { errors: [new GraphQLError(error.message, { extensions: { code: error.code } })] });
+  }
+  const contextValue = await contextFactory();
+  const result = (await execute({
+    schema: enveloped,
+    document,
+    variableValues: body.variables ?? undefined,
+    operationName: body.operationName ?? undefined,
+    contextValue,
+  })) as ExecutionResult;
+  return answer(200, result);
+}
+
+/** POST /graphql (and GET for queries and, outside production, GraphiQL from local assets). */
+export function graphqlRoutes(deps: AppDeps): Router {
+  const yoga = createYoga<{ koa: Context; auth: { actor: Actor | null; authError: AppError | null } }, GraphqlContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    logging: false,
+    landingPage: false,
+    maskedErrors: { maskError },
+    batching: { limit: config.GRAPHQL_MAX_BATCH },
+    // renderGraphiQL inlines GraphiQL's own script and styles (no CDN); none at all in production.
+    graphiql: config.NODE_ENV === "production" ? false : { title: "Nexus GraphQL", subscriptionsProtocol: "WS" },
+    // Loaded on first use: the page inlines ~9 MB of GraphiQL, which production never serves.
+    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // Operations compiled to JavaScript once (graphql-jit) and cached: a page of listings is ~400 fields.
+    plugins: [documentLimits(), useGraphQlJit()],
+    context: ({ koa, auth }) => ({ deps, actor: auth.actor, authError: auth.authError, http: koa }),
+  });
+  const router = new Router();
+  router.all(GRAPHQL_PATH, async (ctx) => {
+    const auth = await authenticate(ctx);
+    if (ctx.method === "POST" && (await executePlainRequest(yoga, ctx, auth))) return;
+    // The body was parsed (and size- and depth-limited) by jsonBody(): yoga reads it from ctx.request.
+    const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, { koa: ctx, auth });
+    ctx.status = response.status;
+    response.headers.forEach((value, key) => {
+      ctx.append(key, value);
+    });
+    ctx.body = response.body;
+  });
+  return router;
+}

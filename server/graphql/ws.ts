@@ -1,0 +1,133 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { type ExecutionResult, GraphQLError, getOperationAST, parse, specifiedRules, validate } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { Server as IoServer } from "socket.io";
+import { type WebSocket, WebSocketServer } from "ws";
+import { config } from "../../shared/config.js";
+import type { Actor } from "../../shared/domain/accounts/tokens.js";
+import { currentTokenVersion } from "../../shared/domain/accounts/tokenVersions.js";
+import { logger } from "../../shared/logger.js";
+import type { AppDeps } from "../deps.js";
+import { actorFromToken } from "../realtime/auth.js";
+import type { GraphqlContext } from "./builder.js";
+import { maskError } from "./errors.js";
+import { eventFeed } from "./eventFeed.js";
+import { GRAPHQL_PATH } from "./http.js";
+import { aliasLimit } from "./limits.js";
+import { schema } from "./schema.js";
+
+/** Largest message a subscription client may send (a subscribe with its variables). */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+interface Session {
+  actor: Actor | null;
+  tokenExp?: number;
+}
+
+/** Close codes of a connection whose token ended (expired, or revoked: logout, password change, deleted account). */
+const TOKEN_ENDED = 4401;
+
+/**
+ * Ends a signed-in connection when its token expires, and when it is revoked: the account's token
+ * version is checked every SOCKET_REVOCATION_CHECK_MS (cached in Redis, as every request checks it),
+ * as Socket.IO's sockets are (server/realtime/expiry.ts). The client reconnects with a new token and
+ * resumes with `after`.
+ */
+function endWithToken(socket: WebSocket, deps: AppDeps, found: { actor: Actor; exp: number; ver: number }) {
+  const close = (reason: string) => socket.close(TOKEN_ENDED, reason);
+  const expiry = setTimeout(() => close("token expired"), Math.max(0, found.exp * 1000 - Date.now()));
+  const check = setInterval(() => {
+    currentTokenVersion(deps, found.actor.id).then(
+      (version) => {
+        if (version !== found.ver) close("token revoked");
+      },
+      () => undefined, // the database or Redis away: check again next time
+    );
+  }, config.SOCKET_REVOCATION_CHECK_MS);
+  expiry.unref();
+  check.unref();
+  const stop = () => {
+    clearTimeout(expiry);
+    clearInterval(check);
+  };
+  socket.once("close", stop);
+  return stop;
+}
+
+const masked = (result: ExecutionResult): ExecutionResult =>
+  result.errors ? { ...result, errors: result.errors.map((e) => maskError(e) as GraphQLError) } : result;
+
+/**
+ * graphql-ws subscriptions on the web process's HTTP server, path /graphql (Socket.IO keeps
+ * /socket.io). `connectionParams: {token}` signs in as the bearer token does (checked as the socket
+ * handshake checks it); a bad token closes the connection (4403), no token is anonymous (only
+ * listingAvailability then). Only subscriptions go over the WebSocket: queries and mutations go over
+ * HTTP, where the rate limits and the request's IP are. Events come from this instance's Socket.IO
+ * server (eventFeed), which every instance's stream reader feeds: subscriptions work across instances.
+ */
+export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer, deps: AppDeps): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  httpServer.on("upgrade", (req: IncomingMessage, socket, head) => {
+    if (new URL(req.url ?? "/", "http://x").pathname !== GRAPHQL_PATH) return; // Socket.IO's, or nobody's
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+  httpServer.once("close", () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
+  const feed = eventFeed(io);
+  const rules = [...specifiedRules, aliasLimit(config.GRAPHQL_MAX_ALIASES)];
+  useServer<Record<string, unknown> | undefined, { session?: Session; socket: WebSocket }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const token = ctx.connectionParams?.token;
+        if (token === undefined || token === null || token === "") {
+          ctx.extra.session = { actor: null };
+          return true;
+        }
+        try {
+          const found = await actorFromToken(deps.orm, token);
+          if (!found) return false;
+          ctx.extra.session = { actor: found.actor, tokenExp: found.exp };
+          endWithToken(ctx.extra.socket, deps, found);
+          return true;
+        } catch (err) {
+          logger.error({ err }, "GraphQL subscription: token check failed");
+          return false;
+        }
+      },
+      context: (ctx): GraphqlContext => ({
+        deps,
+        actor: ctx.extra.session?.actor ?? null,
+        authError: null,
+        http: null,
+        feed,
+        tokenExp: ctx.extra.session?.tokenExp,
+      }),
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [maskError(err) as GraphQLError];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors.map((e) => maskError(e) as GraphQLError);
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== "subscription") {
+          return [
+            new GraphQLError("Only subscriptions go over the WebSocket; send queries and mutations to POST /graphql.", {
+              extensions: { code: "bad_request" },
+            }),
+          ];
+        }
+        return undefined;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => masked(result as ExecutionResult),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => maskError(e) as GraphQLError),
+    },
+    wss,
+  );
+  return wss;
+}

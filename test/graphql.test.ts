@@ -1,0 +1,280 @@
+import "./helpers/env.js";
+import test from "ava";
+import { createBooking, createGuest, createHost, createListing, day, PASSWORD } from "./helpers/factories.js";
+import { codesOf, graphqlClient } from "./helpers/graphql.js";
+import { useApp } from "./helpers/useApp.js";
+
+const { app } = useApp();
+const gql = graphqlClient(() => app().url);
+
+test("register, login and me over GraphQL: the same accounts and tokens as REST", async (t) => {
+  const email = `gql-${Date.now()}@example.test`;
+  const registered = await gql(
+    `mutation($input: RegisterInput!) { register(input: $input) { token user { id email name role } } }`,
+    { input: { email, password: "a much better password", name: "Ada", role: "host" } },
+  );
+  t.deepEqual(registered.errors, []);
+  t.is(registered.data.register.user.role, "host");
+  const me = await gql("{ me { id email } }", {}, registered.data.register.token);
+  t.is(me.data.me.email, email);
+
+  const login = await gql(`mutation($input: LoginInput!) { login(input: $input) { token user { id } } }`, {
+    input: { email, password: "a much better password" },
+  });
+  t.is(login.data.login.user.id, registered.data.register.user.id);
+  const wrong = await gql(`mutation($input: LoginInput!) { login(input: $input) { token } }`, {
+    input: { email, password: "not it at all" },
+  });
+  t.deepEqual(codesOf(wrong), ["invalid_credentials"]);
+  const taken = await gql(`mutation($input: RegisterInput!) { register(input: $input) { token } }`, {
+    input: { email, password: "a much better password", name: "Ada" },
+  });
+  t.deepEqual(codesOf(taken), ["email_taken"]);
+});
+
+test("validation errors carry REST's code and details; no stack", async (t) => {
+  const guest = await createGuest();
+  const host = await createHost();
+  const listing = await createListing(host);
+  const bad = await gql(
+    `mutation($input: CreateBookingInput!) { createBooking(input: $input) { id } }`,
+    { input: { listingId: listing.id, checkIn: day(5), checkOut: day(3), guests: 1 } },
+    guest.token,
+  );
+  t.deepEqual(codesOf(bad), ["validation_failed"]);
+  t.deepEqual(
+    bad.errors[0].extensions?.details?.map((d) => d.path),
+    ["checkOut"],
+  );
+  t.false(JSON.stringify(bad).includes("stack"));
+});
+
+test("someone else's booking is null with not_found", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const stranger = await createGuest();
+  const listing = await createListing(host);
+  const booking = await createBooking(listing, guest, { checkIn: day(10), checkOut: day(12) });
+  const seen = await gql(
+    `query($id: ID!) { booking(id: $id) { id status listing { id title } guest { name } } }`,
+    { id: booking.id },
+    guest.token,
+  );
+  t.deepEqual(seen.errors, []);
+  t.is(seen.data.booking.listing.id, listing.id);
+  const hidden = await gql(`query($id: ID!) { booking(id: $id) { id } }`, { id: booking.id }, stranger.token);
+  t.is(hidden.data.booking, null);
+  t.deepEqual(codesOf(hidden), ["not_found"]);
+  const anonymous = await gql(`query($id: ID!) { booking(id: $id) { id } }`, { id: booking.id });
+  t.deepEqual(codesOf(anonymous), ["unauthenticated"]);
+  t.truthy(PASSWORD);
+});
+
+test("listings search with filters as a connection", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host, { city: `Searchville ${Date.now()}` });
+  const found = await gql(
+    `query($f: ListingFilter) { listings(filter: $f, first: 5) { edges { node { id title firstReview { id } } } pageInfo { hasNextPage endCursor } } }`,
+    { f: { city: listing.city, checkIn: day(3), checkOut: day(5) } },
+  );
+  t.deepEqual(found.errors, []);
+  t.true(found.data.listings.edges.some((e: { node: { id: string } }) => e.node.id === listing.id));
+});
+
+const CREATE_BOOKING = `mutation($input: CreateBookingInput!, $key: String) {
+  createBooking(input: $input, idempotencyKey: $key) { id status totalPrice listing { id } }
+}`;
+
+test("50 guests racing through createBooking: one booking, 49 dates_unavailable", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host);
+  const guests = await Promise.all(Array.from({ length: 50 }, () => createGuest()));
+  const results = await Promise.all(
+    guests.map((g, i) =>
+      gql(
+        CREATE_BOOKING,
+        { input: { listingId: listing.id, checkIn: day(10 + (i % 3)), checkOut: day(13 + (i % 4)), guests: 1 } },
+        g.token,
+      ),
+    ),
+  );
+  const won = results.filter((r) => r.errors.length === 0);
+  t.is(won.length, 1);
+  t.is(won[0].data.createBooking.status, "pending_payment");
+  t.deepEqual(
+    results.filter((r) => r.errors.length).map((r) => codesOf(r)[0]),
+    Array(49).fill("dates_unavailable"),
+  );
+});
+
+test("idempotencyKey behaves as the REST header: same input replays, other input is idempotency_conflict", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host);
+  const guest = await createGuest();
+  const input = { listingId: listing.id, checkIn: day(20), checkOut: day(22), guests: 2 };
+  const first = await gql(CREATE_BOOKING, { input, key: "trip-1" }, guest.token);
+  const again = await gql(CREATE_BOOKING, { input, key: "trip-1" }, guest.token);
+  t.deepEqual(first.errors, []);
+  t.is(again.data.createBooking.id, first.data.createBooking.id);
+  const other = await gql(CREATE_BOOKING, { input: { ...input, guests: 3 }, key: "trip-1" }, guest.token);
+  t.deepEqual(codesOf(other), ["idempotency_conflict"]);
+  // The key is REST's too: the same body through POST /bookings with the header replays the same booking.
+  const rest = await fetch(`${app().url}/api/v1/bookings`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${guest.token}`,
+      "Idempotency-Key": "trip-1",
+    },
+    body: JSON.stringify(input),
+  });
+  t.is(((await rest.json()) as { booking: { id: string } }).booking.id, first.data.createBooking.id);
+  t.is(rest.headers.get("idempotent-replayed"), "true");
+  const badKey = await gql(CREATE_BOOKING, { input, key: "a\nb" }, guest.token);
+  t.deepEqual(codesOf(badKey), ["validation_failed"]);
+});
+
+test("the authorization matrix is REST's: roles, owners, parties", async (t) => {
+  const host = await createHost();
+  const otherHost = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const create = `mutation($input: CreateListingInput!) { createListing(input: $input) { id hostId status } }`;
+  const input = {
+    title: "Lake house",
+    description: "Quiet",
+    city: "Bahir Dar",
+    country: "Ethiopia",
+    pricePerNight: 9000,
+    currency: "ETB",
+    maxGuests: 3,
+  };
+  t.deepEqual(codesOf(await gql(create, { input }, guest.token)), ["forbidden"]);
+  t.deepEqual(codesOf(await gql(create, { input })), ["unauthenticated"]);
+  const made = await gql(create, { input }, host.token);
+  t.is(made.data.createListing.hostId, host.id);
+  const strict = await gql(create, { input: { ...input, pricePerNight: 0 } }, host.token);
+  t.deepEqual(
+    strict.errors[0].extensions?.details?.map((d) => d.path),
+    ["pricePerNight"],
+  );
+
+  const update = `mutation($id: ID!, $input: UpdateListingInput!) { updateListing(id: $id, input: $input) { id title } }`;
+  const foreign = await gql(update, { id: listing.id, input: { title: "Mine now" } }, otherHost.token);
+  t.true(["forbidden", "not_found"].includes(codesOf(foreign)[0] as string));
+  t.is(
+    (await gql(update, { id: listing.id, input: { title: "Renamed" } }, host.token)).data.updateListing.title,
+    "Renamed",
+  );
+  const archived = await gql(
+    `mutation($id: ID!) { archiveListing(id: $id) { status } }`,
+    { id: made.data.createListing.id },
+    host.token,
+  );
+  t.is(archived.data.archiveListing.status, "archived");
+
+  // A booking's conversation, cancel, notifications: only its parties.
+  const booking = await gql(
+    CREATE_BOOKING,
+    { input: { listingId: listing.id, checkIn: day(30), checkOut: day(31), guests: 1 } },
+    guest.token,
+  );
+  const bookingId = booking.data.createBooking.id;
+  const post = `mutation($id: ID!, $body: String!) { postMessage(bookingId: $id, body: $body) { id body senderName } }`;
+  t.is((await gql(post, { id: bookingId, body: "Hello" }, guest.token)).data.postMessage.body, "Hello");
+  t.deepEqual(codesOf(await gql(post, { id: bookingId, body: "Hi" }, otherHost.token)), ["not_found"]);
+  const withMessages = await gql(
+    `query($id: ID!) { booking(id: $id) { messages { edges { node { body } } } payments { id } latestPayment { id } } }`,
+    { id: bookingId },
+    host.token,
+  );
+  t.deepEqual(
+    withMessages.data.booking.messages.edges.map((e: { node: { body: string } }) => e.node.body),
+    ["Hello"],
+  );
+  const cancelled = await gql(
+    `mutation($id: ID!) { cancelBooking(id: $id) { status cancelledBy } }`,
+    { id: bookingId },
+    guest.token,
+  );
+  t.deepEqual(cancelled.data.cancelBooking, { status: "cancelled", cancelledBy: "guest" });
+  const again = await gql(`mutation($id: ID!) { cancelBooking(id: $id) { status } }`, { id: bookingId }, guest.token);
+  t.deepEqual(codesOf(again), ["invalid_transition"]);
+
+  const notifications = await gql(
+    `{ notifications(first: 50) { unread edges { cursor node { id type booking { id } } } } }`,
+    {},
+    host.token,
+  );
+  const types = notifications.data.notifications.edges.map((e: { node: { type: string } }) => e.node.type);
+  t.true(types.includes("booking.created"));
+  const last = notifications.data.notifications.edges.at(-1).cursor;
+  const read = await gql(
+    `mutation($upTo: Int!) { markNotificationsRead(upTo: $upTo) { readUpTo unread } }`,
+    { upTo: Number(last) },
+    host.token,
+  );
+  t.is(read.data.markNotificationsRead.unread, 0);
+
+  const reviewed = await gql(
+    `mutation($id: ID!) { createReview(bookingId: $id, input: { rating: 5, comment: "Great" }) { id } }`,
+    { id: bookingId },
+    guest.token,
+  );
+  t.true(codesOf(reviewed)[0] !== undefined && codesOf(reviewed)[0] !== "internal_error");
+  const listed = await gql(
+    `query($id: ID!) { listing(id: $id) { id availability(from: null) { checkIn } reviews { edges { node { id } } } } }`,
+    { id: listing.id },
+  );
+  t.deepEqual(listed.errors, []);
+  t.deepEqual(codesOf(await gql(`{ listing(id: "nope") { id } }`)), ["not_found"]);
+});
+
+test("hostile variables get 4xx-style codes, never internal_error", async (t) => {
+  const guest = await createGuest();
+  const values: unknown[] = [
+    "",
+    "\u0000",
+    "\ud800",
+    "x".repeat(10_000),
+    -1,
+    1e308,
+    true,
+    [],
+    {},
+    { __proto__: { a: 1 } },
+    "2026-02-30",
+    "../../etc",
+  ];
+  for (const value of values) {
+    for (const [document, variables] of [
+      [CREATE_BOOKING, { input: { listingId: value, checkIn: value, checkOut: value, guests: value } }],
+      [
+        `query($f: ListingFilter) { listings(filter: $f) { edges { node { id } } } }`,
+        { f: { city: value, minPrice: value, checkIn: value, checkOut: day(3) } },
+      ],
+      [`query($id: ID!) { booking(id: $id) { id } }`, { id: value }],
+      [`subscription($a: ID) { myEvents(after: $a) { id } }`, { a: value }],
+    ] as const) {
+      const r = await gql(document, variables as Record<string, unknown>, guest.token);
+      t.false(
+        codesOf(r).includes("internal_error"),
+        `${document.slice(0, 40)} with ${JSON.stringify(value)}: ${JSON.stringify(r.errors)}`,
+      );
+      t.true(r.errors.length > 0 || r.data !== null);
+      t.false(JSON.stringify(r).includes("    at "), "no stack");
+    }
+  }
+});
+
+test("GraphiQL is served from local assets (no CDN) outside production", async (t) => {
+  const res = await fetch(`${app().url}/graphql`, { headers: { accept: "text/html" } });
+  t.is(res.status, 200);
+  const html = await res.text();
+  t.true(html.includes("YogaGraphiQL"));
+  t.false(
+    /<script[^>]+src=["']https?:/i.test(html) || /<link[^>]+href=["']https?:/i.test(html),
+    "no remote script or stylesheet",
+  );
+  t.true((res.headers.get("content-security-policy") ?? "").includes("default-src 'self'"));
+});
