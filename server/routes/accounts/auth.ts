@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type Router from "@koa/router";
-import type { Context } from "koa";
+import type { Context, Middleware } from "koa";
 import { Strategy as LocalStrategy } from "passport-local";
 import { config } from "../../../shared/config.js";
 import type { IUser } from "../../../shared/db/entities/user.js";
@@ -12,6 +12,8 @@ import { recordLoginAttempt } from "../../../shared/domain/accounts/recordLoginA
 import { registerUser } from "../../../shared/domain/accounts/registerUser.js";
 import { issueToken } from "../../../shared/domain/accounts/tokens.js";
 import { execute } from "../../../shared/domain/commands/execute.js";
+import { findIpBlock } from "../../../shared/domain/security/ipBlocks.js";
+import { blocked } from "../../../shared/errors.js";
 import type { AppDeps } from "../../deps.js";
 import { authenticateWith } from "../../middlewares/passport.js";
 import { byIp, rateLimit, rateLimitedResponse } from "../../middlewares/rateLimit.js";
@@ -75,6 +77,33 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     if (!email.success) return;
     await audit(ctx, email.data, false, (await findUserByEmail(deps.orm, email.data))?.id ?? null, true);
   };
+  // The admin blocklist, before anything else: a blocked address gets 403 blocked and the attempt is on
+  // record (blocked: true, with the email it named if the login schema would take it).
+  const refuseBlocked =
+    (attempt: "login" | "register"): Middleware =>
+    async (ctx, next) => {
+      if (!(await findIpBlock(deps.orm, ctx.ip))) return next();
+      const email = loginBody.shape.email.safeParse((ctx.request.body as { email?: unknown } | undefined)?.email);
+      const address = email.success ? email.data : "";
+      const userId = address ? ((await findUserByEmail(deps.orm, address))?.id ?? null) : null;
+      await execute(
+        recordLoginAttempt,
+        {
+          actor: null,
+          input: {
+            userId,
+            email: address,
+            ip: ctx.ip || null,
+            userAgent: ctx.get("user-agent") || null,
+            success: false,
+            blocked: true,
+            attempt,
+          },
+        },
+        deps,
+      );
+      throw blocked();
+    };
   const loginPerIp = rateLimit(deps, {
     name: "login-ip",
     points: config.RATE_LIMIT_LOGIN_PER_IP,
@@ -94,7 +123,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     method: "post",
     path: "/auth/register",
     auth: "none",
-    use: [registerPerIp],
+    use: [refuseBlocked("register"), registerPerIp],
     command: registerUser,
     status: 201,
     present: session,
@@ -111,6 +140,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
         "400": errorResponse(
           "validation_failed (details name each field; a common password names password) or invalid_json.",
         ),
+        "403": errorResponse("blocked: the client IP is on the admin blocklist (the attempt is recorded)."),
         "409": errorResponse("email_taken: an account already uses this email, in any case."),
         "429": rateLimitedResponse,
       },
@@ -123,6 +153,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     path: "/auth/login",
     auth: "none",
     use: [
+      refuseBlocked("login"),
       loginPerIp,
       loginPerEmail,
       async (ctx, next) => {
@@ -158,6 +189,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
         "200": jsonResponse("The account and a bearer token.", sessionSchema),
         "400": errorResponse("validation_failed or invalid_json."),
         "401": errorResponse("invalid_credentials: unknown email or wrong password (the same answer for both)."),
+        "403": errorResponse("blocked: the client IP is on the admin blocklist (the attempt is recorded)."),
         "429": rateLimitedResponse,
       },
     },

@@ -19,6 +19,19 @@ export const LoginEvent = defineEntity({
     success: p.boolean(),
     // Refused by a login rate limit before the password was checked (success is then false).
     rateLimited: p.boolean().default(false),
+    // "login" or "register" (a registration refused by the IP blocklist is on record too).
+    attempt: p.string().default("login"),
+    // Refused by the admin IP blocklist (403 blocked) before the password was checked.
+    blocked: p.boolean().default(false),
+    // What the IP and User-Agent said when the attempt was recorded (shared/geoip/).
+    ipKind: p.string().default("unknown"),
+    country: p.string().length(2).nullable(),
+    region: p.text().nullable(),
+    city: p.text().nullable(),
+    asn: p.integer().nullable(),
+    asOrg: p.text().nullable(),
+    browser: p.text().nullable(),
+    os: p.text().nullable(),
     createdAt: createdAt(),
   },
 });
