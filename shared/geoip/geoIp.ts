@@ -64,6 +64,7 @@ export function readRecord(record: AnyRecord | null): Omit<GeoInfo, "ipKind"> {
 class WatchedDatabase {
   private reader: Reader<Response> | null = null;
   private loads = 0;
+  private failures = 0;
   constructor(readonly path: string) {}
 
   async open(reloadCheckMs: number): Promise<void> {
@@ -83,6 +84,7 @@ class WatchedDatabase {
       this.loads++;
       logger.info({ path: this.path, built: this.reader.metadata.buildEpoch }, "GeoIP database reloaded");
     } catch (err) {
+      this.failures++;
       logger.warn(
         { path: this.path, err: (err as Error).message },
         "GeoIP database changed but does not open; kept the previous one",
@@ -100,6 +102,10 @@ class WatchedDatabase {
 
   get loadCount(): number {
     return this.loads;
+  }
+
+  get failedReloads(): number {
+    return this.failures;
   }
 
   close(): void {
@@ -139,9 +145,13 @@ export class GeoIp {
     return { ipKind: "public", ...info };
   }
 
-  /** How many times each file was (re)loaded: 1 until the first change. */
-  get loads(): { geo: number; asn: number | null } {
-    return { geo: this.geo.loadCount, asn: this.asn?.loadCount ?? null };
+  /** How many times each file was (re)loaded (1 until the first change), and changes that did not open. */
+  get loads(): { geo: number; asn: number | null; failed: number } {
+    return {
+      geo: this.geo.loadCount,
+      asn: this.asn?.loadCount ?? null,
+      failed: this.geo.failedReloads + (this.asn?.failedReloads ?? 0),
+    };
   }
 
   close(): void {
