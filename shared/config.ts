@@ -247,6 +247,8 @@ const schema = z.object({
   CRON_PRUNE_LOGIN_EVENTS_EVERY: interval("1 day"),
   /** How often the worker looks for imported calendar feeds that are due (one task run polls several hosts' feeds). */
   CRON_SYNC_CALENDARS_EVERY: interval("30 seconds"),
+  /** How often the worker samples sockets connected, queue depth and failed jobs for the operations page. */
+  CRON_SAMPLE_OPERATIONS_EVERY: interval("10 seconds"),
   /** Minutes between two polls of one imported iCal feed, jittered by ±20 % so feeds do not poll in step. */
   ICAL_POLL_MINUTES: z.coerce.number().positive().default(10),
   /** A failing feed's first retry, in seconds; each further failure doubles it, up to ICAL_RETRY_MAX_MINUTES. */

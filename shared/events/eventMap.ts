@@ -1,6 +1,7 @@
 import type { BookingView, StayRange } from "../domain/bookings/view.js";
 import type { ConflictView } from "../domain/calendars/view.js";
 import type { MessageView } from "../domain/messages/view.js";
+import type { OpsGauges } from "../domain/ops/view.js";
 import type { PaymentView } from "../domain/payments/view.js";
 import type { SecurityAlertView } from "../domain/security/view.js";
 
@@ -20,6 +21,13 @@ export interface EventMap {
   "calendar.conflict": ConflictView;
   /** A login from somewhere new (to the account's owner), or a brute-force pattern (to every admin). */
   "security.alert": SecurityAlertView;
+  /**
+   * Operations feed only (no user audience: never in notifications or replays). A failed login, with
+   * its country; and the worker's sample of sockets, queue depth and failed jobs. The relay's
+   * publisher folds them into the admins' throttled `ops.update` (shared/events/opsFeed.ts).
+   */
+  "login.failed": { country: string | null; at: string };
+  "ops.sample": OpsGauges;
 }
 
 export type EventType = keyof EventMap;
@@ -40,4 +48,6 @@ export const EVENT_TYPES: readonly EventType[] = [
   "message.created",
   "calendar.conflict",
   "security.alert",
+  "login.failed",
+  "ops.sample",
 ];

@@ -46,6 +46,9 @@ export const recordLoginAttempt = defineCommand({
     const device = parseDevice(input.userAgent);
     const event = tx.em.create(LoginEvent, { ...input, ...place, ...device });
     await tx.em.flush();
+    // The operations page's "login failures by country", through the event pipeline (no user audience).
+    if (!input.success)
+      await tx.emit({ type: "login.failed", data: { country: place.country, at: event.createdAt.toISOString() } });
     if (input.blocked) return;
     if (input.success && input.userId) await alertNewLogin(tx, event);
     else if (!input.success) await detectBruteForce(tx, event);
