@@ -787,6 +787,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/ops/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operations charts' last minutes, one row per minute (admin)
+         * @description Bookings per minute, payment outcomes, failed logins by country, and the worker's samples of sockets connected, queue depth and failed jobs (every CRON_SAMPLE_OPERATIONS_EVERY), oldest first. Live updates follow over Socket.IO: an admin socket's `subscribe` with `{ops: true}` receives `ops.update` (what happened since the last one) at most once a second.
+         */
+        get: operations["getAdminOpsSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ical/{token}.ics": {
         parameters: {
             query?: never;
@@ -1346,7 +1366,7 @@ export interface components {
             /** @description The event's id: increasing, the same as on the socket. */
             id: number;
             /** @enum {string} */
-            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created" | "calendar.conflict" | "security.alert";
+            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created" | "calendar.conflict" | "security.alert" | "login.failed" | "ops.sample";
             /** @description When it happened (ISO-8601 UTC). */
             at: string;
             /** @description The payload of that type (API.md, Real-time). */
@@ -1420,6 +1440,29 @@ export interface components {
             /** @description Requests it refused. */
             hits: number;
             lastHitAt: string | null;
+        };
+        OpsMinute: {
+            /**
+             * Format: date-time
+             * @description The minute's start (UTC).
+             */
+            minute: string;
+            /** @description Bookings created (booking.created events). */
+            bookings: number;
+            payments: {
+                succeeded: number;
+                failed: number;
+            };
+            /** @description Failed logins by country code ("??": unknown or private address). */
+            loginFailures: {
+                [key: string]: number;
+            };
+            /** @description The minute's last sample; null when none was taken. */
+            gauges: {
+                sockets: number;
+                queueDepth: number;
+                failedJobs: number;
+            } | null;
         };
         OpenApiDocument: {
             /** @example 3.1.0 */
@@ -4839,7 +4882,7 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "failed" | "running" | "queued" | "scheduled" | "repeating" | "completed" | "paused";
-                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents" | "syncCalendarFeeds";
+                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents" | "syncCalendarFeeds" | "sampleOperations";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: number;
@@ -5454,6 +5497,78 @@ export interface operations {
             };
             /** @description not_found: no such block. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminOpsSeries: {
+        parameters: {
+            query?: {
+                /** @description How far back (5-180, default 60). */
+                minutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The minutes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        minutes: components["schemas"]["OpsMinute"][];
+                    };
+                };
+            };
+            /** @description validation_failed: minutes outside 5-180. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
