@@ -113,7 +113,12 @@ export function opsView(app: AppContext): View {
     );
   }
 
-  const width = () => Math.max(280, Math.min(560, Math.floor((grid.clientWidth || 960) / 2) - 24));
+  // Each chart fills its figure (two a row on a laptop screen, one on a narrow one: components.css).
+  const width = (chart: Chart) => Math.max(240, chart.box.clientWidth || 480);
+  const onResize = () => {
+    for (const chart of charts) chart.plot?.setSize({ width: width(chart), height: 180 });
+  };
+  window.addEventListener("resize", onResize);
 
   function draw(): void {
     const xs = minutes.map((m) => Date.parse(m.minute) / 1000);
@@ -125,7 +130,7 @@ export function opsView(app: AppContext): View {
         chart.labels = labels;
         chart.plot = new uPlot(
           {
-            width: width(),
+            width: width(chart),
             height: 180,
             scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] } },
             series: [{}, ...labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2 }))],
@@ -204,6 +209,7 @@ export function opsView(app: AppContext): View {
       stopFeed();
       stopResync();
       clearInterval(ticker);
+      window.removeEventListener("resize", onResize);
       for (const chart of charts) chart.plot?.destroy();
     },
   };

@@ -4,6 +4,8 @@ import { digits } from "../../text.js";
 import { defineQuery } from "../commands/define.js";
 import type { OpsMinute } from "./view.js";
 
+const UNKNOWN_COUNTRY = "??";
+
 export const opsSeriesQuery = z
   .object({
     minutes: digits({ min: 5, max: 180 }).default(60).meta({ description: "How far back (5-180, default 60)." }),
@@ -34,7 +36,7 @@ export const opsSeries = defineQuery({
           group by 1),
        lf as (
          select minute, jsonb_object_agg(country, n) as by_country
-           from (select date_trunc('minute', created_at) as minute, coalesce(country, '??') as country, count(*) as n
+           from (select date_trunc('minute', created_at) as minute, coalesce(country, ?) as country, count(*) as n
                    from login_events
                   where not success and created_at >= (select min(minute) from m)
                   group by 1, 2) x
@@ -54,7 +56,8 @@ export const opsSeries = defineQuery({
               ) as minute
          from m left join ev using (minute) left join lf using (minute) left join s using (minute)
         order by m.minute`,
-      [input.minutes],
+      // "??" (no country) is bound: knex would read it as an identifier placeholder in the text.
+      [input.minutes, UNKNOWN_COUNTRY],
     );
     return { minutes: rows.map((r) => r.minute) };
   },
