@@ -1,4 +1,6 @@
-import { copyFile, mkdtemp, rename, rm } from "node:fs/promises";
+import "./helpers/quietLogs.js";
+
+import { copyFile, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import test from "ava";
@@ -6,6 +8,7 @@ import { addressKind } from "../shared/geoip/addressKind.js";
 import { describeDevice, parseDevice } from "../shared/geoip/device.js";
 import { GeoIp, readRecord, SHIPPED_DB_PATH } from "../shared/geoip/geoIp.js";
 import { eventually } from "./helpers/eventually.js";
+import { writeMmdb } from "./helpers/mmdb.js";
 
 const shipped = (name: string) => join(dirname(SHIPPED_DB_PATH), name);
 
@@ -85,7 +88,6 @@ test("the database is reloaded when its file changes, without a restart; a broke
   t.is(geo.loads.geo, 2);
 
   // A file that is not an MMDB: the reader that works stays.
-  const { writeFile } = await import("node:fs/promises");
   await writeFile(`${path}.tmp`, "not a database at all, but long enough to be noticed as a change");
   await rename(`${path}.tmp`, path);
   await eventually(() => geo.loads.failed === 1, "the broken file was tried");
@@ -108,4 +110,67 @@ test("the device is the browser and OS families of the User-Agent", (t) => {
   t.deepEqual(parseDevice(""), { browser: null, os: null });
   t.is(describeDevice({ browser: "Chrome", os: "macOS" }), "Chrome on macOS");
   t.is(describeDevice({ browser: null, os: null }), "an unknown device");
+});
+
+const ADDIS = {
+  country: { iso_code: "ET", names: { en: "Ethiopia" } },
+  subdivisions: [{ iso_code: "AA", names: { en: "Addis Ababa" } }],
+  city: { names: { en: "Addis Ababa" } },
+};
+
+test("an operator's city and ASN databases (GEOIP_DB_PATH, GEOIP_ASN_DB_PATH) add region, city and ASN", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "nexus-geoip-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const city = join(dir, "city.mmdb");
+  const asn = join(dir, "asn.mmdb");
+  writeMmdb(city, {
+    databaseType: "GeoLite2-City",
+    networks: [
+      { cidr: "196.188.0.0/16", record: ADDIS },
+      {
+        cidr: "81.2.69.0/24",
+        record: {
+          country: { iso_code: "GB" },
+          subdivisions: [{ names: { en: "England" } }],
+          city: { names: { en: "London" } },
+        },
+      },
+    ],
+  });
+  writeMmdb(asn, {
+    databaseType: "GeoLite2-ASN",
+    networks: [
+      {
+        cidr: "196.188.0.0/14",
+        record: { autonomous_system_number: 24757, autonomous_system_organization: "Ethio Telecom" },
+      },
+    ],
+  });
+  const geo = await GeoIp.open({ dbPath: city, asnDbPath: asn, reloadCheckMs: 50 });
+  t.teardown(() => geo.close());
+  t.deepEqual(geo.lookup("196.188.12.34"), {
+    ipKind: "public",
+    country: "ET",
+    region: "Addis Ababa",
+    city: "Addis Ababa",
+    asn: 24757,
+    asOrg: "Ethio Telecom",
+  });
+  t.like(geo.lookup("81.2.69.160"), { country: "GB", region: "England", city: "London", asn: null });
+  t.like(geo.lookup("8.8.8.8"), { ipKind: "public", country: null }, "not in these files: unknown, not guessed");
+  t.like(geo.lookup("2001:4860:4860::8888"), { country: null }, "an IPv6 address in an IPv4-only file: unknown");
+
+  // The ASN file changes too: reloaded on its own.
+  writeMmdb(`${asn}.tmp`, {
+    databaseType: "GeoLite2-ASN",
+    networks: [
+      {
+        cidr: "196.188.0.0/14",
+        record: { autonomous_system_number: 65001, autonomous_system_organization: "Renamed" },
+      },
+    ],
+  });
+  await rename(`${asn}.tmp`, asn);
+  await eventually(() => geo.lookup("196.188.12.34").asn === 65001, "the reloaded ASN database answers");
+  t.like(geo.loads, { geo: 1, asn: 2 });
 });
