@@ -162,6 +162,10 @@ function start(session: Session): void {
       const tone = event.data.status === "confirmed" ? "success" : event.data.status === "completed" ? "info" : "error";
       alerts.show(describeEvent(event, session.user.id), { tone, testid: "booking-update-alert" });
     }),
+    // A sign-in from somewhere new (or, for admins, a brute-force pattern): at once, until dismissed.
+    live.on("security.alert", (event) => {
+      alerts.show(describeEvent(event, session.user.id), { tone: "error", sticky: true, testid: "security-alert" });
+    }),
     live.on("payment.updated", (event) => {
       if (event.data.status === "failed") alerts.show(describeEvent(event, session.user.id), { tone: "error" });
     }),

@@ -85,10 +85,10 @@ export function writeMmdb(
   }
   const nodeCount = nodes.length;
   const tree = Buffer.alloc(nodeCount * 6);
-  const valueOf = (r: RecordValue) => (r === null ? nodeCount : "node" in r ? r.node : nodeCount + 16 + r.data);
+  const recordValue = (r: RecordValue) => (r === null ? nodeCount : "node" in r ? r.node : nodeCount + 16 + r.data);
   nodes.forEach(([left, right], i) => {
-    tree.writeUIntBE(valueOf(left), i * 6, 3);
-    tree.writeUIntBE(valueOf(right), i * 6 + 3, 3);
+    tree.writeUIntBE(recordValue(left), i * 6, 3);
+    tree.writeUIntBE(recordValue(right), i * 6 + 3, 3);
   });
   const metadata = Buffer.concat([
     control(7, 9),
