@@ -36,7 +36,7 @@ export class Migration20261204200000_loginGeoIp extends Migration {
         "cidr" cidr not null,
         "reason" text not null,
         "expires_at" timestamptz null,
-        "created_by" uuid null references "users" ("id") on delete set null,
+        "created_by" uuid null,
         "created_at" timestamptz not null default now(),
         "hits" integer not null default 0,
         "last_hit_at" timestamptz null

@@ -9,6 +9,7 @@ import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import { loadBookingView } from "../bookings/view.js";
 import { loadConflictView } from "../calendars/view.js";
 import type { Currency } from "../currency.js";
+import type { IpKind } from "../../geoip/addressKind.js";
 import { newLoginView } from "../security/newLoginAlert.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
@@ -107,7 +108,7 @@ async function composeAccountEmail(
   const [event] = await rows<{
     id: string;
     ip: string | null;
-    ip_kind: string;
+    ip_kind: IpKind;
     country: string | null;
     region: string | null;
     city: string | null;
