@@ -223,6 +223,7 @@ test.serial(
     const v4 = await add({ cidr: "198.51.7.9/16", reason: "credential stuffing" });
     t.is(v4.status, 201);
     t.like(v4.body.block, { cidr: "198.51.0.0/16", reason: "credential stuffing", expiresAt: null, active: true });
+    t.is((await add({ cidr: "45.33.0.0/16", reason: "signup spam" })).status, 201);
     const v6 = await add({
       cidr: "2a02:c7c::/32",
       reason: "abuse",
@@ -238,7 +239,7 @@ test.serial(
     const register = await api.post(
       "/api/v1/auth/register",
       { email: `blocked-${randomUUID().slice(0, 6)}@example.test`, password: "long-password", name: "B" },
-      { "x-forwarded-for": "::ffff:198.51.3.3" },
+      { "x-forwarded-for": "::ffff:45.33.3.3" },
     );
     t.is(register.status, 403);
     t.is(register.body.error.code, "blocked");
@@ -252,7 +253,7 @@ test.serial(
       [
         ["login", "198.51.200.1", false, user.id],
         ["login", "2a02:c7c:1234::1", false, user.id],
-        ["register", "::ffff:198.51.3.3", false, null],
+        ["register", "::ffff:45.33.3.3", false, null],
       ],
     );
     const list = await api.get("/api/v1/admin/ip-blocks", admin.auth);
@@ -260,9 +261,20 @@ test.serial(
       list.body.data.map((b: any) => [b.cidr, b.hits]),
       [
         ["2a02:c7c::/32", 1],
-        ["198.51.0.0/16", 2],
+        ["45.33.0.0/16", 1],
+        ["198.51.0.0/16", 1],
       ],
     );
+
+    // A flood from a blocked range: every request refused and counted, at most one a second recorded.
+    const started = Date.now();
+    const flood = await Promise.all(Array.from({ length: 10 }, () => login(user.email, "198.51.9.9")));
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    t.true(flood.every((r) => r.status === 403 && r.body.error.code === "blocked"));
+    const recordedFlood = (await db().query("select count(*)::int as n from login_events where ip = '198.51.9.9'"))
+      .rows[0].n;
+    t.true(recordedFlood <= 1 + seconds, `at most one recorded refusal a second: ${recordedFlood} in ${seconds} s`);
+    t.is((await db().query("select hits from ip_blocks where id = $1", [v4.body.block.id])).rows[0].hits, 11);
 
     // Expired: it stays listed, inactive, and blocks nothing.
     await db().query("update ip_blocks set expires_at = now() - interval '1 second' where id = $1", [v6.body.block.id]);

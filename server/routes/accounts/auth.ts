@@ -78,11 +78,14 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     await audit(ctx, email.data, false, (await findUserByEmail(deps.orm, email.data))?.id ?? null, true);
   };
   // The admin blocklist, before anything else: a blocked address gets 403 blocked and the attempt is on
-  // record (blocked: true, with the email it named if the login schema would take it).
+  // record (blocked: true, with the email it named if the login schema would take it), one a second
+  // per block at most (findIpBlock).
   const refuseBlocked =
     (attempt: "login" | "register"): Middleware =>
     async (ctx, next) => {
-      if (!(await findIpBlock(deps.orm, ctx.ip))) return next();
+      const block = await findIpBlock(deps.orm, ctx.ip);
+      if (!block) return next();
+      if (!block.record) throw blocked();
       const email = loginBody.shape.email.safeParse((ctx.request.body as { email?: unknown } | undefined)?.email);
       const address = email.success ? email.data : "";
       const userId = address ? ((await findUserByEmail(deps.orm, address))?.id ?? null) : null;

@@ -11,11 +11,13 @@ export const LoginEvent = defineEntity({
     // Partial indexes (raw SQL in the migration loginGeoIp): the new-login check, brute-force counts.
     {
       name: "login_events_user_success_idx",
-      expression: 'create index "login_events_user_success_idx" on "login_events" ("user_id", "created_at") where "success"',
+      expression:
+        'create index "login_events_user_success_idx" on "login_events" ("user_id", "created_at") where "success"',
     },
     {
       name: "login_events_ip_failed_idx",
-      expression: 'create index "login_events_ip_failed_idx" on "login_events" ("ip", "created_at") where not "success"',
+      expression:
+        'create index "login_events_ip_failed_idx" on "login_events" ("ip", "created_at") where not "success"',
     },
   ],
   properties: {

@@ -11,7 +11,10 @@ export const IpBlock = defineEntity({
   tableName: "ip_blocks",
   indexes: [
     // Raw SQL in the migration; declared here so the next migration diff does not drop it.
-    { name: "ip_blocks_cidr_idx", expression: 'create index "ip_blocks_cidr_idx" on "ip_blocks" using gist ("cidr" inet_ops)' },
+    {
+      name: "ip_blocks_cidr_idx",
+      expression: 'create index "ip_blocks_cidr_idx" on "ip_blocks" using gist ("cidr" inet_ops)',
+    },
   ],
   properties: {
     id: p.uuid().primary().defaultRaw("gen_random_uuid()"),

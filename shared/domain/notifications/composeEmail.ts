@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../../config.js";
 import { sql } from "../../db/sql.js";
+import type { IpKind } from "../../geoip/addressKind.js";
 import type { OutgoingEmail } from "../../mail/mailer.js";
 import { renderEmail } from "../../mail/render.js";
 import { securityAlertEmail } from "../../mail/securityTemplates.js";
@@ -9,7 +10,6 @@ import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import { loadBookingView } from "../bookings/view.js";
 import { loadConflictView } from "../calendars/view.js";
 import type { Currency } from "../currency.js";
-import type { IpKind } from "../../geoip/addressKind.js";
 import { newLoginView } from "../security/newLoginAlert.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };

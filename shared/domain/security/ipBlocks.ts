@@ -103,19 +103,27 @@ export const removeIpBlock = defineCommand({
 });
 
 /**
- * The active block covering `ip` (`cidr >>= ip` through the GiST inet_ops index), counted as a hit;
- * null when none does. One statement: the hit is recorded only when there is one.
+ * The active block covering `ip` (`cidr >>= ip` through the GiST inet_ops index, the narrowest
+ * first), counted as a hit; null when none does. `record` says whether this refusal goes into the
+ * login events too: a blocked address is refused before any rate limit, so to keep a flood from
+ * filling the audit trail, one refusal a second per block is recorded (`hits` counts them all).
  */
-export async function findIpBlock(orm: Orm, ip: string | null | undefined): Promise<string | null> {
+export async function findIpBlock(
+  orm: Orm,
+  ip: string | null | undefined,
+): Promise<{ id: string; record: boolean } | null> {
   if (!ip) return null;
   const address = unmapped(ip);
   if (!isIP(address)) return null;
-  const [row] = await sql(orm.em.fork())<{ id: string }>(
-    `update ip_blocks set hits = hits + 1, last_hit_at = now()
-      where id = (select id from ip_blocks where cidr >>= ?::inet and (expires_at is null or expires_at > now())
-                   order by masklen(cidr) desc limit 1)
-      returning id`,
+  const [row] = await sql(orm.em.fork())<{ id: string; record: boolean }>(
+    `with hit as (
+       select id, last_hit_at from ip_blocks
+        where cidr >>= ?::inet and (expires_at is null or expires_at > now())
+        order by masklen(cidr) desc limit 1)
+     update ip_blocks b set hits = b.hits + 1, last_hit_at = now()
+       from hit where b.id = hit.id
+     returning b.id, (hit.last_hit_at is null or hit.last_hit_at < now() - interval '1 second') as record`,
     [address],
   );
-  return row?.id ?? null;
+  return row ?? null;
 }
