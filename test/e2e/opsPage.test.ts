@@ -153,3 +153,35 @@ test.serial("the operations page shows the last hour and then live data; screens
   t.deepEqual(problems, []);
   await context.close();
 });
+
+test.serial("the security alert's sign-out link revokes every session of the account", async (t) => {
+  const guest = await createGuest();
+  const api = apiClient(baseUrl);
+  t.is((await api.get("/api/v1/me", guest.auth)).status, 200);
+  const context = await newPerson(browser, DESKTOP);
+  const { page, problems } = await openPage(context, baseUrl);
+  await logInThroughUi(page, guest.email, "correct-horse-battery");
+
+  // Signed in here: the link signs out at once.
+  await page.goto(`${baseUrl}/?signout=everywhere`);
+  await waitForText(page.locator("body"), /Every session of your account is signed out/);
+  t.is((await api.get("/api/v1/me", guest.auth)).status, 401, "a token issued elsewhere is revoked too");
+
+  // Not signed in: the page asks for a login first, then signs out everywhere.
+  const other = await createGuest();
+  const fresh = await newPerson(browser, DESKTOP);
+  const opened = await openPage(fresh, `${baseUrl}/?signout=everywhere`);
+  await waitForText(opened.page.locator("body"), /Log in to sign out every session/);
+  // The form as a person fills it (not logInThroughUi: the page signs out instead of showing the account).
+  await opened.page.getByLabel("Email").fill(other.email);
+  await opened.page.getByLabel("Password").fill("correct-horse-battery");
+  await opened.page.getByRole("button", { name: "Log in" }).click();
+  await waitForText(opened.page.locator("body"), /Every session of your account is signed out/);
+  t.is((await api.get("/api/v1/me", other.auth)).status, 401);
+  t.deepEqual(
+    [...problems, ...opened.problems].filter((p) => !p.includes("/auth/logout") && !p.includes("401")),
+    [],
+  );
+  await context.close();
+  await fresh.close();
+});
