@@ -3,6 +3,7 @@ import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { logger } from "../../logger.js";
 import { defineCommand } from "../commands/define.js";
+import type { CommandTx } from "../commands/unitOfWork.js";
 import type { CommandDeps } from "../deps.js";
 import { socketsConnected } from "./socketCount.js";
 import type { OpsGauges } from "./view.js";
@@ -22,7 +23,7 @@ export const sampleOperations = defineCommand({
   name: "ops.sampleOperations",
   actor: "system",
   input: z.object({}),
-  async run({ tx, deps }: { tx: import("../commands/unitOfWork.js").CommandTx; deps: SampleDeps }) {
+  async run({ tx, deps }: { tx: CommandTx; deps: SampleDeps }) {
     const [sockets, queued, failed] = await Promise.all([
       socketsConnected(deps.redis).catch((err: Error) => {
         logger.debug({ err: err.message }, "socket count unavailable (Redis)");

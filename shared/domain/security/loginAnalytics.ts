@@ -8,41 +8,25 @@ const MAX_RANGE_DAYS = 366;
 
 const instant = z.iso.datetime({ offset: true }).meta({ description: "ISO-8601 instant." });
 
-/** `from`/`to` of every analytics query: default the last 7 days, at most a year. */
-const range = z
-  .object({
-    from: instant.optional().meta({ description: "Start (inclusive); default 7 days before `to`." }),
-    to: instant.optional().meta({ description: "End (exclusive); default now." }),
-  })
-  .transform((r, ctx) => {
-    const to = r.to ? new Date(r.to) : new Date();
-    const from = r.from ? new Date(r.from) : new Date(to.getTime() - 7 * DAY_MS);
-    if (from >= to) ctx.addIssue({ code: "custom", path: ["from"], message: "Must be before `to`." });
-    else if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
-      ctx.addIssue({ code: "custom", path: ["from"], message: `At most ${MAX_RANGE_DAYS} days before \`to\`.` });
-    return { from, to };
-  });
-
 const rangeShape = {
   from: instant.optional().meta({ description: "Start (inclusive); default 7 days before `to`." }),
   to: instant.optional().meta({ description: "End (exclusive); default now." }),
 };
 
-export const loginAnalyticsQuery = z
-  .object({
-    ...rangeShape,
-    groupBy: z.enum(["country", "day", "asn"]).default("day"),
-  })
-  .strict();
+/** [from, to) as Dates: default the last 7 days, at most MAX_RANGE_DAYS; a bad range is an issue on `from`. */
+function readRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): { from: Date; to: Date } {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY_MS);
+  if (from >= to) ctx.addIssue({ code: "custom", path: ["from"], message: "Must be before `to`." });
+  else if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
+    ctx.addIssue({ code: "custom", path: ["from"], message: `At most ${MAX_RANGE_DAYS} days before \`to\`.` });
+  return { from, to };
+}
 
-const parsedAnalytics = loginAnalyticsQuery.transform((q, ctx) => {
-  const r = range.safeParse({ from: q.from, to: q.to });
-  if (!r.success) {
-    for (const issue of r.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  return { ...r.data, groupBy: q.groupBy };
-});
+export const loginAnalyticsQuery = z
+  .object({ ...rangeShape, groupBy: z.enum(["country", "day", "asn"]).default("day") })
+  .strict();
+const analyticsInput = loginAnalyticsQuery.transform((q, ctx) => ({ ...q, ...readRange(q, ctx) }));
 
 export const loginAnalyticsRowSchema = z
   .object({
@@ -68,7 +52,7 @@ const GROUP_SQL = {
 /** GET /admin/analytics/logins: successes, failures and distinct accounts by country, day or ASN. */
 export const loginAnalytics = defineQuery({
   name: "security.loginAnalytics",
-  input: parsedAnalytics,
+  input: analyticsInput,
   async run({ input, em }) {
     const group = GROUP_SQL[input.groupBy];
     const rows = await sql(em)<LoginAnalyticsRow>(
@@ -87,18 +71,8 @@ export const loginAnalytics = defineQuery({
   },
 });
 
-export const rankingQuery = z
-  .object({ ...rangeShape, limit: digits({ min: 1, max: 100 }).default(20) })
-  .strict()
-  .transform((q, ctx) => {
-    const r = range.safeParse({ from: q.from, to: q.to });
-    if (!r.success) {
-      for (const issue of r.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-      return z.NEVER;
-    }
-    return { ...r.data, limit: q.limit };
-  });
-export const rankingQueryShape = z.object({ ...rangeShape, limit: digits({ min: 1, max: 100 }).optional() });
+export const rankingQueryShape = z.object({ ...rangeShape, limit: digits({ min: 1, max: 100 }).default(20) }).strict();
+const rankingInput = rankingQueryShape.transform((q, ctx) => ({ ...q, ...readRange(q, ctx) }));
 
 export const failingIpSchema = z
   .object({
@@ -116,7 +90,7 @@ export const failingIpSchema = z
 /** GET /admin/analytics/failing-ips: the IPs with the most failed logins in the range. */
 export const topFailingIps = defineQuery({
   name: "security.topFailingIps",
-  input: rankingQuery,
+  input: rankingInput,
   async run({ input, em }) {
     const data = await sql(em)<z.infer<typeof failingIpSchema>>(
       `select e.ip, count(*)::int as failures, count(distinct lower(e.email))::int as "distinctAccounts",
@@ -149,7 +123,7 @@ export const targetedAccountSchema = z
 /** GET /admin/analytics/targeted-accounts: the accounts with the most failed logins against them. */
 export const targetedAccounts = defineQuery({
   name: "security.targetedAccounts",
-  input: rankingQuery,
+  input: rankingInput,
   async run({ input, em }) {
     const data = await sql(em)<z.infer<typeof targetedAccountSchema>>(
       `select e.user_id as "userId", max(e.email) as email, count(*)::int as failures,
