@@ -27,7 +27,7 @@ export const TAGS = {
   messages: "The conversation between a booking's guest and host.",
   payments: "Chapa checkout, its return and callback, and its webhook.",
   notifications: "The events a user missed, as a page, and marking them read.",
-  admin: "Operators only: login audit and background jobs.",
+  admin: "Operators only: login audit and analytics, the IP blocklist, background jobs, live operations.",
   calendars: "Calendar sync with other channels: a listing's iCal export feed and the feeds it imports.",
   health: "Liveness, readiness and Prometheus metrics, outside /api/v1.",
   docs: "This document and its Swagger UI page.",

@@ -190,8 +190,25 @@ const schema = z.object({
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Webhook receipts older than this are pruned; at least CHAPA_RETRY_WINDOW_DAYS (they deduplicate retries). */
   WEBHOOK_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(CHAPA_RETRY_WINDOW_DAYS).default(90),
-  /** Login events (the audit trail of logins) older than this are pruned. */
-  LOGIN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Login events (the audit trail of logins, with their IPs and places) older than this are pruned. */
+  LOGIN_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /**
+   * The GeoIP database (MMDB: country, and region/city when it has them, e.g. GeoLite2-City or
+   * dbip-city); unset: the shipped country database (@ip-location-db/geo-whois-asn-country-mmdb).
+   */
+  GEOIP_DB_PATH: z.string().min(1).optional(),
+  /** An ASN database (MMDB in GeoLite2-ASN's shape); unset: logins carry no ASN unless GEOIP_DB_PATH has one. */
+  GEOIP_ASN_DB_PATH: z.string().min(1).optional(),
+  /** How often the GeoIP files are checked for a change (a changed file is reloaded without a restart). */
+  GEOIP_RELOAD_CHECK_MS: z.coerce.number().int().min(50).default(5000),
+  /** A login from a country or device the account has not used for this many days sends a security alert. */
+  SECURITY_ALERT_LOOKBACK_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Brute-force window: failed logins in the last this many minutes are counted for admin alerts. */
+  BRUTE_FORCE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** An admin alert when one account's failed logins in the window come from this many distinct IPs. */
+  BRUTE_FORCE_IPS_PER_ACCOUNT: z.coerce.number().int().min(2).default(5),
+  /** An admin alert when one IP's failed logins in the window name this many distinct emails. */
+  BRUTE_FORCE_ACCOUNTS_PER_IP: z.coerce.number().int().min(2).default(10),
   /** Idempotency keys are remembered this long (a reuse after that is a new request). */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).default(24),
   /** Booking and listing subscriptions one socket may hold. */
@@ -238,6 +255,8 @@ const schema = z.object({
   CRON_PRUNE_LOGIN_EVENTS_EVERY: interval("1 day"),
   /** How often the worker looks for imported calendar feeds that are due (one task run polls several hosts' feeds). */
   CRON_SYNC_CALENDARS_EVERY: interval("30 seconds"),
+  /** How often the worker samples sockets connected, queue depth and failed jobs for the operations page. */
+  CRON_SAMPLE_OPERATIONS_EVERY: interval("10 seconds"),
   /** Minutes between two polls of one imported iCal feed, jittered by ±20 % so feeds do not poll in step. */
   ICAL_POLL_MINUTES: z.coerce.number().positive().default(10),
   /** A failing feed's first retry, in seconds; each further failure doubles it, up to ICAL_RETRY_MAX_MINUTES. */

@@ -24,6 +24,8 @@ export const validationFailed = (details: ErrorDetail[]) =>
 export const unauthenticated = (message = "Authentication is required.") =>
   new AppError("unauthenticated", 401, message);
 export const forbidden = (message = "You are not allowed to do this.") => new AppError("forbidden", 403, message);
+/** The client IP is on the admin blocklist (login, register: API.md v1.1). */
+export const blocked = () => new AppError("blocked", 403, "Requests from this address are blocked.");
 export const notFound = (what = "resource") => new AppError("not_found", 404, `The ${what} was not found.`);
 export const conflict = (code: string, message: string) => new AppError(code, 409, message);
 export const rateLimited = (retryAfterSeconds: number) =>

@@ -31,11 +31,11 @@ test("openapi.json describes the account routes with their bodies, responses and
   const register = doc.paths["/api/v1/auth/register"]?.post;
   t.truthy(register, "register is described");
   t.truthy(register.requestBody.content["application/json"].schema);
-  t.deepEqual(Object.keys(register.responses).sort(), ["201", "400", "409", "413", "415", "429", "500", "503"]);
+  t.deepEqual(Object.keys(register.responses).sort(), ["201", "400", "403", "409", "413", "415", "429", "500", "503"]);
   t.truthy(register.responses["429"].headers["Retry-After"], "429 documents Retry-After");
 
   const login = doc.paths["/api/v1/auth/login"]?.post;
-  t.deepEqual(Object.keys(login.responses).sort(), ["200", "400", "401", "413", "415", "429", "500", "503"]);
+  t.deepEqual(Object.keys(login.responses).sort(), ["200", "400", "401", "403", "413", "415", "429", "500", "503"]);
   t.truthy(login.responses["503"].headers["Retry-After"], "503 (database away) documents Retry-After");
   t.deepEqual(doc.paths["/api/v1/me"]?.get?.security, [{ bearer: [] }]);
   const loginEvents = doc.paths["/api/v1/admin/login-events"]?.get;

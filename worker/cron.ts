@@ -23,6 +23,7 @@ export const SCHEDULES: { name: JobName; every: string }[] = [
   { name: "pruneWebhookReceipts", every: config.CRON_PRUNE_WEBHOOK_RECEIPTS_EVERY },
   { name: "pruneLoginEvents", every: config.CRON_PRUNE_LOGIN_EVENTS_EVERY },
   { name: "syncCalendarFeeds", every: config.CRON_SYNC_CALENDARS_EVERY },
+  { name: "sampleOperations", every: config.CRON_SAMPLE_OPERATIONS_EVERY },
 ];
 
 /** Schedules every task whose job this worker defines. Idempotent: safe at every worker start. */

@@ -18,6 +18,7 @@ import pruneWebhookReceipts from "./jobs/pruneWebhookReceipts.js";
 import reconcilePayments from "./jobs/reconcilePayments.js";
 import refundPayment from "./jobs/refundPayment.js";
 import relayOutbox from "./jobs/relayOutbox.js";
+import sampleOperations from "./jobs/sampleOperations.js";
 import sendEmail from "./jobs/sendEmail.js";
 import syncCalendarFeeds from "./jobs/syncCalendarFeeds.js";
 
@@ -36,6 +37,7 @@ export const allJobs: JobDefinition<any>[] = [
   pruneWebhookReceipts,
   pruneLoginEvents,
   syncCalendarFeeds,
+  sampleOperations,
 ];
 
 export function checkRegistry(jobs: JobDefinition<any>[]): Map<JobName, JobDefinition<any>> {

@@ -52,7 +52,9 @@ function load(opts: autocannon.Options): Promise<number> {
 }
 
 async function loadGenerator(): Promise<void> {
-  const opts = await new Promise<autocannon.Options>((resolve) => process.once("message", (m) => resolve(m as autocannon.Options)));
+  const opts = await new Promise<autocannon.Options>((resolve) =>
+    process.once("message", (m) => resolve(m as autocannon.Options)),
+  );
   const result = await autocannon(opts);
   if (result.non2xx || result.errors) throw new Error(`${opts.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   process.send?.(result.requests.average);

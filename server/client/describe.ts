@@ -30,6 +30,16 @@ export function describeEvent(event: EventEnvelope, meId: string): string {
       const c = (event as EventEnvelope<"calendar.conflict">).data;
       return `Calendar conflict: ${c.feedName} blocks ${stayRange(c.checkIn, c.checkOut)} at ${c.listingTitle}, already booked here. The booking stands; free those nights on ${c.feedName}.`;
     }
+    case "security.alert": {
+      const a = (event as EventEnvelope<"security.alert">).data;
+      if (a.kind === "new_login") {
+        const where = [a.place.city, a.place.region, a.place.country].filter(Boolean).join(", ") || "an unknown place";
+        return `New sign-in to your account from ${where} with ${a.device.description}. Not you? Sign out everywhere.`;
+      }
+      if (a.kind === "brute_force_account")
+        return `Security: ${a.failures} failed logins against ${a.email} from ${a.distinctIps} IPs in ${a.windowMinutes} min.`;
+      return `Security: ${a.failures} failed logins from ${a.ip} against ${a.distinctAccounts} accounts in ${a.windowMinutes} min.`;
+    }
     case "listing.availability":
       return "A listing's availability changed.";
     default:

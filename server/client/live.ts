@@ -1,4 +1,5 @@
 import { connectRealtime, type EventHandler, type RealtimeClient } from "../../shared/browser/client.js";
+import type { OpsUpdate } from "../../shared/domain/ops/view.js";
 import type { EventEnvelope, EventType } from "../../shared/events/eventMap.js";
 import { loadLastEventId, type Session, saveLastEventId } from "./session.js";
 
@@ -83,6 +84,24 @@ export class Live {
       (err) => console.warn("could not follow the listing", err),
     );
     return () => {
+      void this.client.unsubscribe(target).catch(() => {});
+    };
+  }
+
+  /**
+   * Follows the admins' operations feed (`ops.update`, at most one a second) until the returned function
+   * is called. The subscription is kept across reconnects by the shared client.
+   */
+  watchOps(handler: (update: OpsUpdate) => void): () => void {
+    const target = { ops: true } as const;
+    const socket = this.client.socket;
+    socket.on("ops.update", handler);
+    void this.client.subscribe(target).then(
+      (ack) => ack.ok || console.warn("could not follow the operations feed", ack.error),
+      (err) => console.warn("could not follow the operations feed", err),
+    );
+    return () => {
+      socket.off("ops.update", handler);
       void this.client.unsubscribe(target).catch(() => {});
     };
   }

@@ -13,6 +13,7 @@ import { heading } from "./views/common.js";
 import { connectionIndicator } from "./views/connection.js";
 import { hostView } from "./views/host.js";
 import { listingView } from "./views/listing.js";
+import { opsView } from "./views/ops.js";
 import { searchView } from "./views/search.js";
 import { tripsView } from "./views/trips.js";
 
@@ -78,6 +79,8 @@ function pageFor(ctx: AppContext, page: string, route: Route): View {
       return tripsView(ctx, route);
     case "host":
       return hostView(ctx);
+    case "ops":
+      return opsView(ctx);
     default:
       return {
         el: h("section", { class: "view" }, heading("Page not found"), h("p", {}, h("a", { href: "#/" }, "Go home"))),
@@ -93,6 +96,17 @@ function shell(): { header: HTMLElement; main: HTMLElement } {
     h("button", { type: "button", class: "skip", onclick: () => main.focus() }, "Skip to content"),
     header,
     main,
+    h(
+      "footer",
+      { class: "site-footer", "data-testid": "site-footer" },
+      "IP geolocation: ",
+      h("a", { href: "https://github.com/sapics/ip-location-db" }, "ip-location-db"),
+      " geo-whois-asn-country (CC0), from RIR data of the ",
+      h("a", { href: "https://www.nro.net/" }, "NRO"),
+      " (",
+      h("a", { href: "https://creativecommons.org/licenses/by/4.0/" }, "CC BY 4.0"),
+      ").",
+    ),
     alerts.el,
   );
   return { header, main };
@@ -109,6 +123,9 @@ function start(session: Session): void {
     h("a", { href: "#/trips", "data-page": "trips", "data-testid": "nav-trips" }, "My trips"),
     session.user.role !== "guest"
       ? h("a", { href: "#/host", "data-page": "host", "data-testid": "nav-host" }, "Host dashboard")
+      : null,
+    session.user.role === "admin"
+      ? h("a", { href: "#/ops", "data-page": "ops", "data-testid": "nav-ops" }, "Operations")
       : null,
   );
   const ctx: AppContext = {
@@ -145,6 +162,10 @@ function start(session: Session): void {
       const tone = event.data.status === "confirmed" ? "success" : event.data.status === "completed" ? "info" : "error";
       alerts.show(describeEvent(event, session.user.id), { tone, testid: "booking-update-alert" });
     }),
+    // A sign-in from somewhere new (or, for admins, a brute-force pattern): at once, until dismissed.
+    live.on("security.alert", (event) => {
+      alerts.show(describeEvent(event, session.user.id), { tone: "error", sticky: true, testid: "security-alert" });
+    }),
     live.on("payment.updated", (event) => {
       if (event.data.status === "failed") alerts.show(describeEvent(event, session.user.id), { tone: "error" });
     }),
@@ -168,6 +189,7 @@ function start(session: Session): void {
 }
 
 function onLoggedIn(session: Session): void {
+  if (takeSignOutLink(session)) return;
   saveSession(session);
   // replaceState, not location.hash: no hashchange, so start() renders the page exactly once.
   history.replaceState(null, "", `/${homeOf(session.user)}`);
@@ -218,10 +240,35 @@ function takePaymentReturn(): void {
   alerts.show(text, { tone, testid: "payment-return" });
 }
 
+/**
+ * The security alert's link, /?signout=everywhere: revokes every token of the account (POST
+ * /auth/logout). Signed in here, at once; otherwise right after the next login on this page.
+ */
+const SIGN_OUT_PENDING = "nexus.signOutEverywhere";
+function takeSignOutLink(saved: Session | null): boolean {
+  const asked = new URLSearchParams(location.search).get("signout") === "everywhere";
+  if (asked) history.replaceState(null, "", "/#/login");
+  if (!asked && sessionStorage.getItem(SIGN_OUT_PENDING) !== "1") return false;
+  if (!saved) {
+    sessionStorage.setItem(SIGN_OUT_PENDING, "1");
+    logout("Log in to sign out every session of your account (your password is unchanged: change it next).");
+    return true;
+  }
+  sessionStorage.removeItem(SIGN_OUT_PENDING);
+  setToken(saved.token);
+  void api.post("/auth/logout").then(
+    () => logout("Every session of your account is signed out. Change your password if it was not you."),
+    () => logout("Could not sign out everywhere; log in and use Log out, then change your password."),
+  );
+  return true;
+}
+
 onSessionRejected(() => logout("Your session has ended. Log in again."));
 takePaymentReturn();
 window.addEventListener("hashchange", render);
 setInterval(() => tickCountdowns(), 1000);
 const saved = loadSession();
-if (saved) start(saved);
-else logout();
+if (!takeSignOutLink(saved)) {
+  if (saved) start(saved);
+  else logout();
+}

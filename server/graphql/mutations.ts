@@ -152,7 +152,9 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     args: { input: t.arg({ type: RegisterInput, required: true, validate: { schema: registerInput } }) },
     resolve: async (_root, { input }, ctx) => {
-      await limit(ctx, sharedLimits(ctx.deps).registerPerIp);
+      const limits = sharedLimits(ctx.deps);
+      await limit(ctx, limits.blockedAtRegister, input);
+      await limit(ctx, limits.registerPerIp);
       // Parsed by registerInput already (the zod plugin); execute() parses it with the same schema again.
       return session(await execute(registerUser, { actor: null, input: input as never }, ctx.deps));
     },
@@ -165,6 +167,7 @@ builder.mutationFields((t) => ({
       const http = httpOf(ctx);
       const limits = sharedLimits(ctx.deps);
       // Limited before the body is validated, as on REST (the per-email key reads the email as typed).
+      await limit(ctx, limits.blockedAtLogin, raw);
       await limit(ctx, limits.loginPerIp, raw);
       await limit(ctx, limits.loginPerEmail, raw);
       const input = parse(loginBody, raw);

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { ExtendedError } from "socket.io";
 import type { HandshakeError } from "../../shared/browser/protocol.js";
 import { config } from "../../shared/config.js";
+import { SOCKET_INSTANCE_HASH_PREFIX, SOCKET_INSTANCES_KEY } from "../../shared/domain/ops/socketCount.js";
 import type { NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 
@@ -88,8 +89,8 @@ export class ConnectionCaps {
   };
 
   private readonly instanceId = randomUUID();
-  private readonly instancesKey = `${config.REDIS_KEY_PREFIX}sockets:instances`;
-  private readonly hashPrefix = `${config.REDIS_KEY_PREFIX}sockets:instance:`;
+  private readonly instancesKey = SOCKET_INSTANCES_KEY();
+  private readonly hashPrefix = SOCKET_INSTANCE_HASH_PREFIX();
   private readonly ownKey = this.hashPrefix + this.instanceId;
   private readonly local = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;

@@ -3,11 +3,16 @@ import { z } from "zod";
 import type { SocketAck, SocketErrorCode } from "../../shared/browser/protocol.js";
 import type { Orm } from "../../shared/db/orm.js";
 import { listingExists, mayFollowBooking } from "../../shared/domain/realtime/subscriptionTargets.js";
+import { OPS_ROOM } from "../../shared/events/opsFeed.js";
 import { bookingRoom, listingRoom, type NexusSocket } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import type { SocketSession } from "./auth.js";
 
-const target = z.union([z.strictObject({ bookingId: z.uuid() }), z.strictObject({ listingId: z.uuid() })]);
+const target = z.union([
+  z.strictObject({ bookingId: z.uuid() }),
+  z.strictObject({ listingId: z.uuid() }),
+  z.strictObject({ ops: z.literal(true) }),
+]);
 
 export const errorAck = (code: SocketErrorCode, message: string): SocketAck => ({
   ok: false,
@@ -23,6 +28,8 @@ const isSubscription = (room: string) => room.startsWith("booking:") || room.sta
  * reveal that a booking exists. A listing's availability feed: anyone, if the listing exists.
  */
 async function roomFor(em: EntityManager, session: SocketSession, input: z.infer<typeof target>) {
+  // The operations feed (ops.update): admins only; anyone else is told it does not exist.
+  if ("ops" in input) return session.user.role === "admin" ? OPS_ROOM : null;
   if ("bookingId" in input)
     return (await mayFollowBooking(em, session.user, input.bookingId)) ? bookingRoom(input.bookingId) : null;
   return (await listingExists(em, input.listingId)) ? listingRoom(input.listingId) : null;
@@ -43,7 +50,12 @@ export function handleSubscriptions(socket: NexusSocket, deps: { orm: Orm; maxSu
             logger.error({ err, userId: session.user.id }, "socket subscription failed");
             return errorAck("internal_error", "Something went wrong; try again.");
           })
-        : Promise.resolve(errorAck("validation_failed", "Send one object: {bookingId} or {listingId}, a UUID."));
+        : Promise.resolve(
+            errorAck(
+              "validation_failed",
+              "Send one object: {bookingId} or {listingId}, a UUID, or {ops: true} (admins).",
+            ),
+          );
       void result.then((r) => ack?.(r));
     };
 
@@ -51,7 +63,11 @@ export function handleSubscriptions(socket: NexusSocket, deps: { orm: Orm; maxSu
     "subscribe",
     handler(async (input) => {
       const room = await roomFor(deps.orm.em.fork() as EntityManager, session, input);
-      if (!room) return errorAck("not_found", `The ${"bookingId" in input ? "booking" : "listing"} was not found.`);
+      if (!room)
+        return errorAck(
+          "not_found",
+          `The ${"bookingId" in input ? "booking" : "ops" in input ? "feed" : "listing"} was not found.`,
+        );
       if (!socket.connected || socket.rooms.has(room)) return OK; // gone meanwhile: joining would leak a room
       const held = [...socket.rooms].filter(isSubscription).length;
       if (held >= deps.maxSubscriptions) {
@@ -65,7 +81,9 @@ export function handleSubscriptions(socket: NexusSocket, deps: { orm: Orm; maxSu
   socket.on(
     "unsubscribe",
     handler(async (input) => {
-      socket.leave("bookingId" in input ? bookingRoom(input.bookingId) : listingRoom(input.listingId));
+      socket.leave(
+        "bookingId" in input ? bookingRoom(input.bookingId) : "ops" in input ? OPS_ROOM : listingRoom(input.listingId),
+      );
       return OK;
     }),
   );

@@ -2,6 +2,8 @@ import Router from "@koa/router";
 import type { AppDeps } from "../deps.js";
 import { accountRoutes } from "./accounts/index.js";
 import { adminJobRoutes } from "./admin/jobs.js";
+import { adminOpsRoutes } from "./admin/ops.js";
+import { adminSecurityRoutes } from "./admin/security.js";
 import { bookingRoutes } from "./bookings/index.js";
 import { listingRoutes } from "./listings/index.js";
 import { notificationRoutes } from "./notifications/index.js";
@@ -17,6 +19,8 @@ export function apiRoutes(deps: AppDeps): Router {
     paymentRoutes(deps),
     notificationRoutes(deps),
     adminJobRoutes(deps),
+    adminSecurityRoutes(deps),
+    adminOpsRoutes(deps),
   ]) {
     // 405 for the whole API is answered once, by app.ts's api.allowedMethods().
     api.use(routes.routes());

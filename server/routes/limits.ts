@@ -5,6 +5,8 @@ import { normalizeEmail } from "../../shared/domain/accounts/email.js";
 import { findUserByEmail } from "../../shared/domain/accounts/findUser.js";
 import { recordLoginAttempt } from "../../shared/domain/accounts/recordLoginAttempt.js";
 import { execute } from "../../shared/domain/commands/execute.js";
+import { findIpBlock } from "../../shared/domain/security/ipBlocks.js";
+import { blocked } from "../../shared/errors.js";
 import type { AppDeps } from "../deps.js";
 import { byIp, byUser, rateLimit } from "../middlewares/rateLimit.js";
 import { loginBody } from "./accounts/schemas.js";
@@ -43,6 +45,9 @@ export function auditLogin(
 }
 
 export interface SharedLimits {
+  /** The admin IP blocklist at register and login: 403 blocked, before any rate limit. */
+  blockedAtRegister: Middleware;
+  blockedAtLogin: Middleware;
   registerPerIp: Middleware;
   loginPerIp: Middleware;
   loginPerEmail: Middleware;
@@ -69,7 +74,39 @@ export function sharedLimits(deps: AppDeps): SharedLimits {
     const userId = (await findUserByEmail(deps.orm, email.data))?.id ?? null;
     await auditLogin(deps, ctx, { email: email.data, success: false, userId, rateLimited: true });
   };
+  // The admin blocklist, before anything else: a blocked address gets 403 blocked and the attempt is on
+  // record (blocked: true, with the email it named if the login schema would take it), one a second
+  // per block at most (findIpBlock).
+  const refuseBlocked =
+    (attempt: "login" | "register"): Middleware =>
+    async (ctx, next) => {
+      const block = await findIpBlock(deps.orm, ctx.ip);
+      if (!block) return next();
+      if (!block.record) throw blocked();
+      const email = loginBody.shape.email.safeParse((ctx.request.body as { email?: unknown } | undefined)?.email);
+      const address = email.success ? email.data : "";
+      const userId = address ? ((await findUserByEmail(deps.orm, address))?.id ?? null) : null;
+      await execute(
+        recordLoginAttempt,
+        {
+          actor: null,
+          input: {
+            userId,
+            email: address,
+            ip: ctx.ip || null,
+            userAgent: ctx.get("user-agent") || null,
+            success: false,
+            blocked: true,
+            attempt,
+          },
+        },
+        deps,
+      );
+      throw blocked();
+    };
   const limits: SharedLimits = {
+    blockedAtRegister: refuseBlocked("register"),
+    blockedAtLogin: refuseBlocked("login"),
     registerPerIp: rateLimit(deps, {
       name: "register-ip",
       points: config.RATE_LIMIT_REGISTER_PER_IP,

@@ -118,6 +118,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/login-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own login history, newest first
+         * @description Every login attempt against the caller's account (successes and failures), with where it came from (offline GeoIP, recorded at the time) and the device (browser and OS families). Kept LOGIN_EVENT_RETENTION_DAYS days.
+         */
+        get: operations["getMeLoginEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/listings": {
         parameters: {
             query?: never;
@@ -669,6 +689,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/analytics/logins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login attempts by country, UTC day or ASN (admin)
+         * @description Successes, failures (wrong password, unknown email, rate limited), blocked attempts and distinct accounts in [from, to), grouped by the place recorded with each attempt (offline GeoIP, at the time of the attempt).
+         */
+        get: operations["getAdminAnalyticsLogins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/failing-ips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The IPs with the most failed logins (admin)
+         * @description A ranking (not paginated): at most `limit` (default 20) IPs, most failures first, in [from, to).
+         */
+        get: operations["getAdminAnalyticsFailingIps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/targeted-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts with the most failed logins against them (admin)
+         * @description A ranking (not paginated): at most `limit` (default 20) existing accounts, most failures first, with how many distinct IPs and which countries they came from, in [from, to).
+         */
+        get: operations["getAdminAnalyticsTargetedAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ip-blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IP blocklist, newest first (admin) */
+        get: operations["getAdminIpBlocks"];
+        put?: never;
+        /**
+         * Block an IPv4 or IPv6 range from logging in and registering (admin)
+         * @description Login and register from an address in an active range answer 403 blocked, and the attempt is recorded (blocked: true in the login events). Host bits are cleared (10.1.2.3/8 is saved as 10.0.0.0/8); a bare address is one host. An expired block stays listed (active: false) and blocks nothing.
+         */
+        post: operations["postAdminIpBlocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ip-blocks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a block (admin) */
+        delete: operations["deleteAdminIpBlocksById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ops/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operations charts' last minutes, one row per minute (admin)
+         * @description Bookings per minute, payment outcomes, failed logins by country, and the worker's samples of sockets connected, queue depth and failed jobs (every CRON_SAMPLE_OPERATIONS_EVERY), oldest first. Live updates follow over Socket.IO: an admin socket's `subscribe` with `{ops: true}` receives `ops.update` (what happened since the last one) at most once a second.
+         */
+        get: operations["getAdminOpsSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ical/{token}.ics": {
         parameters: {
             query?: never;
@@ -879,6 +1017,23 @@ export interface components {
             /** @description Events up to this id (included) become read. */
             upTo: number;
         };
+        /**
+         * @example {
+         *       "cidr": "203.0.113.0/24",
+         *       "reason": "credential stuffing",
+         *       "expiresAt": null
+         *     }
+         */
+        IpBlockRequest: {
+            /**
+             * @description An IPv4 or IPv6 CIDR range, or one address.
+             * @example 203.0.113.0/24
+             */
+            cidr: string;
+            reason: string;
+            /** @default null */
+            expiresAt: string | null;
+        };
         Session: {
             user: components["schemas"]["User"];
             /** @description Bearer token (JWT) for Authorization. */
@@ -918,8 +1073,34 @@ export interface components {
             success: boolean;
             /** @description Refused by a login rate limit, password not checked (the first refusal of each limit window). */
             rateLimited: boolean;
+            /** @description Refused by the admin IP blocklist (403 blocked). */
+            blocked: boolean;
+            /**
+             * @description register: a registration the blocklist refused.
+             * @enum {string}
+             */
+            attempt: "login" | "register";
+            place: components["schemas"]["GeoPlace"];
+            /** @description Browser and OS families read from the User-Agent when the attempt was recorded. */
+            device: {
+                browser: string | null;
+                os: string | null;
+            };
             /** Format: date-time */
             createdAt: string;
+        };
+        GeoPlace: {
+            /**
+             * @description Private, loopback and reserved addresses are labelled, never looked up (their fields are null).
+             * @enum {string}
+             */
+            ipKind: "public" | "private" | "loopback" | "reserved" | "unknown";
+            /** @description ISO 3166-1 alpha-2 code. */
+            country: string | null;
+            region: string | null;
+            city: string | null;
+            asn: number | null;
+            asOrg: string | null;
         };
         Listing: {
             /** Format: uuid */
@@ -1185,7 +1366,7 @@ export interface components {
             /** @description The event's id: increasing, the same as on the socket. */
             id: number;
             /** @enum {string} */
-            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created" | "calendar.conflict";
+            type: "booking.created" | "booking.updated" | "payment.updated" | "listing.availability" | "message.created" | "calendar.conflict" | "security.alert" | "login.failed" | "ops.sample";
             /** @description When it happened (ISO-8601 UTC). */
             at: string;
             /** @description The payload of that type (API.md, Real-time). */
@@ -1207,6 +1388,81 @@ export interface components {
             /** @description For a failed job: when it is retried next; null once its attempts are used up. */
             nextRunAt: string | null;
             repeatInterval: string | null;
+        };
+        LoginAnalyticsRow: {
+            /** @description The group: an ISO country code, a UTC day (YYYY-MM-DD) or an AS number; null: not known (private address, not in the database). */
+            key: string | null;
+            /** @description For asn: the AS organisation. */
+            label: string | null;
+            successes: number;
+            /** @description Failed attempts (wrong password, unknown email, rate limited). */
+            failures: number;
+            /** @description Attempts refused by the IP blocklist. */
+            blocked: number;
+            /** @description Accounts with at least one attempt (success or failure). */
+            distinctAccounts: number;
+        };
+        FailingIp: {
+            ip: string;
+            failures: number;
+            /** @description Distinct emails it tried. */
+            distinctAccounts: number;
+            country: string | null;
+            asn: number | null;
+            asOrg: string | null;
+            /** Format: date-time */
+            lastAt: string;
+            /** @description An active blocklist entry covers it now. */
+            blocked: boolean;
+        };
+        TargetedAccount: {
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            failures: number;
+            distinctIps: number;
+            countries: string[];
+            /** Format: date-time */
+            lastAt: string;
+        };
+        IpBlock: {
+            /** Format: uuid */
+            id: string;
+            cidr: string;
+            reason: string;
+            /** @description Null: until removed. */
+            expiresAt: string | null;
+            /** @description False once expiresAt has passed (it then blocks nothing). */
+            active: boolean;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Requests it refused. */
+            hits: number;
+            lastHitAt: string | null;
+        };
+        OpsMinute: {
+            /**
+             * Format: date-time
+             * @description The minute's start (UTC).
+             */
+            minute: string;
+            /** @description Bookings created (booking.created events). */
+            bookings: number;
+            payments: {
+                succeeded: number;
+                failed: number;
+            };
+            /** @description Failed logins by country code ("??": unknown or private address). */
+            loginFailures: {
+                [key: string]: number;
+            };
+            /** @description The minute's last sample; null when none was taken. */
+            gauges: {
+                sockets: number;
+                queueDepth: number;
+                failedJobs: number;
+            } | null;
         };
         OpenApiDocument: {
             /** @example 3.1.0 */
@@ -1274,6 +1530,15 @@ export interface operations {
             };
             /** @description validation_failed (details name each field; a common password names password) or invalid_json. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description blocked: the client IP is on the admin blocklist (the attempt is recorded). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1374,6 +1639,15 @@ export interface operations {
             };
             /** @description invalid_credentials: unknown email or wrong password (the same answer for both). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description blocked: the client IP is on the admin blocklist (the attempt is recorded). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1694,6 +1968,71 @@ export interface operations {
             };
             /** @description forbidden: admins only. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMeLoginEvents: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of login attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["LoginEvent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: bad limit (1-100) or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4543,7 +4882,7 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "failed" | "running" | "queued" | "scheduled" | "repeating" | "completed" | "paused";
-                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents" | "syncCalendarFeeds";
+                name?: "ping" | "sendEmail" | "refundPayment" | "relayOutbox" | "expireUnpaidHolds" | "declineLapsedRequests" | "completePastStays" | "reconcilePayments" | "pruneEvents" | "pruneIdempotencyKeys" | "pruneWebhookReceipts" | "pruneLoginEvents" | "syncCalendarFeeds" | "sampleOperations";
                 /** @description Page size, 1–100 (default 20) */
                 limit?: number;
                 cursor?: number;
@@ -4695,6 +5034,541 @@ export interface operations {
             };
             /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAnalyticsLogins: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive); default 7 days before `to`. */
+                from?: string;
+                /** @description End (exclusive); default now. */
+                to?: string;
+                groupBy?: "country" | "day" | "asn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups (days in order; countries and ASNs busiest first). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "country" | "day" | "asn";
+                        data: components["schemas"]["LoginAnalyticsRow"][];
+                    };
+                };
+            };
+            /** @description validation_failed: a bad from/to (not an instant, from not before to, over 366 days) or limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAnalyticsFailingIps: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive); default 7 days before `to`. */
+                from?: string;
+                /** @description End (exclusive); default now. */
+                to?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FailingIp"][];
+                    };
+                };
+            };
+            /** @description validation_failed: a bad from/to (not an instant, from not before to, over 366 days) or limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAnalyticsTargetedAccounts: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive); default 7 days before `to`. */
+                from?: string;
+                /** @description End (exclusive); default now. */
+                to?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TargetedAccount"][];
+                    };
+                };
+            };
+            /** @description validation_failed: a bad from/to (not an instant, from not before to, over 366 days) or limit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminIpBlocks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of blocks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpBlock"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: bad limit (1-100) or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminIpBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IpBlockRequest"];
+            };
+        };
+        responses: {
+            /** @description The block. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        block: components["schemas"]["IpBlock"];
+                    };
+                };
+            };
+            /** @description validation_failed: not a CIDR range, no reason, an expiry in the past. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAdminIpBlocksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed: the range may log in and register again at once. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such block. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminOpsSeries: {
+        parameters: {
+            query?: {
+                /** @description How far back (5-180, default 60). */
+                minutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The minutes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        minutes: components["schemas"]["OpsMinute"][];
+                    };
+                };
+            };
+            /** @description validation_failed: minutes outside 5-180. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: admins only. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

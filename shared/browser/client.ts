@@ -74,7 +74,7 @@ export interface RealtimeClientOptions {
 const ACK_TIMEOUT_MS = 10_000;
 
 const keyOf = (target: SubscribeTarget) =>
-  "bookingId" in target ? `booking:${target.bookingId}` : `listing:${target.listingId}`;
+  "bookingId" in target ? `booking:${target.bookingId}` : "ops" in target ? "ops" : `listing:${target.listingId}`;
 
 export function connectRealtime(url: string, options: RealtimeClientOptions): RealtimeClient {
   const tracker = createEventTracker(options.lastEventId ?? null);

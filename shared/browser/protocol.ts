@@ -4,6 +4,7 @@
  */
 
 import type { Role } from "../domain/accounts/role.js";
+import type { OpsUpdate } from "../domain/ops/view.js";
 import type { EventEnvelope, EventType } from "../events/eventMap.js";
 
 /** What a client sends in the handshake: `io(url, { auth: { token, lastEventId } })`. */
@@ -13,7 +14,8 @@ export interface HandshakeAuth {
   lastEventId?: number | string | null;
 }
 
-export type SubscribeTarget = { bookingId: string } | { listingId: string };
+/** `{ops: true}`: the admins' operations feed (`ops.update`, at most one a second). */
+export type SubscribeTarget = { bookingId: string } | { listingId: string } | { ops: true };
 
 export type SocketErrorCode =
   | "validation_failed"
@@ -42,6 +44,7 @@ export type HandshakeError = "unauthorized" | "validation_failed" | "unavailable
 
 export type ServerToClientEvents = { [T in EventType]: (event: EventEnvelope<T>) => void } & {
   "session.expired": (info: SessionExpired) => void;
+  "ops.update": (update: OpsUpdate) => void;
 };
 
 export interface ClientToServerEvents {

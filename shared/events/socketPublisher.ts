@@ -2,6 +2,7 @@ import type { Server } from "socket.io";
 import { eventPublishLag, eventsPublished, publishFailures } from "../metrics.js";
 import { publishToStreamOnly } from "./adapterPatches.js";
 import type { EventEnvelope } from "./eventMap.js";
+import { socketOpsFeed } from "./opsFeed.js";
 import type { EventPublisher, PublishableEvent } from "./publisher.js";
 import { adapterStatus, bookingRoom, listingRoom, userRoom } from "./socketIo.js";
 
@@ -37,6 +38,8 @@ function roomsOf(event: PublishableEvent): string[] {
  * all: emitting to local sockets only would deliver out of order once the relay catches up.
  */
 export function createSocketPublisher(io: Server): EventPublisher {
+  // The admins' operations feed sees every published event (throttled to one update a second).
+  const ops = socketOpsFeed(io);
   return {
     isReady: () => adapterStatus(io) === "ready",
     async publish(events: PublishableEvent[]) {
@@ -57,6 +60,7 @@ export function createSocketPublisher(io: Server): EventPublisher {
         publishFailures.inc();
         throw (failed as PromiseRejectedResult).reason;
       }
+      ops.note(events.map((e) => e.envelope));
       const now = Date.now();
       for (const { envelope } of events) {
         eventsPublished.inc({ type: envelope.type });

@@ -30,6 +30,8 @@ export interface JobMap {
   pruneLoginEvents: Record<string, never>;
   /** Scheduled (30 s): fetches the imported iCal feeds that are due and applies them. */
   syncCalendarFeeds: Record<string, never>;
+  /** Scheduled (10 s): sockets connected, queue depth and failed jobs, for the operations page. */
+  sampleOperations: Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
@@ -47,4 +49,5 @@ export const JOB_NAMES: readonly JobName[] = [
   "pruneWebhookReceipts",
   "pruneLoginEvents",
   "syncCalendarFeeds",
+  "sampleOperations",
 ];

@@ -20,9 +20,22 @@ export type EmailTemplate =
   | "payment_refunded_host"
   | "calendar_conflict_host";
 
+/** Emails about the account rather than a booking: composed from a login event. */
+export type AccountEmailTemplate = "security_alert_user";
+
 export interface SideEffectMap {
-  /** `conflictId`: the calendar conflict an email is about (calendar_conflict_host), with its booking. */
-  email: { template: EmailTemplate; bookingId: string; recipientUserId: string; conflictId?: string };
+  /**
+   * A booking's email (`conflictId`: the calendar conflict it is about, for calendar_conflict_host), or an
+   * account's (`loginEventId`: the login a security alert is about).
+   */
+  email:
+    | { template: EmailTemplate; bookingId: string; recipientUserId: string; conflictId?: string }
+    | {
+        template: AccountEmailTemplate;
+        recipientUserId: string;
+        loginEventId: number;
+        reasons: ("new_country" | "new_device")[];
+      };
   /** `amount`: minor units to give back (a partial refund); absent, all that remains of the payment. */
   refund: { paymentId: string; reason: string; amount?: number };
 }

@@ -21,6 +21,7 @@ const USER_EVENTS: EventType[] = [
   "payment.updated",
   "message.created",
   "calendar.conflict",
+  "security.alert",
 ];
 
 /**

@@ -40,7 +40,7 @@ export const session = (user: IUser) => ({
 
 /** POST /auth/register, POST /auth/login, GET /me. */
 export function addAuthRoutes(router: Router, deps: AppDeps): void {
-  const { registerPerIp, loginPerIp, loginPerEmail } = sharedLimits(deps);
+  const { blockedAtRegister, registerPerIp, blockedAtLogin, loginPerIp, loginPerEmail } = sharedLimits(deps);
   const audit = (ctx: Context, email: string, success: boolean, userId: string | null) =>
     auditLogin(deps, ctx, { email, success, userId });
 
@@ -48,7 +48,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     method: "post",
     path: "/auth/register",
     auth: "none",
-    use: [registerPerIp],
+    use: [blockedAtRegister, registerPerIp],
     command: registerUser,
     status: 201,
     present: session,
@@ -65,6 +65,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
         "400": errorResponse(
           "validation_failed (details name each field; a common password names password) or invalid_json.",
         ),
+        "403": errorResponse("blocked: the client IP is on the admin blocklist (the attempt is recorded)."),
         "409": errorResponse("email_taken: an account already uses this email, in any case."),
         "429": rateLimitedResponse,
       },
@@ -77,6 +78,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
     path: "/auth/login",
     auth: "none",
     use: [
+      blockedAtLogin,
       loginPerIp,
       loginPerEmail,
       async (ctx, next) => {
@@ -112,6 +114,7 @@ export function addAuthRoutes(router: Router, deps: AppDeps): void {
         "200": jsonResponse("The account and a bearer token.", sessionSchema),
         "400": errorResponse("validation_failed or invalid_json."),
         "401": errorResponse("invalid_credentials: unknown email or wrong password (the same answer for both)."),
+        "403": errorResponse("blocked: the client IP is on the admin blocklist (the attempt is recorded)."),
         "429": rateLimitedResponse,
       },
     },

@@ -11,6 +11,7 @@ export * from "./message.js";
 export * from "./notificationCount.js";
 export * from "./payment.js";
 export * from "./review.js";
+export * from "./security.js";
 export * from "./sideEffect.js";
 export * from "./user.js";
 export * from "./webhookReceipt.js";
@@ -28,6 +29,7 @@ import { Message } from "./message.js";
 import { NotificationCount, NotificationLog } from "./notificationCount.js";
 import { Payment } from "./payment.js";
 import { Review } from "./review.js";
+import { IpBlock, OpsSample, SecurityAlert } from "./security.js";
 import { SideEffect } from "./sideEffect.js";
 import { User } from "./user.js";
 import { WebhookReceipt } from "./webhookReceipt.js";
@@ -54,4 +56,7 @@ export const entities = [
   CalendarFeed,
   CalendarFeedEvent,
   CalendarConflict,
+  IpBlock,
+  SecurityAlert,
+  OpsSample,
 ];

@@ -15,6 +15,8 @@ import { Migration20261202141000_notificationCounts } from "./Migration202612021
 import { Migration20261203080000_eventRelay } from "./Migration20261203080000_eventRelay.js";
 import { Migration20261203100000_calendarSync } from "./Migration20261203100000_calendarSync.js";
 import { Migration20261203100100_icalExportFunction } from "./Migration20261203100100_icalExportFunction.js";
+import { Migration20261204200000_loginGeoIp } from "./Migration20261204200000_loginGeoIp.js";
+import { Migration20261204200100_opsSamples } from "./Migration20261204200100_opsSamples.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -34,4 +36,6 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261203080000_eventRelay", class: Migration20261203080000_eventRelay },
   { name: "Migration20261203100000_calendarSync", class: Migration20261203100000_calendarSync },
   { name: "Migration20261203100100_icalExportFunction", class: Migration20261203100100_icalExportFunction },
+  { name: "Migration20261204200000_loginGeoIp", class: Migration20261204200000_loginGeoIp },
+  { name: "Migration20261204200100_opsSamples", class: Migration20261204200100_opsSamples },
 ];

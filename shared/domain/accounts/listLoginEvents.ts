@@ -31,3 +31,20 @@ export const listLoginEvents = defineQuery({
     return toIdPage(rows, input.limit);
   },
 });
+
+/** GET /me/login-events' query: the caller's own attempts (no userId: it is the caller). */
+export const myLoginEventsInput = z.object({ limit: pageLimit, cursor: idPageCursor.optional() });
+
+/** The caller's own login history, newest first, paginated as the admin list (any signed-in user). */
+export const listMyLoginEvents = defineQuery({
+  name: "accounts.listMyLoginEvents",
+  input: myLoginEventsInput,
+  async run({ actor, input, em }): Promise<Page<ILoginEvent>> {
+    const rows = await em.find(
+      LoginEvent,
+      { userId: actor.id, ...(input.cursor ? { id: { $lt: Number(input.cursor) } } : {}) },
+      { orderBy: { id: "desc" }, limit: input.limit + 1 },
+    );
+    return toIdPage(rows, input.limit);
+  },
+});

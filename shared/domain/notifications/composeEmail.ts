@@ -1,13 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { config } from "../../config.js";
 import { sql } from "../../db/sql.js";
+import type { IpKind } from "../../geoip/addressKind.js";
 import type { OutgoingEmail } from "../../mail/mailer.js";
 import { renderEmail } from "../../mail/render.js";
+import { securityAlertEmail } from "../../mail/securityTemplates.js";
 import { type EmailContext, templates } from "../../mail/templates.js";
 import type { SideEffectMap } from "../../sideEffects/sideEffectMap.js";
 import { loadBookingView } from "../bookings/view.js";
 import { loadConflictView } from "../calendars/view.js";
 import type { Currency } from "../currency.js";
+import { newLoginView } from "../security/newLoginAlert.js";
 
 export type ComposedEmail = { email: OutgoingEmail } | { skip: string };
 
@@ -27,6 +30,8 @@ export async function composeEmail(
   em: EntityManager,
   sideEffect: { id: number; key: string; payload: SideEffectMap["email"] },
 ): Promise<ComposedEmail> {
+  if ("loginEventId" in sideEffect.payload)
+    return composeAccountEmail(em, { ...sideEffect, payload: sideEffect.payload });
   const { template, bookingId, recipientUserId, conflictId } = sideEffect.payload;
   const render = templates[template];
   if (!render) return { skip: `unknown template ${template}` };
@@ -82,6 +87,58 @@ export async function composeEmail(
     email: {
       to: { name: recipient.name, address: recipient.email },
       ...renderEmail(content),
+      messageId: sideEffectMessageId(sideEffect.id),
+      headers: { "X-Nexus-Template": template, "X-Nexus-Side-Effect": sideEffect.key },
+    },
+  };
+}
+
+type AccountEmail = Extract<SideEffectMap["email"], { loginEventId: number }>;
+
+/** An account's email (security_alert_user), from its login event as recorded (a pruned one: skipped). */
+async function composeAccountEmail(
+  em: EntityManager,
+  sideEffect: { id: number; key: string; payload: AccountEmail },
+): Promise<ComposedEmail> {
+  const { template, recipientUserId, loginEventId, reasons } = sideEffect.payload;
+  const [recipient] = await rows<{ name: string; email: string }>(em, "select name, email from users where id = ?", [
+    recipientUserId,
+  ]);
+  if (!recipient) return { skip: "recipient not found" };
+  const [event] = await rows<{
+    id: string;
+    ip: string | null;
+    ip_kind: IpKind;
+    country: string | null;
+    region: string | null;
+    city: string | null;
+    asn: number | null;
+    as_org: string | null;
+    browser: string | null;
+    os: string | null;
+    created_at: Date;
+  }>(em, "select * from login_events where id = ? and user_id = ?", [loginEventId, recipientUserId]);
+  if (!event) return { skip: "login event not found (pruned)" };
+  const view = newLoginView(
+    {
+      id: Number(event.id),
+      ip: event.ip,
+      ipKind: event.ip_kind,
+      country: event.country,
+      region: event.region,
+      city: event.city,
+      asn: event.asn,
+      asOrg: event.as_org,
+      browser: event.browser,
+      os: event.os,
+      createdAt: event.created_at,
+    },
+    reasons,
+  );
+  return {
+    email: {
+      to: { name: recipient.name, address: recipient.email },
+      ...renderEmail(securityAlertEmail(recipient, view)),
       messageId: sideEffectMessageId(sideEffect.id),
       headers: { "X-Nexus-Template": template, "X-Nexus-Side-Effect": sideEffect.key },
     },
