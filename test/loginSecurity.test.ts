@@ -301,6 +301,59 @@ test.serial(
   },
 );
 
+test.serial("GraphQL's login and register refuse a blocked address as REST does: code blocked, recorded", async (t) => {
+  const admin = await createAdmin();
+  const user = await createGuest();
+  // Two blocks: each records at most one refusal a second, and this test records one through each.
+  const blocks = await Promise.all(
+    ["203.0.113.0/25", "203.0.113.128/25"].map((cidr) =>
+      api.post("/api/v1/admin/ip-blocks", { cidr, reason: "graphql door" }, admin.auth),
+    ),
+  );
+  t.deepEqual(
+    blocks.map((b) => b.status),
+    [201, 201],
+  );
+  const gql = async (query: string, variables: unknown, ip: string) => {
+    const res = await fetch(`${app().url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+  };
+  const LOGIN = "mutation ($input: LoginInput!) { login(input: $input) { token } }";
+  const REGISTER = "mutation ($input: RegisterInput!) { register(input: $input) { token } }";
+  const refused = await gql(LOGIN, { input: { email: user.email, password: PASSWORD } }, "203.0.113.7");
+  t.deepEqual(
+    refused.errors?.map((e) => e.extensions?.code),
+    ["blocked"],
+  );
+  t.falsy(refused.data?.login);
+  const email = `gql-blocked-${randomUUID().slice(0, 6)}@example.test`;
+  const register = await gql(REGISTER, { input: { email, password: "long-password", name: "G" } }, "203.0.113.200");
+  t.deepEqual(
+    register.errors?.map((e) => e.extensions?.code),
+    ["blocked"],
+  );
+  t.is((await db().query("select count(*)::int as n from users where email = $1", [email])).rows[0].n, 0);
+  const recorded = await db().query(
+    "select attempt, ip, user_id from login_events where blocked and ip like '203.0.113.%' order by id",
+  );
+  t.deepEqual(
+    recorded.rows.map((r) => [r.attempt, r.ip, r.user_id]),
+    [
+      ["login", "203.0.113.7", user.id],
+      ["register", "203.0.113.200", null],
+    ],
+  );
+  const allowed = await gql(LOGIN, { input: { email: user.email, password: PASSWORD } }, "198.18.0.1");
+  t.truthy(allowed.data?.login?.token, JSON.stringify(allowed.errors));
+  for (const block of blocks) {
+    t.is((await api.delete(`/api/v1/admin/ip-blocks/${block.body.block.id}`, admin.auth)).status, 204);
+  }
+});
+
 test.serial("login analytics by country, day and ASN match the rows the test wrote", async (t) => {
   const admin = await createAdmin();
   const [a, b] = [randomUUID(), randomUUID()];
