@@ -867,6 +867,8 @@ export interface components {
             /** Format: date */
             checkOut: string;
             guests: number;
+            /** @description The quoteToken of GET /listings/{id}/quote for this very stay: the booking keeps that quote's lines and total, whatever the host changed since, until the token expires (then 409 price_changed if the price moved). */
+            quoteToken?: string;
         };
         PostMessageInput: {
             body: string;
@@ -951,6 +953,12 @@ export interface components {
             /** @description WGS 84 degrees; null when the host has not placed it. */
             latitude: number | null;
             longitude: number | null;
+            /** @description The price rules besides pricePerNight (the base price). */
+            pricing: components["schemas"]["PricingRules"];
+            /** @description In the host's order; the first one is the cover search shows. */
+            photos: components["schemas"]["Photo"][];
+            /** @description In a search with checkIn and checkOut: the quote's total for those dates (and guests, 1 unless given), in minor units; null elsewhere. */
+            stayTotal: number | null;
             /** @description Mean rating, 2 decimals; null before any review. */
             ratingAverage: number | null;
             reviewCount: number;
@@ -958,6 +966,74 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        PricingRules: {
+            /**
+             * @description The price of Friday and Saturday nights; null: the base price.
+             * @default null
+             */
+            weekendPrice: number | null;
+            /**
+             * @description Once per stay.
+             * @default 0
+             */
+            cleaningFee: number;
+            /**
+             * @description Guests the nightly price covers.
+             * @default 1
+             */
+            includedGuests: number;
+            /**
+             * @description Per night, for each guest above includedGuests.
+             * @default 0
+             */
+            extraGuestFee: number;
+            /**
+             * @description Off the nights of a stay of 7 nights or more.
+             * @default 0
+             */
+            weeklyDiscountPercent: number;
+            /**
+             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
+             * @default 0
+             */
+            monthlyDiscountPercent: number;
+            /**
+             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
+             * @default []
+             */
+            overrides: {
+                /**
+                 * Format: date
+                 * @description The first night it prices.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description The day after its last night (like a checkOut).
+                 */
+                to: string;
+                /** @description Integer minor units (12550 = 125.50). */
+                pricePerNight: number;
+                /** @description Shown on the quote, e.g. "High season". */
+                label?: string;
+            }[];
+        };
+        Photo: {
+            /** Format: uuid */
+            id: string;
+            position: number;
+            /** @description Of the large size, in pixels. */
+            width: number;
+            height: number;
+            urls: {
+                /** @description 320 px wide at most, WebP. */
+                small: string;
+                /** @description 800 px wide at most, WebP. */
+                medium: string;
+                /** @description 1600 px wide at most, WebP. */
+                large: string;
+            };
         };
         ListingPage: {
             data: components["schemas"]["Listing"][];
@@ -1083,8 +1159,10 @@ export interface components {
             checkOut: string;
             nights: number;
             guests: number;
-            /** @description nights × pricePerNight, in minor units */
+            /** @description The sum of priceLines, in minor units: what the guest pays */
             totalPrice: number;
+            /** @description The lines the booking was priced with (its quote's, when it was made with a quote token) */
+            priceLines: components["schemas"]["PriceLine"][];
             /** @enum {string} */
             currency: "ETB" | "USD";
             /** @enum {string} */
@@ -1100,6 +1178,15 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        PriceLine: {
+            /** @enum {string} */
+            kind: "nights" | "extra_guests" | "discount" | "cleaning_fee" | "service_fee" | "taxes";
+            label: string;
+            /** @description How many nights the line covers (nights, extra_guests). */
+            nights?: number;
+            /** @description Integer minor units; negative only for a discount. */
+            amount: number;
         };
         Cancellation: {
             refund: {

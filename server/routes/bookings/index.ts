@@ -56,7 +56,11 @@ export function bookingRoutes(deps: AppDeps): Router {
       security,
       summary: "Hold a listing's dates while the guest pays, or request to book",
       description:
-        `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt); totalPrice = nights × pricePerNight. ` +
+        `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt). ` +
+        "The booking stores the lines it is priced with (priceLines; totalPrice is their sum), those of GET " +
+        "/listings/{id}/quote: with that quote's quoteToken, exactly the quote's lines, whatever the host changed " +
+        "since, until the token expires; after that the current price, unless it moved (409 price_changed: ask " +
+        "for a new quote); without a token, the listing's price at this moment. " +
         "On a listing whose bookingMode is request, the booking is a request to book instead: status " +
         `pending_approval, holding the dates until the host accepts or declines, or expiresAt (${config.APPROVAL_HOURS} ` +
         "hours) passes and it is declined on its own. " +
@@ -87,7 +91,8 @@ export function bookingRoutes(deps: AppDeps): Router {
         "409": errorResponse(
           "dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has " +
             "the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this " +
-            "listing ended too recently (the message says from when they may try again); idempotency_conflict: " +
+            "listing ended too recently (the message says from when they may try again); price_changed: the " +
+            "quoteToken expired and the price moved since (the message gives the new total); idempotency_conflict: " +
             "key reused with another body, or its first request is still running.",
         ),
         "429": rateLimitedResponse,

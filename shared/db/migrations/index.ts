@@ -15,6 +15,7 @@ import { Migration20261202141000_notificationCounts } from "./Migration202612021
 import { Migration20261203080000_eventRelay } from "./Migration20261203080000_eventRelay.js";
 import { Migration20261203100000_calendarSync } from "./Migration20261203100000_calendarSync.js";
 import { Migration20261203100100_icalExportFunction } from "./Migration20261203100100_icalExportFunction.js";
+import { Migration20261204300000_pricingAndPhotos } from "./Migration20261204300000_pricingAndPhotos.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261203080000_eventRelay", class: Migration20261203080000_eventRelay },
   { name: "Migration20261203100000_calendarSync", class: Migration20261203100000_calendarSync },
   { name: "Migration20261203100100_icalExportFunction", class: Migration20261203100100_icalExportFunction },
+  { name: "Migration20261204300000_pricingAndPhotos", class: Migration20261204300000_pricingAndPhotos },
 ];
