@@ -62,7 +62,7 @@ export const quoteStay = defineQuery({
   input: z.object({ listingId: z.guid() }).and(quoteQuerySchema),
   async run({ input, em }): Promise<Quote> {
     const listing = await loadListingForPricing(em, input.listingId);
-    if (!listing || listing.status !== "active") throw notFound("listing");
+    if (listing?.status !== "active") throw notFound("listing");
     const stay = { checkIn: input.checkIn, checkOut: input.checkOut, guests: input.guests };
     assertStayFits(listing, stay);
     const price = priceForBooking(listing, stay);
