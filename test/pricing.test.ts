@@ -19,7 +19,11 @@ const DAY = 86_400_000;
 const date = (offset: number) => new Date(BASE + offset * DAY).toISOString().slice(0, 10);
 
 const overrideArb = fc
-  .record({ start: fc.integer({ min: 0, max: 90 }), span: fc.integer({ min: 1, max: 40 }), price: fc.integer({ min: 1, max: 90_000 }) })
+  .record({
+    start: fc.integer({ min: 0, max: 90 }),
+    span: fc.integer({ min: 1, max: 40 }),
+    price: fc.integer({ min: 1, max: 90_000 }),
+  })
   .map(({ start, span, price }) => ({ from: date(start), to: date(start + span), pricePerNight: price }));
 
 /** Any listing the rules accept: random rules, kept only when pricingRulesSchema takes them. */
@@ -44,7 +48,11 @@ const listingArb: fc.Arbitrary<PricedListing> = fc
   .filter((listing): listing is PricedListing => listing !== null);
 
 const stayArb: fc.Arbitrary<Stay> = fc
-  .record({ start: fc.integer({ min: 0, max: 120 }), nights: fc.integer({ min: 1, max: 70 }), guests: fc.integer({ min: 1, max: 12 }) })
+  .record({
+    start: fc.integer({ min: 0, max: 120 }),
+    nights: fc.integer({ min: 1, max: 70 }),
+    guests: fc.integer({ min: 1, max: 12 }),
+  })
   .map(({ start, nights, guests }) => ({ checkIn: date(start), checkOut: date(start + nights), guests }));
 
 const feesArb: fc.Arbitrary<PlatformFees> = fc.record({
@@ -67,7 +75,8 @@ test("the total is the sum of the lines; every amount is a whole number; only a 
         price.total > 0 &&
         price.currency === listing.currency &&
         price.lines.every(
-          (l) => Number.isSafeInteger(l.amount) && l.amount !== 0 && (l.kind === "discount" ? l.amount < 0 : l.amount > 0),
+          (l) =>
+            Number.isSafeInteger(l.amount) && l.amount !== 0 && (l.kind === "discount" ? l.amount < 0 : l.amount > 0),
         )
       );
     }),
@@ -179,10 +188,14 @@ test("examples: weekend nights, the shortest override, extra guests, a weekly di
     }),
   };
   // Thu 2031-02-27 → Fri 2031-03-07: Thu base, Fri+Sat weekend, Sun base, Mon-Tue March, Wed Festival, Thu March.
-  const price = priceStay(listing, { checkIn: "2031-02-27", checkOut: "2031-03-07", guests: 3 }, {
-    serviceFeeBasisPoints: 1_250,
-    taxBasisPoints: 1_500,
-  });
+  const price = priceStay(
+    listing,
+    { checkIn: "2031-02-27", checkOut: "2031-03-07", guests: 3 },
+    {
+      serviceFeeBasisPoints: 1_250,
+      taxBasisPoints: 1_500,
+    },
+  );
   t.deepEqual(
     price.lines.map((l) => [l.kind, l.amount, l.nights]),
     [
@@ -220,7 +233,9 @@ test("the rules refuse overlapping overrides of the same span, and a bad one, na
     ],
   });
   t.true(nested.success);
-  t.false(pricingRulesSchema.safeParse({ overrides: [{ from: "2031-01-05", to: "2031-01-05", pricePerNight: 1 }] }).success);
+  t.false(
+    pricingRulesSchema.safeParse({ overrides: [{ from: "2031-01-05", to: "2031-01-05", pricePerNight: 1 }] }).success,
+  );
   t.false(pricingRulesSchema.safeParse({ cleaningFee: 10.5 }).success);
   t.false(pricingRulesSchema.safeParse({ weeklyDiscountPercent: -1 }).success);
   t.false(pricingRulesSchema.safeParse({ surprise: 1 }).success);

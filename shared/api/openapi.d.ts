@@ -336,6 +336,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The itemised price of a stay
+         * @description Lines in this order, each left out when 0: nights (one line per run of nights at one price: base, weekend (Friday and Saturday nights) or a seasonal override, the shortest override covering a night winning), extra_guests (per night above includedGuests), discount (negative: weekly from 7 nights, monthly from 28, of the nights only), cleaning_fee (once), service_fee (SERVICE_FEE_PERCENT of the subtotal) and taxes (TAX_PERCENT of the subtotal plus the service fee). Rounding: every line is rounded to the minor unit on its own (half up); total is the sum of the lines. Send quoteToken with POST /bookings to book at exactly this price until expiresAt, whatever the host changes meanwhile. Availability is not checked: the booking decides.
+         */
+        get: operations["getListingsByIdQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -348,7 +368,7 @@ export interface paths {
         put?: never;
         /**
          * Hold a listing's dates while the guest pays, or request to book
-         * @description The hold lasts 15 minutes (expiresAt); totalPrice = nights × pricePerNight. On a listing whose bookingMode is request, the booking is a request to book instead: status pending_approval, holding the dates until the host accepts or declines, or expiresAt (24 hours) passes and it is declined on its own. checkIn may be today (UTC) or later; stays are 1 to 365 nights, and within the listing's minNights..maxNights. A user may have at most 3 unpaid holds plus pending requests at once (paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it expired or was cancelled), they may not hold that listing again for 30 minutes, counted from when the hold ended. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
+         * @description The hold lasts 15 minutes (expiresAt). The booking stores the lines it is priced with (priceLines; totalPrice is their sum), those of GET /listings/{id}/quote: with that quote's quoteToken, exactly the quote's lines, whatever the host changed since, until the token expires; after that the current price, unless it moved (409 price_changed: ask for a new quote); without a token, the listing's price at this moment. On a listing whose bookingMode is request, the booking is a request to book instead: status pending_approval, holding the dates until the host accepts or declines, or expiresAt (24 hours) passes and it is declined on its own. checkIn may be today (UTC) or later; stays are 1 to 365 nights, and within the listing's minNights..maxNights. A user may have at most 3 unpaid holds plus pending requests at once (paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it expired or was cancelled), they may not hold that listing again for 30 minutes, counted from when the hold ended. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
          */
         post: operations["postBookings"];
         delete?: never;
@@ -820,6 +840,59 @@ export interface components {
             timeZone?: string;
             latitude?: number | null;
             longitude?: number | null;
+            pricing?: components["schemas"]["PricingRules"];
+        };
+        PricingRules: {
+            /**
+             * @description The price of Friday and Saturday nights; null: the base price.
+             * @default null
+             */
+            weekendPrice: number | null;
+            /**
+             * @description Once per stay.
+             * @default 0
+             */
+            cleaningFee: number;
+            /**
+             * @description Guests the nightly price covers.
+             * @default 1
+             */
+            includedGuests: number;
+            /**
+             * @description Per night, for each guest above includedGuests.
+             * @default 0
+             */
+            extraGuestFee: number;
+            /**
+             * @description Off the nights of a stay of 7 nights or more.
+             * @default 0
+             */
+            weeklyDiscountPercent: number;
+            /**
+             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
+             * @default 0
+             */
+            monthlyDiscountPercent: number;
+            /**
+             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
+             * @default []
+             */
+            overrides: {
+                /**
+                 * Format: date
+                 * @description The first night it prices.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description The day after its last night (like a checkOut).
+                 */
+                to: string;
+                /** @description Integer minor units (12550 = 125.50). */
+                pricePerNight: number;
+                /** @description Shown on the quote, e.g. "High season". */
+                label?: string;
+            }[];
         };
         ListingPatch: {
             title?: string;
@@ -844,6 +917,7 @@ export interface components {
             timeZone?: string;
             latitude?: number | null;
             longitude?: number | null;
+            pricing?: components["schemas"]["PricingRules"];
         };
         BlockInput: {
             /** Format: date */
@@ -954,7 +1028,7 @@ export interface components {
             latitude: number | null;
             longitude: number | null;
             /** @description The price rules besides pricePerNight (the base price). */
-            pricing: components["schemas"]["PricingRules"];
+            pricing: components["schemas"]["PricingRulesOutput"];
             /** @description In the host's order; the first one is the cover search shows. */
             photos: components["schemas"]["Photo"][];
             /** @description In a search with checkIn and checkOut: the quote's total for those dates (and guests, 1 unless given), in minor units; null elsewhere. */
@@ -966,58 +1040,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        PricingRules: {
-            /**
-             * @description The price of Friday and Saturday nights; null: the base price.
-             * @default null
-             */
-            weekendPrice: number | null;
-            /**
-             * @description Once per stay.
-             * @default 0
-             */
-            cleaningFee: number;
-            /**
-             * @description Guests the nightly price covers.
-             * @default 1
-             */
-            includedGuests: number;
-            /**
-             * @description Per night, for each guest above includedGuests.
-             * @default 0
-             */
-            extraGuestFee: number;
-            /**
-             * @description Off the nights of a stay of 7 nights or more.
-             * @default 0
-             */
-            weeklyDiscountPercent: number;
-            /**
-             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
-             * @default 0
-             */
-            monthlyDiscountPercent: number;
-            /**
-             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
-             * @default []
-             */
-            overrides: {
-                /**
-                 * Format: date
-                 * @description The first night it prices.
-                 */
-                from: string;
-                /**
-                 * Format: date
-                 * @description The day after its last night (like a checkOut).
-                 */
-                to: string;
-                /** @description Integer minor units (12550 = 125.50). */
-                pricePerNight: number;
-                /** @description Shown on the quote, e.g. "High season". */
-                label?: string;
-            }[];
         };
         Photo: {
             /** Format: uuid */
@@ -1142,6 +1164,26 @@ export interface components {
             /** @description The new export URL; the old one answers 404. */
             exportUrl: string;
         };
+        Quote: {
+            lines: components["schemas"]["PriceLine"][];
+            /** @description The sum of the lines, in minor units. */
+            total: number;
+            /** @enum {string} */
+            currency: "ETB" | "USD";
+            /** @description Send it with POST /bookings (quoteToken) to book at exactly this price until expiresAt. */
+            quoteToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PriceLine: {
+            /** @enum {string} */
+            kind: "nights" | "extra_guests" | "discount" | "cleaning_fee" | "service_fee" | "taxes";
+            label: string;
+            /** @description How many nights the line covers (nights, extra_guests). */
+            nights?: number;
+            /** @description Integer minor units; negative only for a discount. */
+            amount: number;
+        };
         Booking: {
             /** Format: uuid */
             id: string;
@@ -1178,15 +1220,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        PriceLine: {
-            /** @enum {string} */
-            kind: "nights" | "extra_guests" | "discount" | "cleaning_fee" | "service_fee" | "taxes";
-            label: string;
-            /** @description How many nights the line covers (nights, extra_guests). */
-            nights?: number;
-            /** @description Integer minor units; negative only for a discount. */
-            amount: number;
         };
         Cancellation: {
             refund: {
@@ -1327,6 +1360,58 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        PricingRulesOutput: {
+            /**
+             * @description The price of Friday and Saturday nights; null: the base price.
+             * @default null
+             */
+            weekendPrice: number | null;
+            /**
+             * @description Once per stay.
+             * @default 0
+             */
+            cleaningFee: number;
+            /**
+             * @description Guests the nightly price covers.
+             * @default 1
+             */
+            includedGuests: number;
+            /**
+             * @description Per night, for each guest above includedGuests.
+             * @default 0
+             */
+            extraGuestFee: number;
+            /**
+             * @description Off the nights of a stay of 7 nights or more.
+             * @default 0
+             */
+            weeklyDiscountPercent: number;
+            /**
+             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
+             * @default 0
+             */
+            monthlyDiscountPercent: number;
+            /**
+             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
+             * @default []
+             */
+            overrides: {
+                /**
+                 * Format: date
+                 * @description The first night it prices.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description The day after its last night (like a checkOut).
+                 */
+                to: string;
+                /** @description Integer minor units (12550 = 125.50). */
+                pricePerNight: number;
+                /** @description Shown on the quote, e.g. "High season". */
+                label?: string;
+            }[];
         };
     };
     responses: never;
@@ -3038,6 +3123,71 @@ export interface operations {
             };
         };
     };
+    getListingsByIdQuote: {
+        parameters: {
+            query: {
+                checkIn: string;
+                checkOut: string;
+                /** @description A whole number from 1 to 1000. */
+                guests: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description validation_failed: bad dates, a past checkIn, checkOut not after checkIn, nights or guests the listing does not take. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown or archived listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getBookings: {
         parameters: {
             query?: {
@@ -3177,7 +3327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this listing ended too recently (the message says from when they may try again); idempotency_conflict: key reused with another body, or its first request is still running. */
+            /** @description dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this listing ended too recently (the message says from when they may try again); price_changed: the quoteToken expired and the price moved since (the message gives the new total); idempotency_conflict: key reused with another body, or its first request is still running. */
             409: {
                 headers: {
                     /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */
