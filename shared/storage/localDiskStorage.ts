@@ -28,7 +28,7 @@ export class LocalDiskStorage implements ObjectStorage {
     return path;
   }
 
-  async put(key: string, body: Buffer): Promise<void> {
+  async put(key: string, body: Buffer, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.tmp-${randomBytes(6).toString("hex")}`;

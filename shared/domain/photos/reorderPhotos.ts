@@ -36,9 +36,9 @@ export const reorderPhotos = defineCommand({
     }
     await sql(tx.em)(
       `update listing_photos p set position = o.position - 1
-         from unnest(?::uuid[]) with ordinality as o(id, position)
-        where p.id = o.id and p.listing_id = ?`,
-      [photoIds, listingId],
+         from jsonb_array_elements_text(?::jsonb) with ordinality as o(id, position)
+        where p.id = o.id::uuid and p.listing_id = ?`,
+      [JSON.stringify(photoIds), listingId],
     );
     tx.searchChanged(listingChanged(listing));
     return listPhotos(tx.em, listingId);
