@@ -354,6 +354,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
   }
+  if (c.S3_BUCKET && !c.S3_PUBLIC_URL)
+    problems.push("S3_PUBLIC_URL: is required with S3_BUCKET (where browsers fetch photos)");
   if (c.NODE_ENV !== "test" && c.PASSWORD_SCRYPT_LOG2_N < 17) {
     problems.push("PASSWORD_SCRYPT_LOG2_N: below 17 only with NODE_ENV=test");
   }
