@@ -218,7 +218,7 @@ test("reorder puts the photos in the order sent; the first is the cover search s
     ids.push((await post(listing.id, host, { body, name: "c.png", type: "image/png" })).body.photo.id);
   }
   const order = [ids[2], ids[0], ids[1]];
-  const res = await api.call("PUT", `/api/v1/listings/${listing.id}/photos/order`, {
+  const res = await api.call("PUT", `/api/v1/listings/${listing.id}/photos`, {
     body: { photoIds: order },
     headers: host.auth,
   });
@@ -239,14 +239,14 @@ test("reorder puts the photos in the order sent; the first is the cover search s
     [...ids, ids[0]],
     [ids[0], ids[1], "00000000-0000-4000-8000-000000000000"],
   ]) {
-    const bad = await api.call("PUT", `/api/v1/listings/${listing.id}/photos/order`, {
+    const bad = await api.call("PUT", `/api/v1/listings/${listing.id}/photos`, {
       body: { photoIds },
       headers: host.auth,
     });
     t.is(bad.status, 400);
     t.is(bad.body.error.details[0].path, "photoIds");
   }
-  const stranger = await api.call("PUT", `/api/v1/listings/${listing.id}/photos/order`, {
+  const stranger = await api.call("PUT", `/api/v1/listings/${listing.id}/photos`, {
     body: { photoIds: order },
     headers: (await createHost()).auth,
   });

@@ -74,7 +74,7 @@ export function addListingPhotoRoutes(router: Router, deps: AppDeps): void {
 
   route(router, deps, {
     method: "put",
-    path: "/listings/:id/photos/order",
+    path: "/listings/:id/photos",
     auth: "user",
     command: reorderPhotos,
     input: (ctx) => bodyWith(ctx, { listingId: idParam(ctx, "listing") }),
