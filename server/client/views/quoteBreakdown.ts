@@ -21,6 +21,8 @@ export function quoteBreakdown(listingId: string) {
   let shown: { stay: string; quote: Quote } | null = null;
   let asked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The stay last asked for ("" for none). */
+  let wanted: string | null = null;
 
   function render(quote: Quote) {
     fill(
@@ -73,6 +75,10 @@ export function quoteBreakdown(listingId: string) {
     el,
     /** The stay changed: price it again (nothing while it is incomplete). */
     update(stay: StayChoice | null) {
+      // The same stay again (a change event after its input events): keep what is shown, so nothing moves under the pointer.
+      const key = stay ? JSON.stringify(stay) : "";
+      if (key === wanted) return;
+      wanted = key;
       clearTimeout(timer);
       asked++;
       shown = null;
