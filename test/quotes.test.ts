@@ -278,3 +278,26 @@ test("price rules: overlapping overrides of equal span are refused (400 naming t
   const read = await api.get(`/api/v1/listings/${listing.id}`);
   t.is(read.body.listing.pricing.cleaningFee, RULES.cleaningFee);
 });
+
+test("cancelling: a guest's refund keeps the platform's service fee; a host's cancellation refunds it too", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await pricedListing(host);
+  const seen = await quote(listing.id, day(120), day(123), 2);
+  const booked = await api.post(
+    "/api/v1/bookings",
+    { listingId: listing.id, checkIn: day(120), checkOut: day(123), guests: 2, quoteToken: seen.body.quoteToken },
+    guest.auth,
+  );
+  const id = booked.body.booking.id;
+  const payment = await api.post(`/api/v1/bookings/${id}/payments`, {}, guest.auth);
+  await completeCheckout(payment.body.payment.checkoutUrl, "success");
+  await eventually(async () => (await bookingRow(id)).status === "confirmed", "the booking to be confirmed");
+  const fee = seen.body.lines.find((l: { kind: string }) => l.kind === "service_fee").amount;
+  t.true(fee > 0);
+  // Moderate policy, four months ahead: the full share, of the total less the service fee.
+  const asGuest = await api.get(`/api/v1/bookings/${id}/cancellation`, guest.auth);
+  t.is(asGuest.body.refund.amount, seen.body.total - fee);
+  const asHost = await api.get(`/api/v1/bookings/${id}/cancellation`, host.auth);
+  t.is(asHost.body.refund.amount, seen.body.total);
+});

@@ -204,10 +204,11 @@ function addRequestAnswerRoutes(router: Router, deps: AppDeps): void {
 const CANCELLATION_RULES =
   "Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the " +
   `listing's timeZone (a cancellation before a deadline gets that tier's share): ${Object.values(POLICY_SUMMARIES).join(" ")} ` +
-  "The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid " +
-  "(succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest " +
-  "in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no " +
-  "platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. " +
+  "The share is of totalPrice less the platform's service fee (its priceLines line, SERVICE_FEE_PERCENT), " +
+  "floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold " +
+  "or request refunds 0: the service fee is kept on a guest's cancellation. A host cancelling refunds the guest " +
+  "in full (the service fee too), whenever. An admin gets the policy's figure, or sends refundAmount (0 to what " +
+  "was paid). " +
   "A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins " +
   "still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose " +
   "check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).";
