@@ -301,3 +301,19 @@ test("cancelling: a guest's refund keeps the platform's service fee; a host's ca
   const asHost = await api.get(`/api/v1/bookings/${id}/cancellation`, host.auth);
   t.is(asHost.body.refund.amount, seen.body.total);
 });
+
+test("without a token, a booking right after a host's change is priced at the new price (the hold refuses a stale copy of the rules)", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await pricedListing(host);
+  const book = (checkIn: string, checkOut: string) =>
+    api.post("/api/v1/bookings", { listingId: listing.id, checkIn, checkOut, guests: 1 }, guest.auth);
+  // Warms this process's copy of the listing's rules.
+  t.is((await book(day(150), day(151))).status, 201);
+  await api.patch(`/api/v1/listings/${listing.id}`, { pricePerNight: 33_333, pricing: {} }, host.auth);
+  const now = await quote(listing.id, day(152), day(153));
+  const booked = await book(day(152), day(153));
+  t.is(booked.status, 201);
+  t.deepEqual(booked.body.booking.priceLines, now.body.lines);
+  t.is(booked.body.booking.totalPrice, now.body.total);
+});

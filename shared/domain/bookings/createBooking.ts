@@ -5,7 +5,7 @@ import type { BookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
 import type { DatabaseDeps } from "../deps.js";
-import { loadListingForPricing, priceForBooking } from "../pricing/listingPricing.js";
+import { listingForBooking, priceForBooking } from "../pricing/listingPricing.js";
 import { checkQuote } from "../pricing/quoteToken.js";
 import { declineLapsedRequests } from "./declineLapsedRequests.js";
 import { expireHolds } from "./expireHolds.js";
@@ -34,8 +34,9 @@ const MAX_ATTEMPTS = 3;
  * Its price comes from the pricing function (shared/domain/pricing/priceStay.ts), whose lines the
  * booking stores: with a quote token (GET /listings/:id/quote), exactly the quote's lines, whatever
  * the host changed since, until the token expires (then the current price, or 409 price_changed if
- * it moved); without one, the listing's rules at this moment (read just before the hold; a host's
- * change landing in between makes the hold answer price_changed, and the stay is priced again).
+ * it moved); without one, the listing's rules at this moment: priced from the process's copy of them
+ * (a few seconds old at most), whose pricing version the hold checks in its statement; if the host
+ * changed anything since, the hold answers price_changed and the stay is priced again, freshly read.
  */
 export const createBooking = defineCommand({
   name: "bookings.create",
@@ -89,7 +90,7 @@ export const createBooking = defineCommand({
           );
         case "price_changed": {
           // A quote's price stands, but not in a currency the listing no longer takes.
-          const fresh = await currentPrice(deps, input);
+          const fresh = await currentPrice(deps, input, true);
           if (price.pricingVersion === null || attempt === MAX_ATTEMPTS) throw priceChanged(fresh);
           price = fresh;
           break;
@@ -117,14 +118,18 @@ async function priceOf(deps: DatabaseDeps, input: CreateBookingInput): Promise<H
   if (!check.ok) throw validationFailed([{ path: "quoteToken", message: QUOTE_REFUSALS[check.reason] }]);
   const { lines, total, currency } = check.payload;
   if (!check.expired) return { lines, total, currency, pricingVersion: null };
-  const fresh = await currentPrice(deps, input);
+  const fresh = await currentPrice(deps, input, true);
   if (fresh.total !== total || fresh.currency !== currency) throw priceChanged(fresh);
   return fresh;
 }
 
-/** The stay priced by the listing's rules now, with the pricing version the hold checks. */
-async function currentPrice(deps: DatabaseDeps, input: CreateBookingInput): Promise<HoldPrice> {
-  const listing = await loadListingForPricing(deps.orm.em, input.listingId);
+/**
+ * The stay priced by the listing's rules, with the pricing version the hold checks: from the
+ * process's short-lived copy of them (listingForBooking), or `fresh` from the database once the hold
+ * said the copy is stale.
+ */
+async function currentPrice(deps: DatabaseDeps, input: CreateBookingInput, fresh = false): Promise<HoldPrice> {
+  const listing = await listingForBooking(deps.orm.em, input.listingId, { fresh });
   if (!listing) throw notFound("listing");
   return { ...priceForBooking(listing, input), pricingVersion: listing.pricingVersion };
 }

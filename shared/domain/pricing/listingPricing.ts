@@ -38,6 +38,34 @@ export function rulesOf(stored: unknown) {
   return pricingRulesSchema.parse(stored ?? {});
 }
 
+/**
+ * The booking path's copy of listings' price rules, per process, for a few seconds. It is safe to
+ * price from a stale copy: the hold checks the copy's pricing_version in the same statement as the
+ * insert and answers price_changed when it moved, and createBooking then prices again from a fresh
+ * read. So the hot path usually costs no query for the price; a host's change costs one retry.
+ */
+const CACHE_MS = 5_000;
+const CACHE_MAX = 5_000;
+const cache = new Map<string, { listing: ListingForPricing; at: number }>();
+
+/** loadListingForPricing() through the cache above (`fresh`: read it again and keep that). */
+export async function listingForBooking(
+  em: EntityManager,
+  listingId: string,
+  options: { fresh?: boolean } = {},
+): Promise<ListingForPricing | null> {
+  const hit = cache.get(listingId);
+  if (hit && !options.fresh && Date.now() - hit.at < CACHE_MS) return hit.listing;
+  const listing = await loadListingForPricing(em, listingId);
+  cache.delete(listingId);
+  if (listing) {
+    cache.set(listingId, { listing, at: Date.now() });
+    // Map keeps insertion order: the first key is the oldest entry.
+    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  }
+  return listing;
+}
+
 /** One listing's price rules (archived ones too); null when unknown. */
 export async function loadListingForPricing(em: EntityManager, listingId: string): Promise<ListingForPricing | null> {
   const [row] = await sql(em)<Row>(
