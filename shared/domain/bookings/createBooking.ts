@@ -35,7 +35,7 @@ const MAX_ATTEMPTS = 3;
  * booking stores: with a quote token (GET /listings/:id/quote), exactly the quote's lines, whatever
  * the host changed since, until the token expires (then the current price, or 409 price_changed if
  * it moved); without one, the listing's rules at this moment: priced from the process's copy of them
- * (a few seconds old at most), whose pricing version the hold checks in its statement; if the host
+ * (a minute old at most), whose pricing version the hold checks in its statement; if the host
  * changed anything since, the hold answers price_changed and the stay is priced again, freshly read.
  */
 export const createBooking = defineCommand({

@@ -39,12 +39,12 @@ export function rulesOf(stored: unknown) {
 }
 
 /**
- * The booking path's copy of listings' price rules, per process, for a few seconds. It is safe to
+ * The booking path's copy of listings' price rules, per process, for a minute. It is safe to
  * price from a stale copy: the hold checks the copy's pricing_version in the same statement as the
  * insert and answers price_changed when it moved, and createBooking then prices again from a fresh
  * read. So the hot path usually costs no query for the price; a host's change costs one retry.
  */
-const CACHE_MS = 5_000;
+const CACHE_MS = 60_000;
 const CACHE_MAX = 5_000;
 const cache = new Map<string, { listing: ListingForPricing; at: number }>();
 
