@@ -1,5 +1,7 @@
 import "./helpers/env.js";
 import "./helpers/photoLimits.js";
+// Sets S3_* before anything reads config (a side-effect import, so it stays first).
+import "./helpers/s3.js";
 
 import test from "ava";
 import sharp from "sharp";

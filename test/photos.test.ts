@@ -301,3 +301,31 @@ test("/media/ serves only keys of photos: anything else is a JSON 404", async (t
     t.is(res.status, 404, path);
   }
 });
+
+test("five uploads at once to a listing that takes four: four get positions 0-3, one is 409 too_many_photos and leaves no file", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host);
+  const bodies = await Promise.all(
+    ["#111", "#333", "#555", "#777", "#999"].map((colour) =>
+      sharp({ create: { width: 80, height: 60, channels: 3, background: colour } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  const results = await Promise.all(
+    bodies.map((body) => post(listing.id, host, { body, name: "x.png", type: "image/png" })),
+  );
+  const statuses = results.map((r) => r.status).sort();
+  t.deepEqual(statuses, [201, 201, 201, 201, 409]);
+  t.is(results.find((r) => r.status === 409)?.body.error.code, "too_many_photos");
+  t.deepEqual(
+    results
+      .filter((r) => r.status === 201)
+      .map((r) => r.body.photo.position)
+      .sort(),
+    [0, 1, 2, 3],
+  );
+  const left = await traces(listing.id);
+  t.is(left.rows, 4);
+  t.is(left.files.length, 12, "only the four stored photos' sizes");
+});

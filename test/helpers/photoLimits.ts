@@ -4,3 +4,4 @@
  */
 process.env.PHOTO_MAX_BYTES = "300000";
 process.env.PHOTO_MAX_PIXELS = "10000000";
+process.env.PHOTO_MAX_PER_LISTING = "4";

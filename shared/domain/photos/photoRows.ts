@@ -31,10 +31,13 @@ export async function listingForPhotos(
   listingId: string,
   options: { lock?: boolean } = {},
 ): Promise<ListingOfPhotos> {
+  // Locked in a statement of its own: the count below then reads a snapshot taken after the lock was
+  // granted, so it sees the photos of the upload that held it before (in one statement it would not).
+  if (options.lock) await sql(em)("select 1 from listings where id = ? for no key update", [listingId]);
   const [listing] = await sql(em)<ListingOfPhotos>(
     `select l.id, l.host_id, l.city, l.country,
             (select count(*)::int from listing_photos p where p.listing_id = l.id) as photos
-       from listings l where l.id = ? ${options.lock ? "for no key update" : ""}`,
+       from listings l where l.id = ?`,
     [listingId],
   );
   if (!listing) throw notFound("listing");
