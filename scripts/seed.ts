@@ -1,11 +1,45 @@
 /**
- * Idempotent development data: an admin, two hosts, two guests and a dozen listings in real cities.
- * Running it again changes nothing. Every seeded account's password is "password123".
+ * Idempotent development data: an admin, two hosts, two guests and a dozen listings in real cities,
+ * each with price rules and three photos (drawn here with sharp: no downloads), added through the
+ * photo command as a host would. Running it again changes nothing. Every seeded account's password
+ * is "password123".
  */
+import sharp from "sharp";
 import { initOrm } from "../shared/db/orm.js";
 import { hashPassword } from "../shared/domain/accounts/password.js";
+import { execute } from "../shared/domain/commands/execute.js";
 import type { Currency } from "../shared/domain/currency.js";
+import { addPhoto } from "../shared/domain/photos/addPhoto.js";
 import { logger } from "../shared/logger.js";
+import { createRedis } from "../shared/redis.js";
+
+/** A landscape of one listing (sky, hills, water, a sun), its colours from the listing and the view. */
+function scene(seed: number, view: number): Promise<Buffer> {
+  const hue = (seed * 47 + view * 83) % 360;
+  const sun = 150 + ((seed * 131 + view * 57) % 900);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1067">
+  <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">
+    <stop offset="0" stop-color="hsl(${(hue + 200) % 360},70%,${55 + view * 8}%)"/>
+    <stop offset="1" stop-color="hsl(${(hue + 30) % 360},80%,85%)"/></linearGradient></defs>
+  <rect width="1600" height="1067" fill="url(#sky)"/>
+  <circle cx="${sun}" cy="${220 + view * 40}" r="95" fill="hsl(45,95%,65%)"/>
+  <path d="M0 640 Q400 ${430 + view * 30} 800 600 T1600 560 V1067 H0 Z" fill="hsl(${hue},35%,${38 + view * 6}%)"/>
+  <path d="M0 800 Q500 700 1000 820 T1600 780 V1067 H0 Z" fill="hsl(${(hue + 160) % 360},45%,40%)"/>
+  <rect x="${600 + view * 120}" y="700" width="220" height="150" fill="hsl(20,40%,92%)"/>
+  <path d="M${580 + view * 120} 710 L${710 + view * 120} 610 L${840 + view * 120} 710 Z" fill="hsl(8,55%,42%)"/>
+</svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 86 }).toBuffer();
+}
+
+/** Price rules besides the base price, varied by listing. */
+const pricingFor = (price: number, i: number) => ({
+  weekendPrice: Math.round((price * (115 + (i % 3) * 10)) / 100),
+  cleaningFee: Math.round(price / 4),
+  includedGuests: 2,
+  extraGuestFee: Math.round(price / 10),
+  weeklyDiscountPercent: 5 + (i % 3) * 5,
+  monthlyDiscountPercent: 20,
+});
 
 const PASSWORD = "password123";
 const users = [
@@ -40,6 +74,7 @@ const listings: [
 ];
 
 const orm = await initOrm();
+const redis = createRedis("seed");
 const conn = orm.em.getConnection();
 try {
   const passwordHash = await hashPassword(PASSWORD);
@@ -74,7 +109,35 @@ try {
     );
     created += (result as { affectedRows?: number }).affectedRows ?? 0;
   }
-  logger.info({ users: users.length, listingsCreated: created, seedPassword: PASSWORD }, "seed data in place");
+  let photos = 0;
+  for (const [i, [host, title, , , price]] of listings.entries()) {
+    const hostId = ids[`host${host}@nexus.test`];
+    const [listing] = await conn.execute(
+      `update listings set pricing = ?::jsonb where host_id = ? and title = ? and pricing = '{}'
+       returning id, (select count(*)::int from listing_photos p where p.listing_id = listings.id) as photos`,
+      [JSON.stringify(pricingFor(price, i)), hostId, title],
+    );
+    const [row] = listing
+      ? [listing]
+      : await conn.execute(
+          `select id, (select count(*)::int from listing_photos p where p.listing_id = l.id) as photos
+             from listings l where host_id = ? and title = ?`,
+          [hostId, title],
+        );
+    for (let view = row.photos; view < 3; view++) {
+      await execute(
+        addPhoto,
+        { actor: { id: hostId, role: "host" }, input: { listingId: row.id, file: await scene(i, view) } },
+        { orm, redis },
+      );
+      photos++;
+    }
+  }
+  logger.info(
+    { users: users.length, listingsCreated: created, photosAdded: photos, seedPassword: PASSWORD },
+    "seed data in place",
+  );
 } finally {
   await orm.close();
+  redis.disconnect();
 }

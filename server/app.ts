@@ -6,6 +6,7 @@ import { graphqlRoutes } from "./graphql/http.js";
 import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
+import { PHOTO_UPLOAD_PATH } from "./middlewares/photoUpload.js";
 import { requestContext } from "./middlewares/requestContext.js";
 import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { clientRoutes } from "./routes/client.js";
@@ -13,6 +14,7 @@ import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { icalFeedRoutes } from "./routes/icalFeed.js";
 import { apiRoutes } from "./routes/index.js";
+import { mediaRoutes } from "./routes/media.js";
 
 /** The whole HTTP app, without listening: main.ts serves it, tests drive it over real HTTP. */
 export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}): Koa {
@@ -28,11 +30,12 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(httpMetrics());
   app.use(securityHeaders()); // outside errorHandler: error answers get the headers too
   app.use(errorHandler());
-  app.use(jsonBody());
+  app.use(jsonBody({ multipartPaths: [PHOTO_UPLOAD_PATH] }));
   app.use(health.routes());
   app.use(icalFeedRoutes(deps).routes());
   app.use(docsRoutes().routes());
   app.use(graphqlRoutes(deps).routes()); // POST /graphql: the same commands, another door (server/graphql)
+  app.use(mediaRoutes(deps.storage ? () => deps.storage! : undefined).routes());
   app.use(api.routes());
   // Not `throw: true`: it acts once everything after it left the request unanswered, then sets
   // 405 and Allow for a path known with other methods; errorHandler gives that (and a plain 404) the JSON body.

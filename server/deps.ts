@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Orm } from "../shared/db/orm.js";
 import type { JobProducer } from "../shared/jobs/queue.js";
+import type { ObjectStorage } from "../shared/storage/objectStorage.js";
 
 declare module "koa" {
   interface DefaultContext {
@@ -18,4 +19,6 @@ export interface AppDeps {
   jobs: JobProducer;
   /** A streaming replica for search reads (DATABASE_REPLICA_URL), or none. */
   replica?: Orm | null;
+  /** Photo storage; the configured one (shared/storage/photoStorage.ts) when absent. */
+  storage?: ObjectStorage;
 }

@@ -21,6 +21,17 @@ const interval = (def: string) =>
     )
     .default(def);
 
+/** A percent with at most 2 decimals ("7.5"), 0 to 50. */
+const percentSetting = z.coerce
+  .number()
+  .min(0)
+  .max(50)
+  .refine(
+    (v) => Number.isInteger(Math.round(v * 100)) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-9,
+    "at most 2 decimals",
+  )
+  .default(0);
+
 /**
  * How long Chapa may keep retrying one webhook delivery, as we allow for it (the sandbox retries for under
  * 2 hours; Chapa does not publish a bound, 3 days is a generous one). A webhook receipt younger than this
@@ -278,6 +289,36 @@ const schema = z.object({
   ICAL_ALLOW_LOOPBACK: bool.default(false),
   /** Pending payments younger than this still expect their webhook; reconciliation leaves them alone. */
   RECONCILE_PAYMENTS_OLDER_THAN_MINUTES: z.coerce.number().min(0).default(10),
+  /** The platform's service fee, percent of a stay's subtotal (2 decimals at most; 0: none). A line of every quote. */
+  SERVICE_FEE_PERCENT: percentSetting,
+  /** Taxes, percent of a stay's subtotal plus the service fee (2 decimals at most; 0: none). A line of every quote. */
+  TAX_PERCENT: percentSetting,
+  /** How long a quote's signed token lets a booking keep the quoted price, whatever the host changes meanwhile. */
+  QUOTE_TOKEN_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  /** Largest photo upload accepted, in bytes (the multipart parser stops reading beyond it: 413). */
+  PHOTO_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_000_000),
+  /** Largest photo accepted, in decoded pixels (width × height): a decompression bomb is refused (400) before it is decoded. */
+  PHOTO_MAX_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(40_000_000),
+  /** Photos one listing may have. */
+  PHOTO_MAX_PER_LISTING: z.coerce.number().int().min(1).max(100).default(20),
+  /** Where the local storage driver keeps photos (served by the web process under /media/). */
+  MEDIA_DIR: z.string().min(1).default(".data/media"),
+  /** An S3-compatible bucket: set it (with S3_REGION and the keys) to store photos there instead of MEDIA_DIR. */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** The S3 endpoint for a store other than AWS (MinIO, R2, a local server); AWS's own when unset. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key): most S3-compatible servers want them. */
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Where browsers fetch the bucket's photos from (a CDN or the bucket's public URL), without a trailing slash. */
+  S3_PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof schema> & { queueUrl: string };
@@ -340,6 +381,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
   }
+  if (c.S3_BUCKET && !c.S3_PUBLIC_URL)
+    problems.push("S3_PUBLIC_URL: is required with S3_BUCKET (where browsers fetch photos)");
   if (c.NODE_ENV !== "test" && c.PASSWORD_SCRYPT_LOG2_N < 17) {
     problems.push("PASSWORD_SCRYPT_LOG2_N: below 17 only with NODE_ENV=test");
   }

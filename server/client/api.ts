@@ -156,4 +156,27 @@ function del(path: string): Promise<void> {
   return unwrap(request(`/api/v1${path}`, {})).then(() => undefined);
 }
 
-export const api = { get, post, patch, delete: del };
+function put<T>(path: string, body: unknown): Promise<T> {
+  const request = nexus.PUT as (
+    path: string,
+    init: object,
+  ) => Promise<{ data?: T; error?: unknown; response: Response }>;
+  return unwrap(request(`/api/v1${path}`, { body }));
+}
+
+/**
+ * A multipart/form-data POST (a photo upload): the browser writes the body and its boundary, so
+ * this goes through fetch itself, with the same token and the same errors as every other call.
+ */
+function upload<T>(path: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return unwrap(
+    fetch(`/api/v1${path}`, { method: "POST", body: form, headers }).then(async (response) => {
+      const json = await response.json().catch(() => null);
+      return response.ok ? { data: json as T, response } : { error: json, response };
+    }),
+  );
+}
+
+export const api = { get, post, patch, put, upload, delete: del };

@@ -33,13 +33,19 @@ const isDecompressionError = (err: unknown) => {
  * stay on ctx.request.rawBody for webhook signatures. A body is a JSON object: any other top-level
  * value is 400 validation_failed naming "(body)" (malformed JSON stays invalid_json), as is nesting
  * deeper than MAX_BODY_DEPTH. Content-Encoding other than identity/gzip/deflate/br is 415; a
- * compressed body that does not decompress is 400 invalid_json.
+ * compressed body that does not decompress is 400 invalid_json. Paths in `multipartPaths` may send
+ * multipart/form-data (POST) instead, left unread here for their route's parser (photoUpload).
  */
-export function jsonBody(): Middleware {
+export function jsonBody(options: { multipartPaths?: RegExp[] } = {}): Middleware {
   const parse = bodyParser({ enableTypes: ["json"], jsonLimit: BODY_LIMIT, encoding: "utf-8", jsonStrict: false });
   return async (ctx, next) => {
     const takesBody = BODY_METHODS.has(ctx.method);
     const hasBody = Number(ctx.get("content-length") || 0) > 0 || ctx.get("transfer-encoding") !== "";
+    // A route that takes multipart (a photo upload) parses its own body, with its own limits.
+    const multipart = ctx.method === "POST" && ctx.is("multipart/form-data");
+    if (multipart && options.multipartPaths?.some((path) => path.test(ctx.path))) {
+      return next();
+    }
     if (takesBody && hasBody) {
       if (!ctx.is("application/json", "application/*+json")) {
         throw new AppError("unsupported_media_type", 415, "Send the body as application/json.");

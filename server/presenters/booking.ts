@@ -17,6 +17,7 @@ export function presentBooking(b: BookingView): z.infer<typeof bookingSchema> {
     nights: b.nights,
     guests: b.guests,
     totalPrice: b.totalPrice,
+    priceLines: b.priceLines.map((l) => ({ ...l })),
     currency: b.currency,
     status: b.status,
     expiresAt: b.expiresAt,

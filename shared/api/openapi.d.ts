@@ -356,6 +356,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The itemised price of a stay
+         * @description Lines in this order, each left out when 0: nights (one line per run of nights at one price: base, weekend (Friday and Saturday nights) or a seasonal override, the shortest override covering a night winning), extra_guests (per night above includedGuests), discount (negative: weekly from 7 nights, monthly from 28, of the nights only), cleaning_fee (once), service_fee (SERVICE_FEE_PERCENT of the subtotal) and taxes (TAX_PERCENT of the subtotal plus the service fee). Rounding: every line is rounded to the minor unit on its own (half up); total is the sum of the lines. Send quoteToken with POST /bookings to book at exactly this price until expiresAt, whatever the host changes meanwhile. Availability is not checked: the booking decides.
+         */
+        get: operations["getListingsByIdQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a listing's photos in a new order (its host or an admin)
+         * @description photoIds lists every photo of the listing once; the first is the cover search shows.
+         */
+        put: operations["putListingsByIdPhotos"];
+        /**
+         * Add a photo to a listing (its host or an admin)
+         * @description multipart/form-data with the image in the field photo: JPEG, PNG or WebP (told by its bytes, not its name or declared type), at most 10000000 bytes and 40000000 pixels. It is decoded and re-encoded (EXIF, GPS and every other metadata dropped; the EXIF orientation applied) in three sizes, WebP, stored under content-hashed names and served with a year's cache. It goes last in the listing's order; a listing has at most 20. A refused upload stores nothing.
+         */
+        post: operations["postListingsByIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a listing's photo and every size of it (its host or an admin) */
+        delete: operations["deleteListingsByIdPhotosByPhotoId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -368,7 +429,7 @@ export interface paths {
         put?: never;
         /**
          * Hold a listing's dates while the guest pays, or request to book
-         * @description The hold lasts 15 minutes (expiresAt); totalPrice = nights × pricePerNight. On a listing whose bookingMode is request, the booking is a request to book instead: status pending_approval, holding the dates until the host accepts or declines, or expiresAt (24 hours) passes and it is declined on its own. checkIn may be today (UTC) or later; stays are 1 to 365 nights, and within the listing's minNights..maxNights. A user may have at most 3 unpaid holds plus pending requests at once (paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it expired or was cancelled), they may not hold that listing again for 30 minutes, counted from when the hold ended. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
+         * @description The hold lasts 15 minutes (expiresAt). The booking stores the lines it is priced with (priceLines; totalPrice is their sum), those of GET /listings/{id}/quote: with that quote's quoteToken, exactly the quote's lines, whatever the host changed since, until the token expires; after that the current price, unless it moved (409 price_changed: ask for a new quote); without a token, the listing's price at this moment. On a listing whose bookingMode is request, the booking is a request to book instead: status pending_approval, holding the dates until the host accepts or declines, or expiresAt (24 hours) passes and it is declined on its own. checkIn may be today (UTC) or later; stays are 1 to 365 nights, and within the listing's minNights..maxNights. A user may have at most 3 unpaid holds plus pending requests at once (paid and lapsed ones do not count). After a user's unpaid hold on a listing ended without payment (it expired or was cancelled), they may not hold that listing again for 30 minutes, counted from when the hold ended. At most 30 per user per minute. Send an Idempotency-Key (one line of text, ≤ 255 chars) to retry safely: the same key and body replay the first response (header Idempotent-Replayed: true); a duplicate arriving while the first still runs waits up to 5 s for it. Keys are remembered for 24 hours.
          */
         post: operations["postBookings"];
         delete?: never;
@@ -403,7 +464,7 @@ export interface paths {
         };
         /**
          * What cancelling now would refund the caller (guest, listing host or admin)
-         * @description The same figure and rule the cancel would apply at this moment, for the actor asking. Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
+         * @description The same figure and rule the cancel would apply at this moment, for the actor asking. Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of totalPrice less the platform's service fee (its priceLines line, SERVICE_FEE_PERCENT), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0: the service fee is kept on a guest's cancellation. A host cancelling refunds the guest in full (the service fee too), whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
          */
         get: operations["getBookingsByIdCancellation"];
         put?: never;
@@ -425,7 +486,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a request, a hold or a confirmed booking (guest, host or admin)
-         * @description The dates free up at once. The refund is computed as GET /bookings/{id}/cancellation computes it, at the moment of cancelling, and returned (refund, rule) and kept on the booking (refundAmount, cancelledBy); the worker carries it out through Chapa (a partial refund sends the amount; 0 asks Chapa nothing). Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
+         * @description The dates free up at once. The refund is computed as GET /bookings/{id}/cancellation computes it, at the moment of cancelling, and returned (refund, rule) and kept on the booking (refundAmount, cancelledBy); the worker carries it out through Chapa (a partial refund sends the amount; 0 asks Chapa nothing). Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the listing's timeZone (a cancellation before a deadline gets that tier's share): Flexible: full refund until 1 day before check-in, 50% after. Moderate: full refund until 5 days before check-in, 50% after. Strict: full refund until 14 days before check-in, 50% until 7 days before, nothing after. The share is of totalPrice less the platform's service fee (its priceLines line, SERVICE_FEE_PERCENT), floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold or request refunds 0: the service fee is kept on a guest's cancellation. A host cancelling refunds the guest in full (the service fee too), whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).
          */
         post: operations["postBookingsByIdCancel"];
         delete?: never;
@@ -958,6 +1019,59 @@ export interface components {
             timeZone?: string;
             latitude?: number | null;
             longitude?: number | null;
+            pricing?: components["schemas"]["PricingRules"];
+        };
+        PricingRules: {
+            /**
+             * @description The price of Friday and Saturday nights; null: the base price.
+             * @default null
+             */
+            weekendPrice: number | null;
+            /**
+             * @description Once per stay.
+             * @default 0
+             */
+            cleaningFee: number;
+            /**
+             * @description Guests the nightly price covers.
+             * @default 1
+             */
+            includedGuests: number;
+            /**
+             * @description Per night, for each guest above includedGuests.
+             * @default 0
+             */
+            extraGuestFee: number;
+            /**
+             * @description Off the nights of a stay of 7 nights or more.
+             * @default 0
+             */
+            weeklyDiscountPercent: number;
+            /**
+             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
+             * @default 0
+             */
+            monthlyDiscountPercent: number;
+            /**
+             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
+             * @default []
+             */
+            overrides: {
+                /**
+                 * Format: date
+                 * @description The first night it prices.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description The day after its last night (like a checkOut).
+                 */
+                to: string;
+                /** @description Integer minor units (12550 = 125.50). */
+                pricePerNight: number;
+                /** @description Shown on the quote, e.g. "High season". */
+                label?: string;
+            }[];
         };
         ListingPatch: {
             title?: string;
@@ -982,6 +1096,7 @@ export interface components {
             timeZone?: string;
             latitude?: number | null;
             longitude?: number | null;
+            pricing?: components["schemas"]["PricingRules"];
         };
         BlockInput: {
             /** Format: date */
@@ -997,6 +1112,10 @@ export interface components {
             /** @description The other channel's iCal export URL (http or https). */
             url: string;
         };
+        PhotoOrder: {
+            /** @description Every photo of the listing, each once, in the new order. */
+            photoIds: string[];
+        };
         CreateBookingInput: {
             /** Format: uuid */
             listingId: string;
@@ -1005,6 +1124,8 @@ export interface components {
             /** Format: date */
             checkOut: string;
             guests: number;
+            /** @description The quoteToken of GET /listings/{id}/quote for this very stay: the booking keeps that quote's lines and total, whatever the host changed since, until the token expires (then 409 price_changed if the price moved). */
+            quoteToken?: string;
         };
         PostMessageInput: {
             body: string;
@@ -1132,6 +1253,12 @@ export interface components {
             /** @description WGS 84 degrees; null when the host has not placed it. */
             latitude: number | null;
             longitude: number | null;
+            /** @description The price rules besides pricePerNight (the base price). */
+            pricing: components["schemas"]["PricingRulesOutput"];
+            /** @description In the host's order; the first one is the cover search shows. */
+            photos: components["schemas"]["Photo"][];
+            /** @description In a search with checkIn and checkOut: the quote's total for those dates (and guests, 1 unless given), in minor units; null elsewhere. */
+            stayTotal: number | null;
             /** @description Mean rating, 2 decimals; null before any review. */
             ratingAverage: number | null;
             reviewCount: number;
@@ -1139,6 +1266,22 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Photo: {
+            /** Format: uuid */
+            id: string;
+            position: number;
+            /** @description Of the large size, in pixels. */
+            width: number;
+            height: number;
+            urls: {
+                /** @description 320 px wide at most, WebP. */
+                small: string;
+                /** @description 800 px wide at most, WebP. */
+                medium: string;
+                /** @description 1600 px wide at most, WebP. */
+                large: string;
+            };
         };
         ListingPage: {
             data: components["schemas"]["Listing"][];
@@ -1247,6 +1390,26 @@ export interface components {
             /** @description The new export URL; the old one answers 404. */
             exportUrl: string;
         };
+        Quote: {
+            lines: components["schemas"]["PriceLine"][];
+            /** @description The sum of the lines, in minor units. */
+            total: number;
+            /** @enum {string} */
+            currency: "ETB" | "USD";
+            /** @description Send it with POST /bookings (quoteToken) to book at exactly this price until expiresAt. */
+            quoteToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PriceLine: {
+            /** @enum {string} */
+            kind: "nights" | "extra_guests" | "discount" | "cleaning_fee" | "service_fee" | "taxes";
+            label: string;
+            /** @description How many nights the line covers (nights, extra_guests). */
+            nights?: number;
+            /** @description Integer minor units; negative only for a discount. */
+            amount: number;
+        };
         Booking: {
             /** Format: uuid */
             id: string;
@@ -1264,8 +1427,10 @@ export interface components {
             checkOut: string;
             nights: number;
             guests: number;
-            /** @description nights × pricePerNight, in minor units */
+            /** @description The sum of priceLines, in minor units: what the guest pays */
             totalPrice: number;
+            /** @description The lines the booking was priced with (its quote's, when it was made with a quote token) */
+            priceLines: components["schemas"]["PriceLine"][];
             /** @enum {string} */
             currency: "ETB" | "USD";
             /** @enum {string} */
@@ -1496,6 +1661,58 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        PricingRulesOutput: {
+            /**
+             * @description The price of Friday and Saturday nights; null: the base price.
+             * @default null
+             */
+            weekendPrice: number | null;
+            /**
+             * @description Once per stay.
+             * @default 0
+             */
+            cleaningFee: number;
+            /**
+             * @description Guests the nightly price covers.
+             * @default 1
+             */
+            includedGuests: number;
+            /**
+             * @description Per night, for each guest above includedGuests.
+             * @default 0
+             */
+            extraGuestFee: number;
+            /**
+             * @description Off the nights of a stay of 7 nights or more.
+             * @default 0
+             */
+            weeklyDiscountPercent: number;
+            /**
+             * @description Off the nights of a stay of 28 nights or more (the larger of the two applies).
+             * @default 0
+             */
+            monthlyDiscountPercent: number;
+            /**
+             * @description Seasonal prices. Where several cover a night the shortest one wins; two overlapping ones of the same span are refused.
+             * @default []
+             */
+            overrides: {
+                /**
+                 * Format: date
+                 * @description The first night it prices.
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @description The day after its last night (like a checkOut).
+                 */
+                to: string;
+                /** @description Integer minor units (12550 = 125.50). */
+                pricePerNight: number;
+                /** @description Shown on the quote, e.g. "High season". */
+                label?: string;
+            }[];
         };
     };
     responses: never;
@@ -3290,6 +3507,364 @@ export interface operations {
             };
         };
     };
+    getListingsByIdQuote: {
+        parameters: {
+            query: {
+                checkIn: string;
+                checkOut: string;
+                /** @description A whole number from 1 to 1000. */
+                guests: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description validation_failed: bad dates, a past checkIn, checkOut not after checkIn, nights or guests the listing does not take. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown or archived listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putListingsByIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhotoOrder"];
+            };
+        };
+        responses: {
+            /** @description The photos in their new order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        photos: components["schemas"]["Photo"][];
+                    };
+                };
+            };
+            /** @description validation_failed: photoIds is not exactly the listing's photos, each once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the body is over 100 kB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not application/json, or its Content-Encoding is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postListingsByIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    photo: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The photo, with its three sizes' URLs. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        photo: components["schemas"]["Photo"];
+                    };
+                };
+            };
+            /** @description validation_failed: no file in the field photo, or other parts; image_too_large: over the pixel cap (a decompression bomb); invalid_image: the image does not decode; invalid_multipart: a malformed body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too_many_photos: the listing has the most photos allowed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large: the file is over PHOTO_MAX_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: not multipart/form-data, or the file is not a JPEG, PNG or WebP. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteListingsByIdPhotosByPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the photos after it moved up one. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a parameter breaks its rules (details name it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unauthenticated: no or bad bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden: not the listing's host nor an admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: unknown listing, or no such photo on it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error: a fault of ours, logged under the requestId in the body. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable: the database is unreachable (a restart or failover); nothing was changed. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying (at least 1). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getBookings: {
         parameters: {
             query?: {
@@ -3429,7 +4004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this listing ended too recently (the message says from when they may try again); idempotency_conflict: key reused with another body, or its first request is still running. */
+            /** @description dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this listing ended too recently (the message says from when they may try again); price_changed: the quoteToken expired and the price moved since (the message gives the new total); idempotency_conflict: key reused with another body, or its first request is still running. */
             409: {
                 headers: {
                     /** @description true when this is the stored response of an earlier request with the same Idempotency-Key. */

@@ -14,6 +14,7 @@ import { type EventRelay, setEventRelay, startEventRelay } from "../../shared/ev
 import { createSocketPublisher } from "../../shared/events/socketPublisher.js";
 import { JobProducer } from "../../shared/jobs/queue.js";
 import { createRedis } from "../../shared/redis.js";
+import type { ObjectStorage } from "../../shared/storage/objectStorage.js";
 
 export interface RunningApp {
   url: string;
@@ -28,13 +29,19 @@ export interface RunningApp {
 
 /** The real web app on a real port, with its own connections (as server/main.ts builds it). */
 export async function startApp(
-  options: { redisUrl?: string; extraRoutes?: Router; realtime?: Omit<RealtimeOptions, "orm"> } = {},
+  options: {
+    redisUrl?: string;
+    extraRoutes?: Router;
+    realtime?: Omit<RealtimeOptions, "orm">;
+    /** Photo storage instead of the configured one. */
+    storage?: ObjectStorage;
+  } = {},
 ): Promise<RunningApp> {
   const orm = await initOrm();
   const redis = createRedis("test-app", options.redisUrl, { autoPipelining: true }); // as server/main.ts
   const adapterRedis = createRedis("test-io", options.redisUrl);
   const jobs = await JobProducer.open("test-web");
-  const app = buildApp({ orm, redis, jobs }, { extraRoutes: options.extraRoutes });
+  const app = buildApp({ orm, redis, jobs, storage: options.storage }, { extraRoutes: options.extraRoutes });
   const server = createServer(app.callback());
   answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });

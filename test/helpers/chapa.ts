@@ -16,7 +16,8 @@ import type { RunningApp } from "./app.js";
 export const CHAPA_SECRET_KEY = "CHASECK_TEST-nexus-payment-tests";
 export const CHAPA_WEBHOOK_SECRET = "nexus-payment-tests-webhook-secret";
 
-function reservePort(): number {
+/** A free loopback port, found synchronously (for settings read when config loads). */
+export function reservePort(): number {
   const script =
     "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => " +
     "{ process.stdout.write(String(s.address().port)); s.close(); })";

@@ -28,6 +28,7 @@ process.env.REDIS_URL ??= "redis://127.0.0.1:63799";
 process.env.REDIS_KEY_PREFIX = `t${suffix}:`;
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "warn";
 process.env.MAIL_DIR = `test-output/mail/${suffix}`;
+process.env.MEDIA_DIR = `test-output/media/${suffix}`;
 // scrypt at 2^12 instead of production's 2^17 (128 MiB, ~0.3 s a hash): config allows it only in
 // NODE_ENV=test; test/passwords.test.ts checks the production parameters separately.
 process.env.PASSWORD_SCRYPT_LOG2_N ??= "12";

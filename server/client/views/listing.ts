@@ -3,10 +3,12 @@ import type { ListingView } from "../../../shared/domain/listings/view.js";
 import { ApiError, api } from "../api.js";
 import type { AppContext, Route, View } from "../context.js";
 import { field, fill, h, uuid } from "../dom.js";
-import { isoDay, money, nightsBetween } from "../format.js";
+import { isoDay, money } from "../format.js";
 import { BookingCard } from "./bookingCard.js";
 import { blockedCalendar, calendarWindow } from "./calendar.js";
 import { busy, heading, labelled, loadingText, showError } from "./common.js";
+import { gallery } from "./gallery.js";
+import { quoteBreakdown, type StayChoice } from "./quoteBreakdown.js";
 
 /** #/listing/<id>?checkIn=&checkOut=&guests= — details, live availability and the booking form. */
 export function listingView(app: AppContext, route: Route): View {
@@ -58,6 +60,7 @@ export function listingView(app: AppContext, route: Route): View {
       fill(
         body,
         heading(listing.title),
+        gallery(listing.photos, listing.title),
         h(
           "p",
           { class: "muted" },
@@ -128,30 +131,31 @@ function bookingForm(
     value: params.get("guests") ?? "1",
     "data-testid": "book-guests",
   });
-  const total = h("p", { class: "total", "aria-live": "polite", "data-testid": "book-total" });
+  const breakdown = quoteBreakdown(listing.id);
   const errorSlot = h("div");
   const result = h("div", { "data-testid": "booking-result" });
   // One key per attempt: a retry of the same request (double click, flaky network) is answered once.
   let idempotencyKey = uuid();
   let keyFor = "";
 
-  const updateTotal = () => {
-    const nights = checkIn.value && checkOut.value ? nightsBetween(checkIn.value, checkOut.value) : 0;
-    total.textContent =
-      nights > 0
-        ? `${nights} night${nights === 1 ? "" : "s"} · ${money(nights * listing.pricePerNight, listing.currency)}`
-        : "";
-  };
-  checkIn.addEventListener("change", updateTotal);
-  checkOut.addEventListener("change", updateTotal);
-  updateTotal();
+  // The itemised quote follows the dates and guests; booking presents its token, so the price shown is the price held.
+  const stay = (): StayChoice | null =>
+    checkIn.value && checkOut.value && checkOut.value > checkIn.value && Number(guests.value) >= 1
+      ? { checkIn: checkIn.value, checkOut: checkOut.value, guests: Number(guests.value) }
+      : null;
+  const updateQuote = () => breakdown.update(stay());
+  for (const input of [checkIn, checkOut, guests]) {
+    input.addEventListener("change", updateQuote);
+    input.addEventListener("input", updateQuote);
+  }
+  updateQuote();
 
   const form = h(
     "form",
     { class: "stack", "aria-label": "Book this place" },
     h("div", { class: "row" }, labelled("Check-in", checkIn), labelled("Check-out", checkOut)),
     labelled("Guests", guests),
-    total,
+    breakdown.el,
     errorSlot,
     h(
       "button",
@@ -162,12 +166,13 @@ function bookingForm(
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError(errorSlot, null);
-    const input = {
-      listingId: listing.id,
+    const chosen = {
       checkIn: field(form, "checkIn"),
       checkOut: field(form, "checkOut"),
       guests: Number(field(form, "guests")),
     };
+    const quoteToken = breakdown.quoteFor(chosen)?.quoteToken;
+    const input = { listingId: listing.id, ...chosen, ...(quoteToken ? { quoteToken } : {}) };
     const signature = JSON.stringify(input);
     if (signature !== keyFor) {
       idempotencyKey = uuid();
@@ -193,7 +198,10 @@ function bookingForm(
         { tone: "success" },
       );
     } catch (err) {
-      if (err instanceof ApiError && err.code === "dates_unavailable") {
+      if (err instanceof ApiError && err.code === "price_changed") {
+        void breakdown.refresh(chosen);
+        fill(errorSlot, h("p", { class: "error-box", role: "alert", "data-testid": "book-error" }, err.message));
+      } else if (err instanceof ApiError && err.code === "dates_unavailable") {
         fill(errorSlot, h("p", { class: "error-box", role: "alert", "data-testid": "book-error" }, datesTaken));
       } else showError(errorSlot, err, "book-error");
     }

@@ -9,6 +9,8 @@ import { stayRange } from "../format.js";
 import { blockedCalendar, nightsLabel } from "./calendar.js";
 import { calendarSync } from "./calendarSync.js";
 import { busy, labelled, showError } from "./common.js";
+import { photoManager } from "./photoManager.js";
+import { priceRulesForm } from "./priceRules.js";
 
 type Block = components["schemas"]["Block"];
 
@@ -211,7 +213,13 @@ export function listingSettings(app: AppContext): ListingSettings {
       h(
         "div",
         { class: "columns" },
-        rulesForm(listing, (saved) => (current = saved)),
+        h(
+          "div",
+          { class: "stack" },
+          rulesForm(listing, (saved) => (current = saved)),
+          priceRulesForm(listing, (saved) => (current = saved)),
+          photoManager(listing),
+        ),
         h(
           "section",
           { "aria-labelledby": "calendar-title" },

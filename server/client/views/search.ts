@@ -155,6 +155,16 @@ function listingCard(listing: ListingView, params: URLSearchParams): HTMLElement
   return h(
     "article",
     { class: "card listing-card", "data-testid": "listing-card", "data-listing-id": listing.id },
+    listing.photos[0]
+      ? h("img", {
+          class: "listing-cover",
+          src: listing.photos[0].urls.medium,
+          alt: "",
+          loading: "lazy",
+          width: 400,
+          height: 300,
+        })
+      : null,
     h("h2", {}, h("a", { href: withQuery(`#/listing/${listing.id}`, stay) }, listing.title)),
     h("p", { class: "muted" }, `${listing.city}, ${listing.country} · up to ${listing.maxGuests} guests`),
     h(
@@ -162,6 +172,13 @@ function listingCard(listing: ListingView, params: URLSearchParams): HTMLElement
       { class: "price" },
       h("strong", {}, money(listing.pricePerNight, listing.currency)),
       " / night",
+      listing.stayTotal !== null
+        ? h(
+            "span",
+            { class: "stay-total", "data-testid": "stay-total" },
+            ` · ${money(listing.stayTotal, listing.currency)} total`,
+          )
+        : null,
       listing.reviewCount > 0 && listing.ratingAverage !== null
         ? h("span", { class: "rating" }, ` · ★ ${listing.ratingAverage.toFixed(1)} (${listing.reviewCount})`)
         : null,

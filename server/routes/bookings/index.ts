@@ -52,7 +52,11 @@ export function bookingRoutes(deps: AppDeps): Router {
       security,
       summary: "Hold a listing's dates while the guest pays, or request to book",
       description:
-        `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt); totalPrice = nights × pricePerNight. ` +
+        `The hold lasts ${config.BOOKING_HOLD_MINUTES} minutes (expiresAt). ` +
+        "The booking stores the lines it is priced with (priceLines; totalPrice is their sum), those of GET " +
+        "/listings/{id}/quote: with that quote's quoteToken, exactly the quote's lines, whatever the host changed " +
+        "since, until the token expires; after that the current price, unless it moved (409 price_changed: ask " +
+        "for a new quote); without a token, the listing's price at this moment. " +
         "On a listing whose bookingMode is request, the booking is a request to book instead: status " +
         `pending_approval, holding the dates until the host accepts or declines, or expiresAt (${config.APPROVAL_HOURS} ` +
         "hours) passes and it is declined on its own. " +
@@ -83,7 +87,8 @@ export function bookingRoutes(deps: AppDeps): Router {
         "409": errorResponse(
           "dates_unavailable: another booking holds overlapping dates; too_many_holds: the user already has " +
             "the most unpaid holds plus pending requests allowed; hold_cooldown: the user's unpaid hold on this " +
-            "listing ended too recently (the message says from when they may try again); idempotency_conflict: " +
+            "listing ended too recently (the message says from when they may try again); price_changed: the " +
+            "quoteToken expired and the price moved since (the message gives the new total); idempotency_conflict: " +
             "key reused with another body, or its first request is still running.",
         ),
         "429": rateLimitedResponse,
@@ -195,10 +200,11 @@ function addRequestAnswerRoutes(router: Router, deps: AppDeps): void {
 const CANCELLATION_RULES =
   "Refunds follow the listing's cancellationPolicy, counted in days to the start of the check-in day in the " +
   `listing's timeZone (a cancellation before a deadline gets that tier's share): ${Object.values(POLICY_SUMMARIES).join(" ")} ` +
-  "The share is of the nightly total (totalPrice), floored to the minor unit, and never more than was paid " +
-  "(succeeded payments not yet refunded); an unpaid hold or request refunds 0. A host cancelling refunds the guest " +
-  "in full, whenever. An admin gets the policy's figure, or sends refundAmount (0 to what was paid). There is no " +
-  "platform service fee yet; once there is, it is kept on a guest's cancellation and refunded on a host's. " +
+  "The share is of totalPrice less the platform's service fee (its priceLines line, SERVICE_FEE_PERCENT), " +
+  "floored to the minor unit, and never more than was paid (succeeded payments not yet refunded); an unpaid hold " +
+  "or request refunds 0: the service fee is kept on a guest's cancellation. A host cancelling refunds the guest " +
+  "in full (the service fee too), whenever. An admin gets the policy's figure, or sends refundAmount (0 to what " +
+  "was paid). " +
   "A guest cannot cancel a confirmed stay once its check-in day has begun (409 stay_started); the host and admins " +
   "still may (the host refunding in full, an admin the last tier's share or refundAmount). A confirmed stay whose " +
   "check-out day has begun is over: it is completed (reviews open) and cannot be cancelled (409 invalid_transition).";

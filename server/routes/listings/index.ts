@@ -11,6 +11,8 @@ import { idParam, idPathParams } from "../params.js";
 import { bodyWith, route } from "../route.js";
 import { addListingBlockRoutes } from "./blocks.js";
 import { addListingCalendarRoutes } from "./calendar.js";
+import { addListingPhotoRoutes } from "./photos.js";
+import { addListingQuoteRoutes } from "./quote.js";
 import { addListingReviewRoutes } from "./reviews.js";
 import { searchRoutes } from "./search.js";
 
@@ -111,5 +113,7 @@ export function listingRoutes(deps: AppDeps): Router {
   addListingReviewRoutes(router, deps);
   addListingBlockRoutes(router, deps);
   addListingCalendarRoutes(router, deps);
+  addListingQuoteRoutes(router, deps);
+  addListingPhotoRoutes(router, deps);
   return router;
 }

@@ -41,6 +41,8 @@ export const Booking = defineEntity({
     checkOut: p.date(),
     guests: p.integer(),
     totalPrice: p.integer(),
+    // The lines it was priced with (shared/domain/pricing/priceStay.ts), whose sum is totalPrice.
+    priceLines: p.json<unknown[]>().defaultRaw("'[]'"),
     currency: p.enum([...CURRENCIES]),
     status: p.enum([...BOOKING_STATUSES]),
     // A hold's payment deadline (pending_payment) or a request's approval deadline (pending_approval).

@@ -6,6 +6,7 @@ export * from "./listing.js";
 export * from "./listingBlock.js";
 export * from "./listingGap.js";
 export * from "./listingOccupancy.js";
+export * from "./listingPhoto.js";
 export * from "./loginEvent.js";
 export * from "./message.js";
 export * from "./notificationCount.js";
@@ -24,6 +25,7 @@ import { Listing } from "./listing.js";
 import { ListingBlock } from "./listingBlock.js";
 import { ListingGap } from "./listingGap.js";
 import { ListingOccupancy } from "./listingOccupancy.js";
+import { ListingPhoto } from "./listingPhoto.js";
 import { LoginEvent } from "./loginEvent.js";
 import { Message } from "./message.js";
 import { NotificationCount, NotificationLog } from "./notificationCount.js";
@@ -51,6 +53,7 @@ export const entities = [
   ListingBlock,
   ListingOccupancy,
   ListingGap,
+  ListingPhoto,
   NotificationLog,
   NotificationCount,
   CalendarFeed,

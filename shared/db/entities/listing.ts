@@ -42,6 +42,10 @@ export const Listing = defineEntity({
     city: p.string().length(120),
     country: p.string().length(120),
     pricePerNight: p.integer(),
+    // The other price rules (shared/domain/pricing/rules.ts; migration pricingAndPhotos); {} = base price only.
+    pricing: p.json<Record<string, unknown>>().defaultRaw("'{}'"),
+    // Bumped by a trigger when price_per_night, currency or pricing change: a booking priced before is retried.
+    pricingVersion: p.integer().default(0),
     currency: p.enum([...CURRENCIES]),
     maxGuests: p.integer(),
     status: p.enum([...LISTING_STATUSES]).default("active"),

@@ -17,6 +17,7 @@ import { Migration20261203100000_calendarSync } from "./Migration20261203100000_
 import { Migration20261203100100_icalExportFunction } from "./Migration20261203100100_icalExportFunction.js";
 import { Migration20261204200000_loginGeoIp } from "./Migration20261204200000_loginGeoIp.js";
 import { Migration20261204200100_opsSamples } from "./Migration20261204200100_opsSamples.js";
+import { Migration20261204300000_pricingAndPhotos } from "./Migration20261204300000_pricingAndPhotos.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261203100100_icalExportFunction", class: Migration20261203100100_icalExportFunction },
   { name: "Migration20261204200000_loginGeoIp", class: Migration20261204200000_loginGeoIp },
   { name: "Migration20261204200100_opsSamples", class: Migration20261204200100_opsSamples },
+  { name: "Migration20261204300000_pricingAndPhotos", class: Migration20261204300000_pricingAndPhotos },
 ];

@@ -23,8 +23,8 @@ import type { CancelledBy } from "./status.js";
  * - Rounding: the share is floored to the minor unit, so a guest is never refunded more than the
  *   policy says; and never more than was actually paid (succeeded payments, less what was already
  *   refunded). Nothing paid (a hold, a request): nothing refunded.
- * - There is no platform service fee yet. When there is one, it is kept on a guest's cancellation
- *   (the share applies to the nightly total only) and refunded on a host's.
+ * - The platform's service fee (the booking's service_fee price line) is kept on a guest's
+ *   cancellation (the share applies to the total less that fee) and refunded on a host's.
  */
 
 export { CANCELLED_BY, type CancelledBy } from "./status.js";
@@ -85,7 +85,8 @@ export type CancellationRule = z.infer<typeof cancellationRuleSchema>;
 
 export interface CancellationInput {
   policy: CancellationPolicy;
-  stay: { checkIn: string; totalPrice: number };
+  /** serviceFee: the booking's service_fee line (0 when none), kept on a guest's cancellation. */
+  stay: { checkIn: string; totalPrice: number; serviceFee?: number };
   /** The listing's IANA time zone. */
   timeZone: string;
   /** What was actually paid and not yet refunded, in minor units. */
@@ -145,8 +146,9 @@ export function quoteCancellation(input: CancellationInput): CancellationQuote {
   };
   const days = `${deciding.untilDaysBefore} day${deciding.untilDaysBefore === 1 ? "" : "s"}`;
   const when = index === 0 ? `more than ${days}` : `less than ${days}`;
-  const description = `${POLICY_SUMMARIES[policy]} Cancelled ${when} before check-in: ${tier.percent}% of the nightly total.${unpaid}`;
-  const refund = Math.min(Math.floor((stay.totalPrice * tier.percent) / 100), paid);
+  const description = `${POLICY_SUMMARIES[policy]} Cancelled ${when} before check-in: ${tier.percent}% of the total${stay.serviceFee ? " less the service fee" : ""}.${unpaid}`;
+  const refundable = Math.max(0, stay.totalPrice - (stay.serviceFee ?? 0));
+  const refund = Math.min(Math.floor((refundable * tier.percent) / 100), paid);
   return { allowed: true, refund, rule: { ...base, refundPercent: tier.percent, description, threshold } };
 }
 

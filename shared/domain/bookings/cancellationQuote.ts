@@ -35,6 +35,8 @@ export interface CancellationState {
   listing_id: string;
   check_in: string;
   total_price: number;
+  /** The booking's service_fee price line (0 without one): kept on a guest's cancellation. */
+  service_fee: number;
   currency: Currency;
   cancellation_policy: CancellationPolicy;
   time_zone: string;
@@ -55,6 +57,8 @@ export async function loadCancellationState(
   const [row] = await sql(em)<CancellationState>(
     `select b.id, b.status, b.guest_id, l.host_id, b.listing_id, to_char(b.check_in, 'YYYY-MM-DD') as check_in,
             b.total_price, b.currency, l.cancellation_policy, l.time_zone,
+            (select coalesce(sum((x->>'amount')::int), 0)::int from jsonb_array_elements(b.price_lines) x
+              where x->>'kind' = 'service_fee') as service_fee,
             stay_over(b.check_out, l.time_zone) as over, now() as now,
             (select coalesce(sum(p.amount - p.refunded_amount), 0)::int from payments p
               where p.booking_id = b.id and p.status = 'succeeded' and p.refund_status is null) as paid
@@ -103,7 +107,7 @@ export function assessCancellation(actor: Actor, state: CancellationState | null
           : "admin";
   const quote = quoteCancellation({
     policy: state.cancellation_policy,
-    stay: { checkIn: state.check_in, totalPrice: state.total_price },
+    stay: { checkIn: state.check_in, totalPrice: state.total_price, serviceFee: state.service_fee },
     timeZone: state.time_zone,
     paid: state.paid,
     now: state.now,

@@ -1,14 +1,18 @@
 import { z } from "zod";
 import { conflict, forbidden, notFound, validationFailed } from "../../errors.js";
+import { formatMoney } from "../../mail/format.js";
 import type { BookingView } from "../bookings/view.js";
 import { defineCommand } from "../commands/define.js";
 import { execute } from "../commands/execute.js";
+import type { DatabaseDeps } from "../deps.js";
+import { listingForBooking, priceForBooking } from "../pricing/listingPricing.js";
+import { checkQuote } from "../pricing/quoteToken.js";
 import { declineLapsedRequests } from "./declineLapsedRequests.js";
 import { expireHolds } from "./expireHolds.js";
-import { holdBookingDates } from "./holdBookingDates.js";
+import { type HoldPrice, holdBookingDates } from "./holdBookingDates.js";
 import { lockListingAvailability } from "./listingAvailability.js";
 import { canBookListing } from "./policy.js";
-import { createBookingInput, nightsBetween, stayDate } from "./stayInput.js";
+import { type CreateBookingInput, createBookingInput, nightsBetween, stayDate } from "./stayInput.js";
 
 /** Expired holds in the way are swept this many times at most before the dates count as taken. */
 const MAX_ATTEMPTS = 3;
@@ -26,6 +30,13 @@ const MAX_ATTEMPTS = 3;
  * hold that the sweeper has not marked yet never blocks: it is expired here, with its own events, and
  * the hold is tried again. Cached searches are invalidated before it returns: the dates vanish from
  * the very next search.
+ *
+ * Its price comes from the pricing function (shared/domain/pricing/priceStay.ts), whose lines the
+ * booking stores: with a quote token (GET /listings/:id/quote), exactly the quote's lines, whatever
+ * the host changed since, until the token expires (then the current price, or 409 price_changed if
+ * it moved); without one, the listing's rules at this moment: priced from the process's copy of them
+ * (a minute old at most), whose pricing version the hold checks in its statement; if the host
+ * changed anything since, the hold answers price_changed and the stay is priced again, freshly read.
  */
 export const createBooking = defineCommand({
   name: "bookings.create",
@@ -40,8 +51,9 @@ export const createBooking = defineCommand({
     range: validationFailed([{ path: "checkOut", message: "the stay's total price is too large" }]),
   },
   async run({ actor, input, deps, committedEvents }): Promise<BookingView> {
+    let price = await priceOf(deps, input);
     for (let attempt = 1; ; attempt++) {
-      const result = await holdBookingDates(deps.orm, actor, input);
+      const result = await holdBookingDates(deps.orm, actor, input, price);
       switch (result.outcome) {
         case "held":
           committedEvents();
@@ -76,6 +88,13 @@ export const createBooking = defineCommand({
             "too_many_holds",
             `You already have ${result.limit} unpaid holds or pending requests; pay, cancel or wait for one first.`,
           );
+        case "price_changed": {
+          // A quote's price stands, but not in a currency the listing no longer takes.
+          const fresh = await currentPrice(deps, input, true);
+          if (price.pricingVersion === null || attempt === MAX_ATTEMPTS) throw priceChanged(fresh);
+          price = fresh;
+          break;
+        }
         case "expired_holds_in_the_way":
           // Rare (the sweeper gets most first). A hold still there after a few sweeps is being paid right now.
           if (attempt === MAX_ATTEMPTS)
@@ -85,6 +104,42 @@ export const createBooking = defineCommand({
     }
   },
 });
+
+const QUOTE_REFUSALS = {
+  malformed: "is not a quote token",
+  forged: "is not a quote token of this server",
+  another_stay: "is a quote of another listing, other dates or another number of guests",
+} as const;
+
+/** The price a booking is made at: its quote's (see createBooking) or the listing's current one. */
+async function priceOf(deps: DatabaseDeps, input: CreateBookingInput): Promise<HoldPrice> {
+  if (!input.quoteToken) return currentPrice(deps, input);
+  const check = checkQuote(input.quoteToken, input);
+  if (!check.ok) throw validationFailed([{ path: "quoteToken", message: QUOTE_REFUSALS[check.reason] }]);
+  const { lines, total, currency } = check.payload;
+  if (!check.expired) return { lines, total, currency, pricingVersion: null };
+  const fresh = await currentPrice(deps, input, true);
+  if (fresh.total !== total || fresh.currency !== currency) throw priceChanged(fresh);
+  return fresh;
+}
+
+/**
+ * The stay priced by the listing's rules, with the pricing version the hold checks: from the
+ * process's short-lived copy of them (listingForBooking), or `fresh` from the database once the hold
+ * said the copy is stale.
+ */
+async function currentPrice(deps: DatabaseDeps, input: CreateBookingInput, fresh = false): Promise<HoldPrice> {
+  const listing = await listingForBooking(deps.orm.em, input.listingId, { fresh });
+  if (!listing) throw notFound("listing");
+  return { ...priceForBooking(listing, input), pricingVersion: listing.pricingVersion };
+}
+
+function priceChanged(now: HoldPrice) {
+  return conflict(
+    "price_changed",
+    `The price of this stay changed since it was quoted: it is now ${formatMoney(now.total, now.currency)}. Ask for a new quote.`,
+  );
+}
 
 /**
  * The lapsed holds (expired now) and lapsed requests (declined now) of one listing overlapping a

@@ -25,6 +25,15 @@ export const createBookingInput = z
     checkIn: stayDate,
     checkOut: stayDate,
     guests: z.number().int().min(1).max(1000),
+    quoteToken: z
+      .string()
+      .max(8000)
+      .optional()
+      .meta({
+        description:
+          "The quoteToken of GET /listings/{id}/quote for this very stay: the booking keeps that quote's lines and total, " +
+          "whatever the host changed since, until the token expires (then 409 price_changed if the price moved).",
+      }),
   })
   .superRefine((stay, ctx) => {
     // zod may run this even when a field failed; only judge dates that parsed.

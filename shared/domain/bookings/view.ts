@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { currencySchema } from "../currency.js";
+import { priceLineSchema } from "../pricing/priceStay.js";
 import { bookingStatusSchema, CANCELLED_BY } from "./status.js";
 
 /** A stay [checkIn, checkOut) as the availability endpoint and listing.availability show it. */
@@ -26,7 +27,10 @@ export const bookingViewSchema = z.object({
   checkOut: z.iso.date(),
   nights: z.number().int(),
   guests: z.number().int(),
-  totalPrice: z.number().int().meta({ description: "nights × pricePerNight, in minor units" }),
+  totalPrice: z.number().int().meta({ description: "The sum of priceLines, in minor units: what the guest pays" }),
+  priceLines: z.array(priceLineSchema).meta({
+    description: "The lines the booking was priced with (its quote's, when it was made with a quote token)",
+  }),
   currency: currencySchema,
   status: bookingStatusSchema,
   expiresAt: z.iso.datetime().nullable().meta({

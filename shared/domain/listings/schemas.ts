@@ -4,6 +4,7 @@ import { cursorSchema, isInstant, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor
 import { digits, multiLine, singleLine } from "../../text.js";
 import { MAX_NIGHTS } from "../bookings/stayInput.js";
 import { currencySchema } from "../currency.js";
+import { pricingRulesSchema } from "../pricing/rules.js";
 import { timeZoneSchema } from "./bookingRules.js";
 import { bookingModeSchema, cancellationPolicySchema } from "./status.js";
 
@@ -65,6 +66,8 @@ const ruleFields = {
   // Where the place is, for the map and the radius search; both or neither (null and null unplace it).
   latitude: latitude.nullable(),
   longitude: longitude.nullable(),
+  // The whole document: a PATCH replaces the listing's rules with these (absent fields: no fee, no discount).
+  pricing: pricingRulesSchema,
 };
 
 const placeInPairs = (place: { latitude?: number | null; longitude?: number | null }) =>

@@ -4,6 +4,9 @@ import { EARTH_POINT, RATING_KEY, SEARCH_DOCUMENT } from "../../db/migrations/Mi
 import { sql as runSql } from "../../db/sql.js";
 import { encodeCursor } from "../../pagination.js";
 import { BLOCKING_BOOKING_SQL } from "../bookings/availability.js";
+import { platformFees } from "../pricing/fees.js";
+import { fitsTotalPrice } from "../pricing/fits.js";
+import { priceStay } from "../pricing/priceStay.js";
 import { SEARCH_RADIUS_KM_DEFAULT, type SearchFilters, type SearchSort } from "./schemas.js";
 import { LISTING_COLUMNS, type ListingRow, type ListingView, toListingView } from "./view.js";
 
@@ -374,6 +377,21 @@ async function holdLapse(em: EntityManager, f: SearchFilters, passed: string, pa
   return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
 }
 
+/**
+ * A dated search's listing with the quote's total for the searched stay: priced from the row the
+ * search already read (its rules are a column), by the same function as the quote, so a page costs
+ * no query per listing.
+ */
+function withStayTotal(listing: ListingView, f: SearchFilters): ListingView {
+  if (!f.checkIn || !f.checkOut) return listing;
+  const { total } = priceStay(
+    listing,
+    { checkIn: f.checkIn, checkOut: f.checkOut, guests: f.guests ?? 1 },
+    platformFees(),
+  );
+  return { ...listing, stayTotal: fitsTotalPrice(total) ? total : null };
+}
+
 async function findPage(em: EntityManager, f: SearchFilters): Promise<SearchPage> {
   const { rows, lapse } =
     f.checkIn && f.checkOut
@@ -384,7 +402,7 @@ async function findPage(em: EntityManager, f: SearchFilters): Promise<SearchPage
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    listings: page.map(toListingView),
+    listings: page.map(toListingView).map((listing) => withStayTotal(listing, f)),
     nextCursor: rows.length > f.limit && last ? encodeCursor([f.sort, last.sort_key, last.id]) : null,
     holdExpiresInMs: lapse,
   };

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { notFound } from "../../errors.js";
 import { currencySchema } from "../currency.js";
+import { rulesOf } from "../pricing/listingPricing.js";
+import { pricingRulesSchema } from "../pricing/rules.js";
+import { PHOTOS_JSON_SQL, type PhotoRow, photoViewSchema, toPhotoView } from "./photoView.js";
 import {
   type BookingMode,
   bookingModeSchema,
@@ -32,6 +35,18 @@ export const listingViewSchema = z.object({
   timeZone: z.string().meta({ description: "IANA time zone: check-in days begin and stays end in it" }),
   latitude: z.number().nullable().meta({ description: "WGS 84 degrees; null when the host has not placed it." }),
   longitude: z.number().nullable(),
+  pricing: pricingRulesSchema.meta({ description: "The price rules besides pricePerNight (the base price)." }),
+  photos: z
+    .array(photoViewSchema)
+    .meta({ description: "In the host's order; the first one is the cover search shows." }),
+  stayTotal: z
+    .int()
+    .nullable()
+    .meta({
+      description:
+        "In a search with checkIn and checkOut: the quote's total for those dates (and guests, 1 unless given), " +
+        "in minor units; null elsewhere.",
+    }),
   ratingAverage: z.number().nullable().meta({ description: "Mean rating, 2 decimals; null before any review." }),
   reviewCount: z.int(),
   createdAt: z.iso.datetime(),
@@ -57,6 +72,8 @@ export interface ListingRow {
   time_zone: string;
   latitude: number | null;
   longitude: number | null;
+  pricing: unknown;
+  photos: PhotoRow[];
   rating_average: string | null;
   review_count: number;
   created_at: Date;
@@ -70,6 +87,7 @@ export interface ListingRow {
 export const LISTING_COLUMNS = `
   l.id, l.host_id, l.title, l.description, l.city, l.country, l.price_per_night, l.currency, l.max_guests,
   l.status, l.cancellation_policy, l.booking_mode, l.min_nights, l.max_nights, l.time_zone, l.latitude, l.longitude,
+  l.pricing, ${PHOTOS_JSON_SQL} as photos,
   round(l.rating_sum::numeric / nullif(l.review_count, 0), 2) as rating_average, l.review_count,
   l.created_at, l.updated_at`;
 
@@ -92,6 +110,9 @@ export function toListingView(row: ListingRow): ListingView {
     timeZone: row.time_zone,
     latitude: row.latitude,
     longitude: row.longitude,
+    pricing: rulesOf(row.pricing),
+    photos: row.photos.map(toPhotoView),
+    stayTotal: null,
     ratingAverage: row.rating_average === null ? null : Number(row.rating_average),
     reviewCount: row.review_count,
     createdAt: new Date(row.created_at).toISOString(),
