@@ -4,7 +4,7 @@ import { createBooking, createGuest, createHost, createListing, day, PASSWORD } 
 import { codesOf, graphqlClient } from "./helpers/graphql.js";
 import { useApp } from "./helpers/useApp.js";
 
-const { app } = useApp();
+const { app, api } = useApp();
 const gql = graphqlClient(() => app().url);
 
 test("register, login and me over GraphQL: the same accounts and tokens as REST", async (t) => {
@@ -277,4 +277,69 @@ test("GraphiQL is served from local assets (no CDN) outside production", async (
     "no remote script or stylesheet",
   );
   t.true((res.headers.get("content-security-policy") ?? "").includes("default-src 'self'"));
+});
+
+test("a listing's price rules, photos and quote over GraphQL; a booking with the quoteToken keeps the quoted lines, as REST", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const listing = await createListing(host);
+  const rules = { cleaningFee: 4_000, includedGuests: 1, extraGuestFee: 500, weekendPrice: null };
+  t.is((await api.patch(`/api/v1/listings/${listing.id}`, { pricing: rules }, host.auth)).status, 200);
+  const stay = { checkIn: day(20), checkOut: day(23), guests: 2 };
+  const seen = await gql(
+    `query($id: ID!, $checkIn: String!, $checkOut: String!, $guests: Int!) {
+       listing(id: $id) {
+         pricing { cleaningFee extraGuestFee includedGuests weekendPrice overrides { from } }
+         photos { id small }
+         quote(checkIn: $checkIn, checkOut: $checkOut, guests: $guests) { lines { kind amount nights } total currency quoteToken }
+       }
+     }`,
+    { id: listing.id, ...stay },
+  );
+  t.deepEqual(seen.errors, []);
+  const { pricing, photos, quote } = seen.data.listing;
+  t.like(pricing, { cleaningFee: 4_000, extraGuestFee: 500, includedGuests: 1, weekendPrice: null, overrides: [] });
+  t.deepEqual(photos, []);
+  const rest = await api.get(
+    `/api/v1/listings/${listing.id}/quote?checkIn=${stay.checkIn}&checkOut=${stay.checkOut}&guests=${stay.guests}`,
+  );
+  t.is(rest.status, 200);
+  t.deepEqual(
+    quote.lines,
+    rest.body.lines.map((l: any) => ({ kind: l.kind, amount: l.amount, nights: l.nights ?? null })),
+  );
+  t.is(quote.total, rest.body.total);
+  t.true(quote.lines.some((l: any) => l.kind === "cleaning_fee" && l.amount === 4_000));
+  t.true(quote.lines.some((l: any) => l.kind === "extra_guests" && l.amount === 500 * 3));
+
+  // The host raises the cleaning fee: the quoted booking keeps the quoted price.
+  t.is(
+    (await api.patch(`/api/v1/listings/${listing.id}`, { pricing: { ...rules, cleaningFee: 9_000 } }, host.auth))
+      .status,
+    200,
+  );
+  const booked = await gql(
+    `mutation($input: CreateBookingInput!) { createBooking(input: $input) { id totalPrice priceLines { kind amount } } }`,
+    { input: { listingId: listing.id, ...stay, quoteToken: quote.quoteToken } },
+    guest.token,
+  );
+  t.deepEqual(booked.errors, []);
+  t.is(booked.data.createBooking.totalPrice, quote.total);
+  t.deepEqual(
+    booked.data.createBooking.priceLines,
+    quote.lines.map((l: any) => ({ kind: l.kind, amount: l.amount })),
+  );
+  const bad = await gql(
+    `mutation($input: CreateBookingInput!) { createBooking(input: $input) { id } }`,
+    { input: { listingId: listing.id, checkIn: day(30), checkOut: day(31), guests: 1, quoteToken: "forged.token" } },
+    guest.token,
+  );
+  t.deepEqual(codesOf(bad), ["validation_failed"]);
+  const badQuote = await gql(
+    `query($id: ID!) { listing(id: $id) { quote(checkIn: "2020-01-01", checkOut: "2020-01-02", guests: 1) { total } } }`,
+    {
+      id: listing.id,
+    },
+  );
+  t.deepEqual(codesOf(badQuote), ["validation_failed"]);
 });

@@ -141,6 +141,9 @@ const CreateBookingInput = builder.inputType("CreateBookingInput", {
     checkIn: t.string({ required: true, description: "YYYY-MM-DD" }),
     checkOut: t.string({ required: true, description: "YYYY-MM-DD" }),
     guests: t.int({ required: true }),
+    quoteToken: t.string({
+      description: "The quoteToken of Listing.quote for this very stay: the booking keeps that quote's price.",
+    }),
   }),
 });
 const ReviewInput = builder.inputType("ReviewInput", {
@@ -222,14 +225,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input, idempotencyKey }, ctx) => {
       const actor = actorOf(ctx);
       await limit(ctx, sharedLimits(ctx.deps).bookingsPerUser);
+      // An explicit null quoteToken is no token (JSON.stringify drops the undefined: the same hash as REST's body).
+      const stay = { ...input, quoteToken: input.quoteToken ?? undefined };
       return idempotently(
         ctx,
         "bookings.create",
         idempotencyKey,
-        { path: "/api/v1/bookings", body: input },
+        { path: "/api/v1/bookings", body: stay },
         async () => ({
           status: 201,
-          body: { booking: presentBooking(await execute(createBooking, { actor, input }, ctx.deps)) },
+          body: { booking: presentBooking(await execute(createBooking, { actor, input: stay }, ctx.deps)) },
         }),
         (body) => body.booking as ReturnType<typeof presentBooking>,
       );

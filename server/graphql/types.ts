@@ -6,12 +6,16 @@ import { BOOKING_STATUSES, CANCELLED_BY } from "../../shared/domain/bookings/sta
 import { query } from "../../shared/domain/commands/execute.js";
 import { CURRENCIES } from "../../shared/domain/currency.js";
 import { getAvailability } from "../../shared/domain/listings/getAvailability.js";
+import type { PhotoView } from "../../shared/domain/listings/photoView.js";
 import { BOOKING_MODES, CANCELLATION_POLICIES, LISTING_STATUSES } from "../../shared/domain/listings/status.js";
 import { queryListings } from "../../shared/domain/listings/view.js";
 import { listMessages } from "../../shared/domain/messages/listMessages.js";
 import { PAYMENT_STATUSES } from "../../shared/domain/payments/status.js";
 import { paymentsOfBookings } from "../../shared/domain/payments/store.js";
 import type { PaymentView } from "../../shared/domain/payments/view.js";
+import type { PriceLine as PriceLineView } from "../../shared/domain/pricing/priceStay.js";
+import { type Quote as QuoteView, quoteStay } from "../../shared/domain/pricing/quoteStay.js";
+import type { PricingRules as PricingRulesView } from "../../shared/domain/pricing/rules.js";
 import { listReviews } from "../../shared/domain/reviews/listReviews.js";
 import { firstReviewsOf } from "../../shared/domain/reviews/view.js";
 import type { EventEnvelope } from "../../shared/events/eventMap.js";
@@ -82,8 +86,68 @@ export const Review = builder.objectRef<ReviewJson>("Review").implement({
 });
 const ReviewConnection = connectionOf("Review", Review);
 
+/** One line of a price breakdown (REST `PriceLine`): what a quote shows and a booking keeps. */
+export const PriceLine = builder.objectRef<PriceLineView>("PriceLine").implement({
+  fields: (t) => ({
+    kind: t.exposeString("kind", {
+      description: "nights, extra_guests, discount, cleaning_fee, service_fee or taxes.",
+    }),
+    label: t.exposeString("label"),
+    nights: t.exposeInt("nights", { nullable: true }),
+    amount: t.exposeInt("amount", { description: "Integer minor units; negative only for a discount." }),
+  }),
+});
+
+/** GET /listings/{id}/quote's answer. */
+const Quote = builder.objectRef<QuoteView>("Quote").implement({
+  fields: (t) => ({
+    lines: t.field({ type: [PriceLine], resolve: (q) => q.lines }),
+    total: t.exposeInt("total", { description: "The sum of the lines, in minor units." }),
+    currency: t.field({ type: Currency, resolve: (q) => q.currency }),
+    quoteToken: t.exposeString("quoteToken", {
+      description: "Pass it to createBooking (input.quoteToken) to book at exactly this price until expiresAt.",
+    }),
+    expiresAt: t.exposeString("expiresAt"),
+  }),
+});
+
+const Photo = builder.objectRef<PhotoView>("Photo").implement({
+  description: "A listing's photo: three sizes, WebP, content-hashed URLs (cacheable forever).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    position: t.exposeInt("position"),
+    width: t.exposeInt("width", { description: "Of the large size, in pixels." }),
+    height: t.exposeInt("height"),
+    small: t.string({ description: "320 px wide at most.", resolve: (p) => p.urls.small }),
+    medium: t.string({ description: "800 px wide at most.", resolve: (p) => p.urls.medium }),
+    large: t.string({ description: "1600 px wide at most.", resolve: (p) => p.urls.large }),
+  }),
+});
+
+const PriceOverride = builder.objectRef<PricingRulesView["overrides"][number]>("PriceOverride").implement({
+  fields: (t) => ({
+    from: t.exposeString("from"),
+    to: t.exposeString("to"),
+    pricePerNight: t.exposeInt("pricePerNight"),
+    label: t.exposeString("label", { nullable: true }),
+  }),
+});
+
+const PricingRules = builder.objectRef<PricingRulesView>("PricingRules").implement({
+  description: "The price rules besides pricePerNight (REST `PricingRules`).",
+  fields: (t) => ({
+    weekendPrice: t.exposeInt("weekendPrice", { nullable: true }),
+    cleaningFee: t.exposeInt("cleaningFee"),
+    includedGuests: t.exposeInt("includedGuests"),
+    extraGuestFee: t.exposeInt("extraGuestFee"),
+    weeklyDiscountPercent: t.exposeInt("weeklyDiscountPercent"),
+    monthlyDiscountPercent: t.exposeInt("monthlyDiscountPercent"),
+    overrides: t.field({ type: [PriceOverride], resolve: (r) => r.overrides }),
+  }),
+});
+
 export const Listing = builder.loadableObject("Listing", {
-  description: "A listing (REST `listing`). Photos and quotes are not in this schema yet.",
+  description: "A listing (REST `listing`), with its photos, price rules and, for given dates, its quote.",
   load: async (ids: string[], ctx: GraphqlContext) =>
     (await queryListings(em(ctx), "l.id = any(?::uuid[])", [`{${ids.join(",")}}`])).map(presentListing),
   sort: (l: ListingJson) => l.id,
@@ -106,6 +170,35 @@ export const Listing = builder.loadableObject("Listing", {
     timeZone: t.exposeString("timeZone"),
     latitude: t.exposeFloat("latitude", { nullable: true }),
     longitude: t.exposeFloat("longitude", { nullable: true }),
+    pricing: t.field({ type: PricingRules, resolve: (l) => l.pricing }),
+    photos: t.field({
+      type: [Photo],
+      description: "In the host's order; the first one is the cover.",
+      resolve: (l) => l.photos,
+    }),
+    stayTotal: t.exposeInt("stayTotal", {
+      nullable: true,
+      description: "In a search with checkIn and checkOut: the quote's total for those dates; null elsewhere.",
+    }),
+    quote: t.field({
+      type: Quote,
+      description: "As GET /listings/{id}/quote: the itemised price of a stay, with a quoteToken for createBooking.",
+      args: {
+        checkIn: t.arg.string({ required: true }),
+        checkOut: t.arg.string({ required: true }),
+        guests: t.arg.int({ required: true }),
+      },
+      resolve: (l, args, ctx) =>
+        query(
+          quoteStay,
+          // The REST query string's shape (guests as digits): the same schema parses both.
+          {
+            actor: null,
+            input: { listingId: l.id, checkIn: args.checkIn, checkOut: args.checkOut, guests: String(args.guests) },
+          },
+          ctx.deps,
+        ),
+    }),
     ratingAverage: t.exposeFloat("ratingAverage", { nullable: true }),
     reviewCount: t.exposeInt("reviewCount"),
     createdAt: t.exposeString("createdAt"),
@@ -185,6 +278,11 @@ export const Booking = builder.objectRef<BookingJson>("Booking").implement({
     nights: t.exposeInt("nights"),
     guests: t.exposeInt("guests"),
     totalPrice: t.exposeInt("totalPrice"),
+    priceLines: t.field({
+      type: [PriceLine],
+      description: "The lines the booking was priced with; totalPrice is their sum.",
+      resolve: (b) => b.priceLines,
+    }),
     currency: t.field({ type: Currency, resolve: (b) => b.currency }),
     status: t.field({ type: BookingStatus, resolve: (b) => b.status }),
     expiresAt: t.exposeString("expiresAt", { nullable: true }),
