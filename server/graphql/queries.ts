@@ -60,6 +60,31 @@ function asQueryString(values: Record<string, unknown>): Record<string, string> 
   return Object.fromEntries(Object.entries(definedOnly(values)).map(([k, v]) => [k, String(v)]));
 }
 
+/** Connections of cached search bodies, by body: a stash hit answers with the very same Buffer. */
+const searchConnections = new WeakMap<Buffer, ReturnType<typeof toConnection<ListingJson>>>();
+
+/**
+ * The connection of a cached search page (REST's bytes, renderSearchPage). A body the process's stash
+ * served again is the same Buffer, so it is parsed once, not once per request; the result is frozen,
+ * as every request that reads it shares it.
+ */
+function searchConnection(body: string | Buffer) {
+  const cached = typeof body === "string" ? undefined : searchConnections.get(body);
+  if (cached) return cached;
+  const page = JSON.parse(typeof body === "string" ? body : body.toString("utf8")) as Page<ListingJson>;
+  const connection = deepFreeze(toConnection(page, (l) => l));
+  if (typeof body !== "string") searchConnections.set(body, connection);
+  return connection;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 builder.queryFields((t) => ({
   me: t.field({
     type: User,
@@ -82,8 +107,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const input = { ...asQueryString({ ...(args.filter ?? {}) }), ...pageArgs(args) };
       const { body } = await query(searchListingsCached, { actor: null, input }, { ...ctx.deps, renderSearchPage });
-      const page = JSON.parse(typeof body === "string" ? body : body.toString("utf8")) as Page<ListingJson>;
-      return toConnection(page, (l) => l);
+      return searchConnection(body);
     },
   }),
   booking: t.field({
