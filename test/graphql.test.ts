@@ -343,3 +343,70 @@ test("a listing's price rules, photos and quote over GraphQL; a booking with the
   );
   t.deepEqual(codesOf(badQuote), ["validation_failed"]);
 });
+
+test("a host's calendar blocks, a cancellation quote and logout over GraphQL, with REST's rules", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const stranger = await createHost();
+  const listing = await createListing(host);
+  const CREATE = `mutation($listingId: ID!, $input: BlockInput!) {
+    createBlock(listingId: $listingId, input: $input) { id checkIn checkOut nights note source } }`;
+  const made = await gql(
+    CREATE,
+    { listingId: listing.id, input: { checkIn: day(40), checkOut: day(43), note: "repairs" } },
+    host.token,
+  );
+  t.deepEqual(made.errors, []);
+  t.like(made.data.createBlock, { checkIn: day(40), checkOut: day(43), nights: 3, note: "repairs", source: "host" });
+  const overlapping = await gql(
+    CREATE,
+    { listingId: listing.id, input: { checkIn: day(42), checkOut: day(44) } },
+    host.token,
+  );
+  t.deepEqual(codesOf(overlapping), ["dates_unavailable"]);
+  t.deepEqual(
+    codesOf(
+      await gql(CREATE, { listingId: listing.id, input: { checkIn: day(50), checkOut: day(51) } }, stranger.token),
+    ),
+    ["forbidden"],
+  );
+  const BLOCKS = `query($id: ID!) { listing(id: $id) { blocks { id nights } } }`;
+  t.deepEqual((await gql(BLOCKS, { id: listing.id }, host.token)).data.listing.blocks, [
+    { id: made.data.createBlock.id, nights: 3 },
+  ]);
+  t.deepEqual(codesOf(await gql(BLOCKS, { id: listing.id }, stranger.token)), ["forbidden"]);
+  const booking = await gql(
+    `mutation($input: CreateBookingInput!) { createBooking(input: $input) { id } }`,
+    { input: { listingId: listing.id, checkIn: day(41), checkOut: day(42), guests: 1 } },
+    guest.token,
+  );
+  t.deepEqual(codesOf(booking), ["dates_unavailable"]);
+  const removed = await gql(
+    `mutation($listingId: ID!, $blockId: ID!) { deleteBlock(listingId: $listingId, blockId: $blockId) }`,
+    { listingId: listing.id, blockId: made.data.createBlock.id },
+    host.token,
+  );
+  t.deepEqual(removed.data, { deleteBlock: true });
+  t.deepEqual((await gql(BLOCKS, { id: listing.id }, host.token)).data.listing.blocks, []);
+
+  // The freed nights book; the guest reads what cancelling would refund, as REST answers it.
+  const held = await createBooking(listing, guest, { checkIn: day(41), checkOut: day(42) });
+  const quoted = await gql(
+    `query($id: ID!) { booking(id: $id) { cancellation { refundAmount currency rule { by policy refundPercent } } } }`,
+    { id: held.id },
+    guest.token,
+  );
+  t.deepEqual(quoted.errors, []);
+  const rest = await api.get(`/api/v1/bookings/${held.id}/cancellation`, guest.auth);
+  t.is(rest.status, 200);
+  t.deepEqual(quoted.data.booking.cancellation, {
+    refundAmount: rest.body.refund.amount,
+    currency: rest.body.refund.currency,
+    rule: { by: rest.body.rule.by, policy: rest.body.rule.policy, refundPercent: rest.body.rule.refundPercent },
+  });
+
+  // Logout revokes every token of the account, the one used included.
+  t.deepEqual((await gql("mutation { logout }", {}, guest.token)).data, { logout: true });
+  t.deepEqual(codesOf(await gql("{ me { id } }", {}, guest.token)), ["unauthenticated"]);
+  t.is((await api.get("/api/v1/me", guest.auth)).status, 401);
+});

@@ -1,6 +1,7 @@
 import type { Context as KoaContext, Middleware } from "koa";
 import { authenticateUser, invalidCredentials } from "../../shared/domain/accounts/authenticateUser.js";
 import { registerInput, registerUser } from "../../shared/domain/accounts/registerUser.js";
+import { logout } from "../../shared/domain/accounts/tokenVersions.js";
 import { acceptBooking } from "../../shared/domain/bookings/acceptBooking.js";
 import { cancelBooking } from "../../shared/domain/bookings/cancelBooking.js";
 import { createBooking } from "../../shared/domain/bookings/createBooking.js";
@@ -9,7 +10,10 @@ import { createBookingInput } from "../../shared/domain/bookings/stayInput.js";
 import { execute, query } from "../../shared/domain/commands/execute.js";
 import { requestHash } from "../../shared/domain/idempotency/keys.js";
 import { archiveListing } from "../../shared/domain/listings/archiveListing.js";
+import { blockInputSchema } from "../../shared/domain/listings/blocks.js";
+import { createBlock } from "../../shared/domain/listings/createBlock.js";
 import { createListing } from "../../shared/domain/listings/createListing.js";
+import { deleteBlock } from "../../shared/domain/listings/deleteBlock.js";
 import { getListing } from "../../shared/domain/listings/getListing.js";
 import { listingInputSchema, listingPatchSchema } from "../../shared/domain/listings/schemas.js";
 import { updateListing } from "../../shared/domain/listings/updateListing.js";
@@ -22,6 +26,7 @@ import { AppError, notFound } from "../../shared/errors.js";
 import { isUuid } from "../../shared/ids.js";
 import { chapaFromConfig } from "../../shared/payments/chapa/fromConfig.js";
 import { parseIdempotencyKey, runOnceForKey } from "../middlewares/idempotency.js";
+import { presentBlock } from "../presenters/block.js";
 import { presentBooking } from "../presenters/booking.js";
 import { presentListing } from "../presenters/listing.js";
 import { presentMessage } from "../presenters/message.js";
@@ -32,7 +37,7 @@ import { loginBody } from "../routes/accounts/schemas.js";
 import { auditLogin, sharedLimits } from "../routes/limits.js";
 import { parse } from "../validate.js";
 import { actorOf, builder, type GraphqlContext } from "./builder.js";
-import { Booking, Listing, Message, Payment, Review, User } from "./types.js";
+import { Booking, CalendarBlock, Listing, Message, Payment, Review, User } from "./types.js";
 
 /*
  * Every mutation runs the command its REST route runs (shared/domain), through the same door
@@ -146,6 +151,13 @@ const CreateBookingInput = builder.inputType("CreateBookingInput", {
     }),
   }),
 });
+const BlockInput = builder.inputType("BlockInput", {
+  fields: (t) => ({
+    checkIn: t.string({ required: true, description: "YYYY-MM-DD" }),
+    checkOut: t.string({ required: true, description: "YYYY-MM-DD" }),
+    note: t.string({ description: "For the host only (never shown to guests)." }),
+  }),
+});
 const ReviewInput = builder.inputType("ReviewInput", {
   fields: (t) => ({ rating: t.int({ required: true }), comment: t.string({ required: true }) }),
 });
@@ -211,6 +223,44 @@ builder.mutationFields((t) => ({
       const listingId = guid(id, "listing");
       await execute(archiveListing, { actor: actorOf(ctx), input: { listingId } }, ctx.deps);
       return presentListing(await query(getListing, { actor: null, input: { listingId } }, ctx.deps));
+    },
+  }),
+  logout: t.field({
+    type: "Boolean",
+    description: "As POST /auth/logout: every token of your account stops working, this one included.",
+    resolve: async (_root, _args, ctx) => {
+      await execute(logout, { actor: actorOf(ctx), input: {} }, ctx.deps);
+      return true;
+    },
+  }),
+  createBlock: t.field({
+    type: CalendarBlock,
+    description:
+      "As POST /listings/{id}/blocks (its host or an admin): dates_unavailable over a booking or another block.",
+    args: {
+      listingId: t.arg.id({ required: true }),
+      input: t.arg({ type: BlockInput, required: true, validate: { schema: blockInputSchema } }),
+    },
+    resolve: async (_root, { listingId, input }, ctx) =>
+      presentBlock(
+        await execute(
+          createBlock,
+          {
+            actor: actorOf(ctx),
+            input: { ...input, note: input.note ?? undefined, listingId: guid(listingId, "listing") },
+          },
+          ctx.deps,
+        ),
+      ),
+  }),
+  deleteBlock: t.field({
+    type: "Boolean",
+    description: "As DELETE /listings/{id}/blocks/{blockId}: the nights can be booked at once.",
+    args: { listingId: t.arg.id({ required: true }), blockId: t.arg.id({ required: true }) },
+    resolve: async (_root, { listingId, blockId }, ctx) => {
+      const input = { listingId: guid(listingId, "listing"), blockId: guid(blockId, "block") };
+      await execute(deleteBlock, { actor: actorOf(ctx), input }, ctx.deps);
+      return true;
     },
   }),
   createBooking: t.field({

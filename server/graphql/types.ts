@@ -2,10 +2,16 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { findPeople } from "../../shared/domain/accounts/findUser.js";
 import { ROLES } from "../../shared/domain/accounts/role.js";
 import type { PersonView, UserView } from "../../shared/domain/accounts/view.js";
+import {
+  type Cancellation as CancellationView,
+  cancellationQuote,
+} from "../../shared/domain/bookings/cancellationQuote.js";
 import { BOOKING_STATUSES, CANCELLED_BY } from "../../shared/domain/bookings/status.js";
 import { query } from "../../shared/domain/commands/execute.js";
 import { CURRENCIES } from "../../shared/domain/currency.js";
+import type { BlockView } from "../../shared/domain/listings/blocks.js";
 import { getAvailability } from "../../shared/domain/listings/getAvailability.js";
+import { listBlocks } from "../../shared/domain/listings/listBlocks.js";
 import type { PhotoView } from "../../shared/domain/listings/photoView.js";
 import { BOOKING_MODES, CANCELLATION_POLICIES, LISTING_STATUSES } from "../../shared/domain/listings/status.js";
 import { queryListings } from "../../shared/domain/listings/view.js";
@@ -19,6 +25,7 @@ import type { PricingRules as PricingRulesView } from "../../shared/domain/prici
 import { listReviews } from "../../shared/domain/reviews/listReviews.js";
 import { firstReviewsOf } from "../../shared/domain/reviews/view.js";
 import type { EventEnvelope } from "../../shared/events/eventMap.js";
+import { presentBlock } from "../presenters/block.js";
 import type { presentBooking } from "../presenters/booking.js";
 import { type ListingJson, presentListing } from "../presenters/listing.js";
 import { presentMessage } from "../presenters/message.js";
@@ -146,6 +153,40 @@ const PricingRules = builder.objectRef<PricingRulesView>("PricingRules").impleme
   }),
 });
 
+/** A host's calendar block (REST `Block`): nights kept off the market, by the host or from a feed. */
+export const CalendarBlock = builder.objectRef<BlockView>("CalendarBlock").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    listingId: t.exposeID("listingId"),
+    checkIn: t.exposeString("checkIn"),
+    checkOut: t.exposeString("checkOut"),
+    nights: t.exposeInt("nights"),
+    note: t.exposeString("note", { nullable: true }),
+    createdById: t.exposeID("createdById"),
+    createdAt: t.exposeString("createdAt"),
+    source: t.exposeString("source", { description: "host, or feed: imported from a calendar feed." }),
+    feedId: t.exposeID("feedId", { nullable: true }),
+  }),
+});
+
+const CancellationRule = builder.objectRef<CancellationView["rule"]>("CancellationRule").implement({
+  fields: (t) => ({
+    policy: t.exposeString("policy"),
+    by: t.exposeString("by", { description: "guest, host or admin: whose cancellation the rule is for." }),
+    refundPercent: t.exposeInt("refundPercent", { nullable: true }),
+    description: t.exposeString("description"),
+  }),
+});
+
+/** GET /bookings/{id}/cancellation's answer: what cancelling now would refund the caller, and why. */
+export const Cancellation = builder.objectRef<CancellationView>("Cancellation").implement({
+  fields: (t) => ({
+    refundAmount: t.int({ description: "Minor units.", resolve: (c) => c.refund.amount }),
+    currency: t.field({ type: Currency, resolve: (c) => c.refund.currency }),
+    rule: t.field({ type: CancellationRule, resolve: (c) => c.rule }),
+  }),
+});
+
 export const Listing = builder.loadableObject("Listing", {
   description: "A listing (REST `listing`), with its photos, price rules and, for given dates, its quote.",
   load: async (ids: string[], ctx: GraphqlContext) =>
@@ -213,6 +254,13 @@ export const Listing = builder.loadableObject("Listing", {
           { actor: null, input: { listingId: l.id, ...definedOnly({ from: args.from, to: args.to }) } },
           ctx.deps,
         ),
+    }),
+    blocks: t.field({
+      type: [CalendarBlock],
+      description:
+        "Its host's (or an admin's) view: the calendar blocks not over yet, by check-in, as GET /listings/{id}/blocks.",
+      resolve: async (l, _args, ctx) =>
+        (await query(listBlocks, { actor: actorOf(ctx), input: { listingId: l.id } }, ctx.deps)).map(presentBlock),
     }),
     reviews: t.field({
       type: ReviewConnection,
@@ -306,6 +354,12 @@ export const Booking = builder.objectRef<BookingJson>("Booking").implement({
       load: async (ids: string[], ctx: GraphqlContext) => (await paymentsOfBookings(em(ctx), ids)).map(presentPayment),
       group: (p) => p.bookingId,
       resolve: (b) => b.id,
+    }),
+    cancellation: t.field({
+      type: Cancellation,
+      description: "What cancelling now would refund you, and the rule: as GET /bookings/{id}/cancellation.",
+      resolve: (b, _args, ctx) =>
+        query(cancellationQuote, { actor: actorOf(ctx), input: { bookingId: b.id } }, ctx.deps),
     }),
     messages: t.field({
       type: MessageConnection,
