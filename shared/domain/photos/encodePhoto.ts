@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
 import { config } from "../../config.js";
 import { AppError, badRequest } from "../../errors.js";
 import type { PhotoSize } from "../listings/photoView.js";
@@ -31,6 +31,8 @@ export const notAnImage = () =>
  * orientation is applied to the pixels first (rotate()), so the photo keeps its way up.
  */
 export async function encodePhoto(input: Buffer): Promise<EncodedSize[]> {
+  // Loaded on the first upload: sharp (libvips) adds some 30 MB to a process that never decodes a photo.
+  const { default: sharp } = await import("sharp");
   const limitInputPixels = config.PHOTO_MAX_PIXELS;
   let metadata: Metadata;
   try {
