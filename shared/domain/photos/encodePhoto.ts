@@ -31,7 +31,7 @@ export const notAnImage = () =>
  * orientation is applied to the pixels first (rotate()), so the photo keeps its way up.
  */
 export async function encodePhoto(input: Buffer): Promise<EncodedSize[]> {
-  // Loaded on the first upload: sharp (libvips) adds some 30 MB to a process that never decodes a photo.
+  // Loaded on the first upload: a process that never decodes a photo never loads sharp (libvips).
   const { default: sharp } = await import("sharp");
   const limitInputPixels = config.PHOTO_MAX_PIXELS;
   let metadata: Metadata;
