@@ -410,3 +410,52 @@ test("a host's calendar blocks, a cancellation quote and logout over GraphQL, wi
   t.deepEqual(codesOf(await gql("{ me { id } }", {}, guest.token)), ["unauthenticated"]);
   t.is((await api.get("/api/v1/me", guest.auth)).status, 401);
 });
+
+test("a search-only query's answer is kept with its cached page and ends with it: a booking or a listing change shows at once", async (t) => {
+  const host = await createHost();
+  const guest = await createGuest();
+  const city = `Keptville ${Date.now()}`;
+  const booked = await createListing(host, { city, title: "Booked soon" });
+  const renamed = await createListing(host, { city, title: "Old name" });
+  const SEARCH = `query($f: ListingFilter) { listings(filter: $f, first: 10) {
+    edges { cursor node { id title stayTotal photos { id } pricing { cleaningFee } } } pageInfo { hasNextPage } } }`;
+  const filter = { f: { city, checkIn: day(60), checkOut: day(62) } };
+  const titles = async () => {
+    const found = await gql(SEARCH, filter);
+    t.deepEqual(found.errors, []);
+    return found.data.listings.edges.map((e: { node: { id: string; title: string } }) => e.node.title).sort();
+  };
+  t.deepEqual(await titles(), ["Booked soon", "Old name"]);
+  t.deepEqual(await titles(), ["Booked soon", "Old name"], "asked again (the kept answer)");
+  const again = await gql(SEARCH, filter);
+  t.is(again.data.listings.edges[0].node.stayTotal, 20_000);
+
+  const booking = await gql(
+    CREATE_BOOKING,
+    { input: { listingId: booked.id, checkIn: day(60), checkOut: day(61), guests: 1 } },
+    guest.token,
+  );
+  t.deepEqual(booking.errors, []);
+  t.deepEqual(await titles(), ["Old name"], "the booked listing left the answer at once");
+
+  t.is((await api.patch(`/api/v1/listings/${renamed.id}`, { title: "New name" }, host.auth)).status, 200);
+  t.deepEqual(await titles(), ["New name"], "the listing change shows at once");
+
+  // Other variables, and a query reading more than the page (its host), are answered on their own.
+  const otherDates = await gql(SEARCH, { f: { city, checkIn: day(70), checkOut: day(71) } });
+  t.deepEqual(otherDates.data.listings.edges.map((e: { node: { title: string } }) => e.node.title).sort(), [
+    "Booked soon",
+    "New name",
+  ]);
+  const withHost = await gql(
+    `query($f: ListingFilter) { listings(filter: $f) { edges { node { title host { name } } } } }`,
+    filter,
+  );
+  t.deepEqual(withHost.errors, []);
+  t.deepEqual(
+    withHost.data.listings.edges.map((e: { node: { host: { name: string } } }) => e.node.host.name),
+    [host.name],
+  );
+  const bad = await gql(SEARCH, { f: { city, checkIn: day(62), checkOut: day(60) } });
+  t.deepEqual(codesOf(bad), ["validation_failed"]);
+});

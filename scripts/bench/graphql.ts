@@ -90,7 +90,9 @@ async function main(): Promise<void> {
     // 1. Search.
     const fields =
       "id hostId title description city country pricePerNight currency maxGuests status cancellationPolicy bookingMode " +
-      "minNights maxNights timeZone latitude longitude ratingAverage reviewCount createdAt updatedAt";
+      "minNights maxNights timeZone latitude longitude ratingAverage reviewCount createdAt updatedAt stayTotal " +
+      "pricing { weekendPrice cleaningFee includedGuests extraGuestFee weeklyDiscountPercent monthlyDiscountPercent " +
+      "overrides { from to pricePerNight label } } photos { id position width height small medium large }";
     const graphqlBody = JSON.stringify({
       query:
         process.env.BENCH_GRAPHQL_QUERY ??

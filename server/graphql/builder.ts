@@ -22,6 +22,8 @@ export interface GraphqlContext {
   /** Subscriptions (graphql-ws): the events this instance learns of, and when the token expires (seconds). */
   feed?: EventFeed;
   tokenExp?: number;
+  /** The cached search page the `listings` field answered from (searchAnswers.ts keeps answers by it). */
+  searchPage?: Buffer | string;
 }
 
 /** The signed-in Actor, or the REST door's 401 (unauthenticated), as a GraphQL error. */

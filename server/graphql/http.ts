@@ -11,7 +11,9 @@ import { requireUser } from "../middlewares/auth.js";
 import type { GraphqlContext } from "./builder.js";
 import { maskError } from "./errors.js";
 import { documentLimits } from "./limits.js";
+import { searchPageOf } from "./queries.js";
 import { schema } from "./schema.js";
+import { answerKey, keepAnswer, keptAnswer, searchArguments, searchOnlyField } from "./searchAnswers.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -57,19 +59,22 @@ function isPlainRequest(body: unknown): body is PlainRequest {
  * streamed Response per request) cost as much as the whole REST search did (bench:graphql). Anything
  * else (GET, GraphiQL, a subscription over SSE, a malformed body) goes to yoga itself. Returns false then.
  */
-async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth): Promise<boolean> {
+async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: AppDeps): Promise<boolean> {
   const body = ctx.request.body;
   if (!isPlainRequest(body)) return false;
   const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
-  const answer = (status: number, result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) => {
+  const send = (status: number, text: string) => {
     ctx.status = status;
     ctx.type = "application/json";
-    // graphql-jit's serializer, compiled for the operation's shape, when there is no error to shape.
-    ctx.body = result.errors
-      ? JSON.stringify({ ...result, errors: result.errors.map((e) => maskError(e)), stringify: undefined })
-      : (result.stringify?.(result) ?? JSON.stringify(result));
+    ctx.body = text;
     return true;
   };
+  const render = (result: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) =>
+    result.errors
+      ? JSON.stringify({ ...result, errors: result.errors.map((e) => maskError(e)), stringify: undefined })
+      : // graphql-jit's serializer, compiled for the operation's shape, when there is no error to shape.
+        (result.stringify?.(result) ?? JSON.stringify(result));
+  const answer = (status: number, result: ExecutionResult) => send(status, render(result));
   let document: DocumentNode;
   try {
     document = parse(body.query);
@@ -84,7 +89,19 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth): Promis
     const error = new AppError("bad_request", 400, "Subscriptions go over graphql-ws: a WebSocket to /graphql.");
     return answer(400, { errors: [new GraphQLError(error.message, { extensions: { code: error.code } })] });
   }
-  const contextValue = await contextFactory();
+  // A query that reads the search page only: its answer kept with the page it came from, if the
+  // search cache still serves that page (searchAnswers.ts). Any doubt (bad variables, a search error)
+  // runs it as usual, and its errors are the ones it answers with.
+  const searchField = searchOnlyField(enveloped, document, operation);
+  const key = searchField ? answerKey(body.query, body.operationName, body.variables) : null;
+  if (searchField && key) {
+    const page = await Promise.resolve()
+      .then(() => searchPageOf(deps, searchArguments(enveloped, searchField, body.variables ?? undefined)))
+      .catch(() => null);
+    const kept = Buffer.isBuffer(page) ? keptAnswer(page, key) : undefined;
+    if (kept !== undefined) return send(200, kept);
+  }
+  const contextValue = (await contextFactory()) as GraphqlContext;
   const result = (await execute({
     schema: enveloped,
     document,
@@ -92,7 +109,9 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth): Promis
     operationName: body.operationName ?? undefined,
     contextValue,
   })) as ExecutionResult;
-  return answer(200, result);
+  const text = render(result);
+  if (key && !result.errors && Buffer.isBuffer(contextValue.searchPage)) keepAnswer(contextValue.searchPage, key, text);
+  return send(200, text);
 }
 
 /** POST /graphql (and GET for queries and, outside production, GraphiQL from local assets). */
@@ -115,7 +134,7 @@ export function graphqlRoutes(deps: AppDeps): Router {
   const router = new Router();
   router.all(GRAPHQL_PATH, async (ctx) => {
     const auth = await authenticate(ctx);
-    if (ctx.method === "POST" && (await executePlainRequest(yoga, ctx, auth))) return;
+    if (ctx.method === "POST" && (await executePlainRequest(yoga, ctx, auth, deps))) return;
     // The body was parsed (and size- and depth-limited) by jsonBody(): yoga reads it from ctx.request.
     const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, { koa: ctx, auth });
     ctx.status = response.status;

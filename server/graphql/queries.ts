@@ -10,6 +10,7 @@ import { notFound } from "../../shared/errors.js";
 import type { EventEnvelope } from "../../shared/events/eventMap.js";
 import { isUuid } from "../../shared/ids.js";
 import type { Page } from "../../shared/pagination.js";
+import type { AppDeps } from "../deps.js";
 import { presentBooking } from "../presenters/booking.js";
 import { type ListingJson, presentListing } from "../presenters/listing.js";
 import { presentUser } from "../presenters/user.js";
@@ -60,6 +61,16 @@ function asQueryString(values: Record<string, unknown>): Record<string, string> 
   return Object.fromEntries(Object.entries(definedOnly(values)).map(([k, v]) => [k, String(v)]));
 }
 
+/** The search page (REST's cached bytes) for the `listings` field's arguments: one cache, both doors. */
+export async function searchPageOf(
+  deps: AppDeps,
+  args: { filter?: Record<string, unknown> | null; first?: number | null; after?: string | null },
+): Promise<Buffer | string> {
+  const input = { ...asQueryString({ ...(args.filter ?? {}) }), ...pageArgs(args) };
+  const { body } = await query(searchListingsCached, { actor: null, input }, { ...deps, renderSearchPage });
+  return body;
+}
+
 /** Connections of cached search bodies, by body: a stash hit answers with the very same Buffer. */
 const searchConnections = new WeakMap<Buffer, ReturnType<typeof toConnection<ListingJson>>>();
 
@@ -105,8 +116,8 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ListingFilter }), first: t.arg.int(), after: t.arg.string() },
     complexity: pageComplexity,
     resolve: async (_root, args, ctx) => {
-      const input = { ...asQueryString({ ...(args.filter ?? {}) }), ...pageArgs(args) };
-      const { body } = await query(searchListingsCached, { actor: null, input }, { ...ctx.deps, renderSearchPage });
+      const body = await searchPageOf(ctx.deps, args);
+      ctx.searchPage = body;
       return searchConnection(body);
     },
   }),
