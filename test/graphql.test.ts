@@ -2,6 +2,7 @@ import "./helpers/env.js";
 import test from "ava";
 import { createBooking, createGuest, createHost, createListing, day, PASSWORD } from "./helpers/factories.js";
 import { codesOf, graphqlClient } from "./helpers/graphql.js";
+import { jpegWithExif, upload } from "./helpers/photos.js";
 import { useApp } from "./helpers/useApp.js";
 
 const { app, api } = useApp();
@@ -458,4 +459,127 @@ test("a search-only query's answer is kept with its cached page and ends with it
   );
   const bad = await gql(SEARCH, { f: { city, checkIn: day(62), checkOut: day(60) } });
   t.deepEqual(codesOf(bad), ["validation_failed"]);
+});
+
+test("a host sets price rules and orders and deletes photos over GraphQL, with REST's rules and errors", async (t) => {
+  const host = await createHost();
+  const stranger = await createHost();
+  const listing = await createListing(host);
+  const UPDATE = `mutation($id: ID!, $input: UpdateListingInput!) {
+    updateListing(id: $id, input: $input) { id pricing { cleaningFee weekendPrice overrides { from to pricePerNight label } } } }`;
+  const rules = {
+    cleaningFee: 3_000,
+    weekendPrice: 15_000,
+    overrides: [{ from: day(100), to: day(110), pricePerNight: 20_000, label: "High season" }],
+  };
+  const updated = await gql(UPDATE, { id: listing.id, input: { pricing: rules } }, host.token);
+  t.deepEqual(updated.errors, []);
+  t.deepEqual(updated.data.updateListing.pricing, rules);
+  const rest = await api.get(`/api/v1/listings/${listing.id}`);
+  t.like(rest.body.listing.pricing, { cleaningFee: 3_000, weekendPrice: 15_000 });
+  const overlapping = await gql(
+    UPDATE,
+    {
+      id: listing.id,
+      input: {
+        pricing: {
+          overrides: [
+            { from: day(100), to: day(105), pricePerNight: 1_000 },
+            { from: day(102), to: day(107), pricePerNight: 2_000 },
+          ],
+        },
+      },
+    },
+    host.token,
+  );
+  t.deepEqual(codesOf(overlapping), ["validation_failed"]);
+  t.deepEqual(
+    overlapping.errors[0].extensions?.details?.map((d) => d.path),
+    ["pricing.overrides.1"],
+  );
+  t.deepEqual(codesOf(await gql(UPDATE, { id: listing.id, input: { pricing: {} } }, stranger.token)), ["forbidden"]);
+
+  // Photos are uploaded over REST (multipart); ordering and deleting them is GraphQL's too.
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await upload(app().url, `/api/v1/listings/${listing.id}/photos`, {
+      token: host.token,
+      file: { body: await jpegWithExif(400, 300), name: `p${i}.jpg`, type: "image/jpeg" },
+    });
+    t.is(res.status, 201, JSON.stringify(res.body));
+    ids.push(res.body.photo.id);
+  }
+  const REORDER = `mutation($id: ID!, $photoIds: [ID!]!) { reorderPhotos(listingId: $id, photoIds: $photoIds) { photos { id position } } }`;
+  const reordered = await gql(REORDER, { id: listing.id, photoIds: [ids[1], ids[0]] }, host.token);
+  t.deepEqual(reordered.errors, []);
+  t.deepEqual(
+    reordered.data.reorderPhotos.photos.map((p: { id: string }) => p.id),
+    [ids[1], ids[0]],
+  );
+  t.deepEqual(codesOf(await gql(REORDER, { id: listing.id, photoIds: [ids[0]] }, host.token)), ["validation_failed"]);
+  t.deepEqual(codesOf(await gql(REORDER, { id: listing.id, photoIds: [ids[0], ids[1]] }, stranger.token)), [
+    "forbidden",
+  ]);
+  const DELETE = `mutation($id: ID!, $photoId: ID!) { deletePhoto(listingId: $id, photoId: $photoId) }`;
+  t.deepEqual((await gql(DELETE, { id: listing.id, photoId: ids[1] }, host.token)).data, { deletePhoto: true });
+  t.deepEqual(codesOf(await gql(DELETE, { id: listing.id, photoId: ids[1] }, host.token)), ["not_found"]);
+  const left = await gql(`query($id: ID!) { listing(id: $id) { photos { id position } } }`, { id: listing.id });
+  t.deepEqual(left.data.listing.photos, [{ id: ids[0], position: 0 }]);
+});
+
+test("a host's calendar sync over GraphQL: export URL, feeds added, synced and removed, with REST's rules", async (t) => {
+  const host = await createHost();
+  const stranger = await createHost();
+  const listing = await createListing(host);
+  const CALENDAR = `query($id: ID!) { listing(id: $id) { calendar { exportUrl feeds { id name url lastOutcome } conflicts { id } } } }`;
+  const first = await gql(CALENDAR, { id: listing.id }, host.token);
+  t.deepEqual(first.errors, []);
+  const { exportUrl } = first.data.listing.calendar;
+  t.regex(exportUrl, /\/ical\/[0-9a-f]{64}\.ics$/);
+  t.deepEqual(first.data.listing.calendar.feeds, []);
+  const rest = await api.get(`/api/v1/listings/${listing.id}/calendar`, host.auth);
+  t.is(rest.body.calendar.exportUrl, exportUrl);
+  t.deepEqual(codesOf(await gql(CALENDAR, { id: listing.id }, stranger.token)), ["forbidden"]);
+
+  const ADD = `mutation($id: ID!, $input: CalendarFeedInput!) { addCalendarFeed(listingId: $id, input: $input) { id name url } }`;
+  const added = await gql(
+    ADD,
+    { id: listing.id, input: { name: "Other channel", url: "https://calendar.example.com/stay.ics" } },
+    host.token,
+  );
+  t.deepEqual(added.errors, []);
+  t.like(added.data.addCalendarFeed, { name: "Other channel", url: "https://calendar.example.com/stay.ics" });
+  const internal = await gql(
+    ADD,
+    { id: listing.id, input: { name: "x", url: "http://169.254.169.254/latest" } },
+    host.token,
+  );
+  t.deepEqual(codesOf(internal), ["validation_failed"]);
+  t.deepEqual(
+    codesOf(await gql(ADD, { id: listing.id, input: { name: "x", url: "https://example.com/a.ics" } }, stranger.token)),
+    ["forbidden"],
+  );
+  const feedId = added.data.addCalendarFeed.id;
+  const synced = await gql(
+    `mutation($id: ID!, $feedId: ID!) { syncCalendarFeed(listingId: $id, feedId: $feedId) { id nextSyncAt } }`,
+    { id: listing.id, feedId },
+    host.token,
+  );
+  t.deepEqual(synced.errors, []);
+  t.is(synced.data.syncCalendarFeed.id, feedId);
+
+  const rotated = await gql(
+    `mutation($id: ID!) { rotateCalendarExportToken(listingId: $id) }`,
+    { id: listing.id },
+    host.token,
+  );
+  t.deepEqual(rotated.errors, []);
+  t.not(rotated.data.rotateCalendarExportToken, exportUrl);
+  t.is((await fetch(`${app().url}${new URL(exportUrl).pathname}`)).status, 404, "the old export URL is gone at once");
+  t.is((await fetch(`${app().url}${new URL(rotated.data.rotateCalendarExportToken).pathname}`)).status, 200);
+
+  const REMOVE = `mutation($id: ID!, $feedId: ID!) { removeCalendarFeed(listingId: $id, feedId: $feedId) }`;
+  t.deepEqual((await gql(REMOVE, { id: listing.id, feedId }, host.token)).data, { removeCalendarFeed: true });
+  t.deepEqual(codesOf(await gql(REMOVE, { id: listing.id, feedId }, host.token)), ["not_found"]);
+  t.deepEqual((await gql(CALENDAR, { id: listing.id }, host.token)).data.listing.calendar.feeds, []);
 });

@@ -7,6 +7,11 @@ import { cancelBooking } from "../../shared/domain/bookings/cancelBooking.js";
 import { createBooking } from "../../shared/domain/bookings/createBooking.js";
 import { declineBooking } from "../../shared/domain/bookings/declineBooking.js";
 import { createBookingInput } from "../../shared/domain/bookings/stayInput.js";
+import { addFeed } from "../../shared/domain/calendars/addFeed.js";
+import { feedInputSchema } from "../../shared/domain/calendars/feeds.js";
+import { removeFeed } from "../../shared/domain/calendars/removeFeed.js";
+import { rotateExportToken } from "../../shared/domain/calendars/rotateExportToken.js";
+import { syncFeedNow } from "../../shared/domain/calendars/syncFeedNow.js";
 import { execute, query } from "../../shared/domain/commands/execute.js";
 import { requestHash } from "../../shared/domain/idempotency/keys.js";
 import { archiveListing } from "../../shared/domain/listings/archiveListing.js";
@@ -20,6 +25,8 @@ import { updateListing } from "../../shared/domain/listings/updateListing.js";
 import { postMessage } from "../../shared/domain/messages/postMessage.js";
 import { markNotificationsRead } from "../../shared/domain/notifications/notifications.js";
 import { startPayment } from "../../shared/domain/payments/startPayment.js";
+import { deletePhoto } from "../../shared/domain/photos/deletePhoto.js";
+import { reorderPhotos, reorderPhotosBody } from "../../shared/domain/photos/reorderPhotos.js";
 import { createReview } from "../../shared/domain/reviews/createReview.js";
 import { reviewInputSchema } from "../../shared/domain/reviews/schemas.js";
 import { AppError, notFound } from "../../shared/errors.js";
@@ -28,6 +35,7 @@ import { chapaFromConfig } from "../../shared/payments/chapa/fromConfig.js";
 import { parseIdempotencyKey, runOnceForKey } from "../middlewares/idempotency.js";
 import { presentBlock } from "../presenters/block.js";
 import { presentBooking } from "../presenters/booking.js";
+import { presentFeed } from "../presenters/calendar.js";
 import { presentListing } from "../presenters/listing.js";
 import { presentMessage } from "../presenters/message.js";
 import { presentPayment } from "../presenters/payment.js";
@@ -37,7 +45,7 @@ import { loginBody } from "../routes/accounts/schemas.js";
 import { auditLogin, sharedLimits } from "../routes/limits.js";
 import { parse } from "../validate.js";
 import { actorOf, builder, type GraphqlContext } from "./builder.js";
-import { Booking, CalendarBlock, Listing, Message, Payment, Review, User } from "./types.js";
+import { Booking, CalendarBlock, CalendarFeed, Listing, Message, Payment, Review, User } from "./types.js";
 
 /*
  * Every mutation runs the command its REST route runs (shared/domain), through the same door
@@ -122,6 +130,28 @@ const LoginInput = builder.inputType("LoginInput", {
   fields: (t) => ({ email: t.string({ required: true }), password: t.string({ required: true }) }),
 });
 
+const PriceOverrideInput = builder.inputType("PriceOverrideInput", {
+  fields: (t) => ({
+    from: t.string({ required: true, description: "The first night it prices (YYYY-MM-DD)." }),
+    to: t.string({ required: true, description: "The day after its last night." }),
+    pricePerNight: t.int({ required: true }),
+    label: t.string(),
+  }),
+});
+const PricingRulesInput = builder.inputType("PricingRulesInput", {
+  description:
+    "The whole price-rules document (REST `pricing`): it replaces the stored one; absent fields take their defaults.",
+  fields: (t) => ({
+    weekendPrice: t.int(),
+    cleaningFee: t.int(),
+    includedGuests: t.int(),
+    extraGuestFee: t.int(),
+    weeklyDiscountPercent: t.int(),
+    monthlyDiscountPercent: t.int(),
+    overrides: t.field({ type: [PriceOverrideInput] }),
+  }),
+});
+
 const listingFields = (required: boolean) => (t: Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0]) => ({
   title: t.string({ required }),
   description: t.string({ required }),
@@ -137,6 +167,7 @@ const listingFields = (required: boolean) => (t: Parameters<Parameters<typeof bu
   timeZone: t.string(),
   latitude: t.float(),
   longitude: t.float(),
+  pricing: t.field({ type: PricingRulesInput }),
 });
 const CreateListingInput = builder.inputType("CreateListingInput", { fields: listingFields(true) });
 const UpdateListingInput = builder.inputType("UpdateListingInput", { fields: listingFields(false) });
@@ -156,6 +187,12 @@ const BlockInput = builder.inputType("BlockInput", {
     checkIn: t.string({ required: true, description: "YYYY-MM-DD" }),
     checkOut: t.string({ required: true, description: "YYYY-MM-DD" }),
     note: t.string({ description: "For the host only (never shown to guests)." }),
+  }),
+});
+const CalendarFeedInput = builder.inputType("CalendarFeedInput", {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'What the host calls it, e.g. "Airbnb".' }),
+    url: t.string({ required: true, description: "The other channel's iCal export URL (http or https)." }),
   }),
 });
 const ReviewInput = builder.inputType("ReviewInput", {
@@ -224,6 +261,79 @@ builder.mutationFields((t) => ({
       await execute(archiveListing, { actor: actorOf(ctx), input: { listingId } }, ctx.deps);
       return presentListing(await query(getListing, { actor: null, input: { listingId } }, ctx.deps));
     },
+  }),
+  reorderPhotos: t.field({
+    type: Listing,
+    description: "As PUT /listings/{id}/photos: every photo of the listing, in its new order (the first is the cover).",
+    args: {
+      listingId: t.arg.id({ required: true }),
+      photoIds: t.arg.idList({ required: true, validate: { schema: reorderPhotosBody.shape.photoIds } }),
+    },
+    resolve: async (_root, { listingId, photoIds }, ctx) => {
+      const id = guid(listingId, "listing");
+      const input = { listingId: id, photoIds: photoIds.map(String) };
+      await execute(reorderPhotos, { actor: actorOf(ctx), input }, ctx.deps);
+      return presentListing(await query(getListing, { actor: null, input: { listingId: id } }, ctx.deps));
+    },
+  }),
+  deletePhoto: t.field({
+    type: "Boolean",
+    description: "As DELETE /listings/{id}/photos/{photoId}: every size of it is removed.",
+    args: { listingId: t.arg.id({ required: true }), photoId: t.arg.id({ required: true }) },
+    resolve: async (_root, { listingId, photoId }, ctx) => {
+      const input = { listingId: guid(listingId, "listing"), photoId: guid(photoId, "photo") };
+      await execute(deletePhoto, { actor: actorOf(ctx), input }, ctx.deps);
+      return true;
+    },
+  }),
+  addCalendarFeed: t.field({
+    type: CalendarFeed,
+    description:
+      "As POST /listings/{id}/calendar/feeds: an iCal feed to import (its host or an admin); polled at once.",
+    args: {
+      listingId: t.arg.id({ required: true }),
+      input: t.arg({ type: CalendarFeedInput, required: true, validate: { schema: feedInputSchema } }),
+    },
+    resolve: async (_root, { listingId, input }, ctx) =>
+      presentFeed(
+        await execute(
+          addFeed,
+          { actor: actorOf(ctx), input: { ...input, listingId: guid(listingId, "listing") } },
+          ctx.deps,
+        ),
+      ),
+  }),
+  removeCalendarFeed: t.field({
+    type: "Boolean",
+    description: "As DELETE /listings/{id}/calendar/feeds/{feedId}: its imported blocks go with it.",
+    args: { listingId: t.arg.id({ required: true }), feedId: t.arg.id({ required: true }) },
+    resolve: async (_root, { listingId, feedId }, ctx) => {
+      const input = { listingId: guid(listingId, "listing"), feedId: guid(feedId, "feed") };
+      await execute(removeFeed, { actor: actorOf(ctx), input }, ctx.deps);
+      return true;
+    },
+  }),
+  syncCalendarFeed: t.field({
+    type: CalendarFeed,
+    description: "As POST /listings/{id}/calendar/feeds/{feedId}/sync: polled now, not at its next turn.",
+    args: { listingId: t.arg.id({ required: true }), feedId: t.arg.id({ required: true }) },
+    resolve: async (_root, { listingId, feedId }, ctx) => {
+      const input = { listingId: guid(listingId, "listing"), feedId: guid(feedId, "feed") };
+      return presentFeed(await execute(syncFeedNow, { actor: actorOf(ctx), input }, ctx.deps));
+    },
+  }),
+  rotateCalendarExportToken: t.field({
+    type: "String",
+    description: "As POST /listings/{id}/calendar/export-token: a new export URL; the old one answers 404 at once.",
+    args: { listingId: t.arg.id({ required: true }) },
+    resolve: async (_root, { listingId }, ctx) =>
+      (
+        await execute(
+          rotateExportToken,
+          { actor: actorOf(ctx), input: { listingId: guid(listingId, "listing") } },
+          ctx.deps,
+        )
+      ).exportUrl,
   }),
   logout: t.field({
     type: "Boolean",

@@ -7,6 +7,7 @@ import {
   cancellationQuote,
 } from "../../shared/domain/bookings/cancellationQuote.js";
 import { BOOKING_STATUSES, CANCELLED_BY } from "../../shared/domain/bookings/status.js";
+import { getCalendar } from "../../shared/domain/calendars/getCalendar.js";
 import { query } from "../../shared/domain/commands/execute.js";
 import { CURRENCIES } from "../../shared/domain/currency.js";
 import type { BlockView } from "../../shared/domain/listings/blocks.js";
@@ -27,6 +28,7 @@ import { firstReviewsOf } from "../../shared/domain/reviews/view.js";
 import type { EventEnvelope } from "../../shared/events/eventMap.js";
 import { presentBlock } from "../presenters/block.js";
 import type { presentBooking } from "../presenters/booking.js";
+import { presentCalendar, type presentFeed } from "../presenters/calendar.js";
 import { type ListingJson, presentListing } from "../presenters/listing.js";
 import { presentMessage } from "../presenters/message.js";
 import { presentPayment } from "../presenters/payment.js";
@@ -187,6 +189,48 @@ export const Cancellation = builder.objectRef<CancellationView>("Cancellation").
   }),
 });
 
+type CalendarJson = ReturnType<typeof presentCalendar>;
+
+/** An imported iCal feed (REST `CalendarFeed`) and how its polling goes. */
+export const CalendarFeed = builder.objectRef<ReturnType<typeof presentFeed>>("CalendarFeed").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    listingId: t.exposeID("listingId"),
+    name: t.exposeString("name"),
+    url: t.exposeString("url"),
+    createdAt: t.exposeString("createdAt"),
+    lastSyncAt: t.exposeString("lastSyncAt", { nullable: true }),
+    lastSuccessAt: t.exposeString("lastSuccessAt", { nullable: true }),
+    lastOutcome: t.exposeString("lastOutcome", { nullable: true, description: "ok, not_modified or failed." }),
+    lastError: t.exposeString("lastError", { nullable: true }),
+    eventCount: t.exposeInt("eventCount"),
+    failures: t.exposeInt("failures"),
+    nextSyncAt: t.exposeString("nextSyncAt"),
+  }),
+});
+
+const CalendarConflict = builder.objectRef<CalendarJson["conflicts"][number]>("CalendarConflict").implement({
+  description: "An imported event that met a reservation: the reservation stands; settle it on the other channel.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    feedId: t.exposeID("feedId"),
+    feedName: t.exposeString("feedName"),
+    bookingId: t.exposeID("bookingId"),
+    checkIn: t.exposeString("checkIn"),
+    checkOut: t.exposeString("checkOut"),
+    detectedAt: t.exposeString("detectedAt"),
+  }),
+});
+
+/** A listing's calendar sync (REST `GET /listings/{id}/calendar`): export URL, imported feeds, conflicts. */
+const CalendarSync = builder.objectRef<CalendarJson>("CalendarSync").implement({
+  fields: (t) => ({
+    exportUrl: t.exposeString("exportUrl"),
+    feeds: t.field({ type: [CalendarFeed], resolve: (c) => c.feeds }),
+    conflicts: t.field({ type: [CalendarConflict], resolve: (c) => c.conflicts }),
+  }),
+});
+
 export const Listing = builder.loadableObject("Listing", {
   description: "A listing (REST `listing`), with its photos, price rules and, for given dates, its quote.",
   load: async (ids: string[], ctx: GraphqlContext) =>
@@ -254,6 +298,12 @@ export const Listing = builder.loadableObject("Listing", {
           { actor: null, input: { listingId: l.id, ...definedOnly({ from: args.from, to: args.to }) } },
           ctx.deps,
         ),
+    }),
+    calendar: t.field({
+      type: CalendarSync,
+      description: "Its host's (or an admin's) calendar sync: as GET /listings/{id}/calendar.",
+      resolve: async (l, _args, ctx) =>
+        presentCalendar(await query(getCalendar, { actor: actorOf(ctx), input: { listingId: l.id } }, ctx.deps)),
     }),
     blocks: t.field({
       type: [CalendarBlock],
