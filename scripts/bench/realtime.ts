@@ -13,10 +13,14 @@
  *     after one warm-up. Target: web ≤ 1.5× bare;
  *   - resident memory (VmRSS) idle, at 2,000 sockets, then at BENCH_MAX_SOCKETS (10,000) connected, one
  *     server at a time. Target: web process < 400 MB at 10,000 (measured, not extrapolated).
+ * Both servers run as deployed: `npm run build` first, then plain `node dist/…` (the Procfile's and
+ * the Dockerfile's command). Run from source through tsx, a web process holds some 60 MB more (the
+ * loader, its transpiled sources and their source maps), which no deployment carries;
+ * BENCH_FROM_SOURCE=1 measures that way instead.
  *
  *   npx tsx scripts/bench/realtime.ts      (about 2 minutes)
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -196,11 +200,18 @@ function freePort(): Promise<number> {
   });
 }
 
+const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === "1";
+
+/** `server/main.ts` → how it runs: `dist/server/main.js` as built, or the source through tsx. */
+function entry(source: string): string[] {
+  return FROM_SOURCE ? ["--import", "tsx", source] : [`dist/${source.replace(/\.ts$/, ".js")}`];
+}
+
 /** Starts a server process and waits for its /healthz; tries another port if it exits first. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(source: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    const child = spawn(process.execPath, entry(source), {
       cwd: root,
       env: { ...process.env, ...env, PORT: String(port) },
       stdio: ["ignore", "ignore", "inherit"],
@@ -217,12 +228,16 @@ async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ ch
       await sleep(200);
     }
     child.kill("SIGKILL");
-    if (attempt === 3) throw new Error(`${args[0]} did not start`);
+    if (attempt === 3) throw new Error(`${source} did not start`);
   }
 }
 
 async function main(): Promise<void> {
   await database.create();
+  if (!FROM_SOURCE) {
+    console.log("building (npm run build): both servers run as built JavaScript, as deployed");
+    execFileSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  }
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
   const sql = new pg.Pool({ connectionString: database.url, max: 4 });
 
@@ -260,7 +275,7 @@ async function main(): Promise<void> {
   }, WATCHDOG_MINUTES * 60_000);
   watchdog.unref();
   try {
-    const app = await startServer(["server/main.ts"], {
+    const app = await startServer("server/main.ts", {
       RATE_LIMIT_BOOKINGS_PER_USER: "0",
       // Each guest holds many stays over the rounds, none paid: the hold limit is not what is measured.
       MAX_ACTIVE_HOLDS_PER_USER: "100",
@@ -270,7 +285,7 @@ async function main(): Promise<void> {
       SOCKET_MAX_PER_USER: "1000000",
     });
     servers.push(app.child);
-    const bare = await startServer(["scripts/bench/bareSocketServer.ts"], {});
+    const bare = await startServer("scripts/bench/bareSocketServer.ts", {});
     servers.push(bare.child);
     const urlOf = { app: app.url, bare: bare.url };
     const pidOf = { app: app.child.pid!, bare: bare.child.pid! };
