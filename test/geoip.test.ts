@@ -8,6 +8,7 @@ import { addressKind } from "../shared/geoip/addressKind.js";
 import { describeDevice, parseDevice } from "../shared/geoip/device.js";
 import { GeoIp, readRecord, SHIPPED_DB_PATH } from "../shared/geoip/geoIp.js";
 import { eventually } from "./helpers/eventually.js";
+import { refusedAddressReason } from "../shared/net/safeAddress.js";
 import { writeMmdb } from "./helpers/mmdb.js";
 
 const shipped = (name: string) => join(dirname(SHIPPED_DB_PATH), name);
@@ -47,6 +48,39 @@ test("private, loopback and reserved addresses are labelled, never looked up", a
     t.deepEqual(geo.lookup(ip), { ipKind: kind, country: null, region: null, city: null, asn: null, asOrg: null }, ip);
   }
   t.is(addressKind("8.8.8.8").kind, "public");
+});
+
+test("GeoIP's labels and the outgoing-fetch guard agree: what is looked up is what a feed may be fetched from", (t) => {
+  const addresses = [
+    ["8.8.8.8", "public"],
+    ["2a00:1450:4001:80e::200e", "public"],
+    ["127.0.0.1", "loopback"],
+    ["::1", "loopback"],
+    ["10.1.2.3", "private"],
+    ["172.20.0.1", "private"],
+    ["192.168.1.1", "private"],
+    ["100.64.0.1", "private"],
+    ["169.254.169.254", "private"],
+    ["fd00:ec2::254", "private"],
+    ["fe80::1", "private"],
+    ["fec0::1", "private"],
+    ["0.1.2.3", "reserved"],
+    ["192.0.2.7", "reserved"],
+    ["192.88.99.1", "reserved"],
+    ["198.18.0.1", "reserved"],
+    ["224.0.0.1", "reserved"],
+    ["255.255.255.255", "reserved"],
+    ["2001:db8::1", "reserved"],
+    ["2002:c000:0204::1", "reserved"],
+    ["2001:0::1", "reserved"],
+    ["64:ff9b::c000:204", "reserved"],
+    ["ff02::1", "reserved"],
+  ] as const;
+  for (const [ip, kind] of addresses) {
+    t.is(addressKind(ip).kind, kind, ip);
+    const refused = refusedAddressReason(ip, { allowLoopback: false });
+    t.is(refused === null, kind === "public", `${ip}: ${refused}`);
+  }
 });
 
 test("both record shapes are read: MaxMind's (GeoLite2-City, -ASN) and ip-location-db's flat one", (t) => {

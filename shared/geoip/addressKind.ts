@@ -1,4 +1,5 @@
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { blockListOf, LOOPBACK, PRIVATE, RESERVED } from "../net/addressRanges.js";
 
 /**
  * "public" addresses are looked up; the others are labelled for what they are (a login from the
@@ -6,41 +7,9 @@ import { BlockList, isIP } from "node:net";
  */
 export type IpKind = "public" | "private" | "loopback" | "reserved" | "unknown";
 
-const loopback = new BlockList();
-loopback.addSubnet("127.0.0.0", 8, "ipv4");
-loopback.addAddress("::1", "ipv6");
-
-const privateNets = new BlockList();
-for (const [net, prefix] of [
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10], // carrier-grade NAT
-  ["169.254.0.0", 16], // link-local
-  ["172.16.0.0", 12],
-  ["192.168.0.0", 16],
-] as const)
-  privateNets.addSubnet(net, prefix, "ipv4");
-privateNets.addSubnet("fc00::", 7, "ipv6"); // unique local
-privateNets.addSubnet("fe80::", 10, "ipv6"); // link-local
-
-const reserved = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const)
-  reserved.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [
-  ["::", 128],
-  ["100::", 64],
-  ["2001:db8::", 32],
-  ["ff00::", 8],
-] as const)
-  reserved.addSubnet(net, prefix, "ipv6");
+const loopback = blockListOf(LOOPBACK);
+const privateNets = blockListOf(PRIVATE);
+const reserved = blockListOf(RESERVED);
 
 /** The address an IPv4-mapped IPv6 one (::ffff:1.2.3.4, as Node reports IPv4 peers on dual-stack sockets) names. */
 export function unmapped(ip: string): string {
