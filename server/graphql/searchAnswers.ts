@@ -26,7 +26,7 @@ import {
  */
 
 /** The fields an answer may select, by type: every one reads the cached page and nothing else. */
-const PAGE_FIELDS: Record<string, ReadonlySet<string>> = {
+export const PAGE_FIELDS: Record<string, ReadonlySet<string>> = {
   Query: new Set(["listings"]),
   ListingConnection: new Set(["edges", "pageInfo"]),
   ListingEdge: new Set(["cursor", "node"]),
