@@ -224,24 +224,23 @@ test("bad uploads get REST's codes (and statuses for the body's own faults) and 
   );
 });
 
-test("a multipart body streamed without a length is cut off at the cap (413), not read to its end", async (t) => {
-  const host = await createHost();
-  const listing = await createListing(host);
-  const boundary = "nexus-stream-boundary";
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
-      `${JSON.stringify({ query: ADD_PHOTO, variables: { listingId: listing.id, file: null } })}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="x.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-  );
-  const url = new URL(`${app().url}/graphql`);
+/**
+ * POSTs a chunked multipart body (no Content-Length): `head`, then `filler` bytes up to 20 MB, one
+ * chunk whenever the socket takes it, until the server answers. The answer, and how much was sent.
+ */
+async function streamUntilAnswered(
+  token: string,
+  boundary: string,
+  head: Buffer,
+  filler: Buffer,
+): Promise<{ status: number; text: string; sent: number }> {
   let sent = 0;
   let answered = false;
   const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = httpRequest(url, {
+    const req = httpRequest(new URL(`${app().url}/graphql`), {
       method: "POST",
       headers: {
-        authorization: `Bearer ${host.token}`,
+        authorization: `Bearer ${token}`,
         "content-type": `multipart/form-data; boundary=${boundary}`,
         "transfer-encoding": "chunked",
       },
@@ -261,19 +260,39 @@ test("a multipart body streamed without a length is cut off at the cap (413), no
     // The server closing while we still write is expected once it has answered.
     req.on("error", (err) => (answered ? undefined : reject(err)));
     req.write(head);
-    const chunk = Buffer.alloc(16 * 1024, 7);
-    // Up to 20 MB, one chunk whenever the socket takes it, until the server has answered.
     const pump = () => {
       while (sent < 20_000_000 && !answered && !req.destroyed) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
+        sent += filler.length;
+        if (!req.write(filler)) return void req.once("drain", pump);
       }
     };
     pump();
   });
-  t.is(answer.status, 413, answer.text);
-  t.is(JSON.parse(answer.text).errors[0].extensions.code, "payload_too_large");
-  t.true(sent < 5_000_000, `the server answered after ${sent} bytes`);
+  return { ...answer, sent };
+}
+
+test("a multipart body streamed without a length is cut off at the cap (413), not read to its end", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host);
+  const boundary = "nexus-stream-boundary";
+  const fields =
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+    `${JSON.stringify({ query: ADD_PHOTO, variables: { listingId: listing.id, file: null } })}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n`;
+  const filePart = `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="x.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+  const filler = Buffer.alloc(16 * 1024, 7);
+  // A file part that never ends: busboy's file-size limit stops it at PHOTO_MAX_BYTES.
+  const endlessFile = await streamUntilAnswered(host.token, boundary, Buffer.from(fields + filePart), filler);
+  // Junk before the first boundary (a preamble, which the parser skips without keeping): the cap on
+  // the whole body (yoga's maxRequestBodySize, MULTIPART_MAX_BYTES) stops it.
+  const endlessPreamble = await streamUntilAnswered(host.token, boundary, Buffer.alloc(0), filler);
+  for (const [name, answer] of Object.entries({ endlessFile, endlessPreamble })) {
+    t.is(answer.status, 413, `${name}: ${answer.text}`);
+    t.is(JSON.parse(answer.text).errors[0].extensions.code, "payload_too_large", name);
+    t.true(answer.sent < 5_000_000, `${name}: the server answered after ${answer.sent} bytes`);
+  }
+  t.regex(JSON.parse(endlessFile.text).errors[0].message, /photo is over/);
+  t.regex(JSON.parse(endlessPreamble.text).errors[0].message, /request is over/);
   t.deepEqual(await traces(listing.id), { rows: 0, files: [] });
 });
 
