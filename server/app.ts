@@ -3,6 +3,7 @@ import Koa from "koa";
 import { config } from "../shared/config.js";
 import type { AppDeps } from "./deps.js";
 import { graphqlRoutes } from "./graphql/http.js";
+import { GRAPHQL_MULTIPART_PATH } from "./graphql/upload.js";
 import { httpMetrics } from "./metrics.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { jsonBody } from "./middlewares/jsonBody.js";
@@ -30,7 +31,8 @@ export function buildApp(deps: AppDeps, options: { extraRoutes?: Router } = {}):
   app.use(httpMetrics());
   app.use(securityHeaders()); // outside errorHandler: error answers get the headers too
   app.use(errorHandler());
-  app.use(jsonBody({ multipartPaths: [PHOTO_UPLOAD_PATH] }));
+  // Multipart only where an upload is parsed with its own limits: REST's photo route and /graphql (addPhoto).
+  app.use(jsonBody({ multipartPaths: [PHOTO_UPLOAD_PATH, GRAPHQL_MULTIPART_PATH] }));
   app.use(health.routes());
   app.use(icalFeedRoutes(deps).routes());
   app.use(docsRoutes().routes());

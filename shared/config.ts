@@ -226,7 +226,10 @@ const schema = z.object({
   SOCKET_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
   /** Messages one socket may send per second (token bucket, bursts up to the same number). */
   SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(20),
-  /** Open sockets one user may hold across all web instances (connect_error too_many_connections). */
+  /**
+   * Open sockets one user may hold across all web instances (connect_error too_many_connections), their
+   * graphql-ws connections included (closed with 1008 too_many_connections).
+   */
   SOCKET_MAX_PER_USER: z.coerce.number().int().min(1).default(20),
   /** Open sockets one client IP may hold across all web instances. */
   SOCKET_MAX_PER_IP: z.coerce.number().int().min(1).default(100),

@@ -66,7 +66,11 @@ function limitError(kind: string, m: Measured): AppError {
  */
 export const builder = new SchemaBuilder<{
   Context: GraphqlContext;
-  Scalars: { JSON: { Input: unknown; Output: unknown } };
+  Scalars: {
+    JSON: { Input: unknown; Output: unknown };
+    /** An uploaded file (upload.ts): yoga puts a multipart request's file parts into the variables. */
+    File: { Input: File; Output: never };
+  };
   DefaultFieldNullability: false;
 }>({
   // Fields are non-null unless they say otherwise (as the REST views: nullable fields are marked there).

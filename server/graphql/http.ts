@@ -14,6 +14,7 @@ import { documentLimits } from "./limits.js";
 import { searchPageOf } from "./queries.js";
 import { schema } from "./schema.js";
 import { answerKey, keepAnswer, keptAnswer, searchArguments, searchOnlyField } from "./searchAnswers.js";
+import { MULTIPART_MAX_BYTES, refuseUploadEarly, uploadFetchApi, uploadLimits } from "./upload.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -127,15 +128,21 @@ export function graphqlRoutes(deps: AppDeps): Router {
     graphiql: config.NODE_ENV === "production" ? false : { title: "Nexus GraphQL", subscriptionsProtocol: "WS" },
     // Loaded on first use: the page inlines ~9 MB of GraphiQL, which production never serves.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // Multipart (addPhoto): busboy's limits on the file and fields, and a cap on the whole body for
+    // one that streams on without declaring its length (upload.ts). JSON bodies were read by jsonBody.
+    fetchAPI: uploadFetchApi(),
+    maxRequestBodySize: MULTIPART_MAX_BYTES,
     // Operations compiled to JavaScript once (graphql-jit) and cached: a page of listings is ~400 fields.
-    plugins: [documentLimits(), useGraphQlJit()],
+    plugins: [documentLimits(), uploadLimits(), useGraphQlJit()],
     context: ({ koa, auth }) => ({ deps, actor: auth.actor, authError: auth.authError, http: koa }),
   });
   const router = new Router();
   router.all(GRAPHQL_PATH, async (ctx) => {
     const auth = await authenticate(ctx);
     if (ctx.method === "POST" && (await executePlainRequest(yoga, ctx, auth, deps))) return;
+    if (refuseUploadEarly(ctx, auth)) return;
     // The body was parsed (and size- and depth-limited) by jsonBody(): yoga reads it from ctx.request.
+    // A multipart one (an upload) jsonBody left unread: yoga parses it from the request stream.
     const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, { koa: ctx, auth });
     ctx.status = response.status;
     response.headers.forEach((value, key) => {

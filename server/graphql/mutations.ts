@@ -75,7 +75,8 @@ async function limit(ctx: GraphqlContext, middleware: Middleware, body: unknown 
   await middleware(subject as unknown as KoaContext, async () => {});
 }
 
-const guid = (id: string | number, what: string): string => {
+/** An id argument that is a UUID, else REST's 404 for a malformed path id. */
+export const guid = (id: string | number, what: string): string => {
   const value = String(id);
   if (!isUuid(value)) throw notFound(what);
   return value;

@@ -120,7 +120,7 @@ const Quote = builder.objectRef<QuoteView>("Quote").implement({
   }),
 });
 
-const Photo = builder.objectRef<PhotoView>("Photo").implement({
+export const Photo = builder.objectRef<PhotoView>("Photo").implement({
   description: "A listing's photo: three sizes, WebP, content-hashed URLs (cacheable forever).",
   fields: (t) => ({
     id: t.exposeID("id"),

@@ -9,6 +9,7 @@ import { currentTokenVersion } from "../../shared/domain/accounts/tokenVersions.
 import { logger } from "../../shared/logger.js";
 import type { AppDeps } from "../deps.js";
 import { actorFromToken } from "../realtime/auth.js";
+import { ConnectionCaps, type ConnectionCapsOptions, clientIp } from "../realtime/connectionCaps.js";
 import type { GraphqlContext } from "./builder.js";
 import { maskError } from "./errors.js";
 import { eventFeed } from "./eventFeed.js";
@@ -26,6 +27,13 @@ interface Session {
 
 /** Close codes of a connection whose token ended (expired, or revoked: logout, password change, deleted account). */
 const TOKEN_ENDED = 4401;
+/**
+ * The close of a connection over the user's cap (SOCKET_MAX_PER_USER; or its IP's, SOCKET_MAX_PER_IP),
+ * with reason `too_many_connections`, the message Socket.IO's refused handshake carries. 1008 (policy
+ * violation) rather than one of graphql-ws's 44xx codes: none of those means this, and its client
+ * retries 1008 with backoff, which succeeds once one of the user's connections has closed.
+ */
+export const TOO_MANY_CONNECTIONS = { code: 1008, reason: "too_many_connections" } as const;
 
 /**
  * Ends a signed-in connection when its token expires, and when it is revoked: the account's token
@@ -61,12 +69,26 @@ const masked = (result: ExecutionResult): ExecutionResult =>
  * graphql-ws subscriptions on the web process's HTTP server, path /graphql (Socket.IO keeps
  * /socket.io). `connectionParams: {token}` signs in as the bearer token does (checked as the socket
  * handshake checks it); a bad token closes the connection (4403), no token is anonymous (only
- * listingAvailability then). Only subscriptions go over the WebSocket: queries and mutations go over
+ * listingAvailability then). A signed-in connection counts against the user's and the IP's caps,
+ * shared with Socket.IO (SOCKET_MAX_PER_USER, SOCKET_MAX_PER_IP): over one, it is closed with 1008
+ * too_many_connections. Only subscriptions go over the WebSocket: queries and mutations go over
  * HTTP, where the rate limits and the request's IP are. Events come from this instance's Socket.IO
  * server (eventFeed), which every instance's stream reader feeds: subscriptions work across instances.
  */
-export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer, deps: AppDeps): WebSocketServer {
+export function attachGraphqlSubscriptions(
+  httpServer: HttpServer,
+  io: IoServer,
+  deps: AppDeps,
+  options: { caps?: Partial<ConnectionCapsOptions> } = {},
+): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // Signed-in connections count against the same caps as Socket.IO's sockets, in the same Redis keys
+  // (connectionCaps.ts: across instances, healed by heartbeats, a killed instance's lapsing).
+  const caps = new ConnectionCaps(deps.redis, {
+    perUser: options.caps?.perUser ?? config.SOCKET_MAX_PER_USER,
+    perIp: options.caps?.perIp ?? config.SOCKET_MAX_PER_IP,
+    heartbeatMs: options.caps?.heartbeatMs ?? config.SOCKET_COUNT_HEARTBEAT_MS,
+  });
   httpServer.on("upgrade", (req: IncomingMessage, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== GRAPHQL_PATH) return; // Socket.IO's, or nobody's
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
@@ -74,10 +96,11 @@ export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer,
   httpServer.once("close", () => {
     for (const client of wss.clients) client.terminate();
     wss.close();
+    void caps.stop();
   });
   const feed = eventFeed(io);
   const rules = [...specifiedRules, aliasLimit(config.GRAPHQL_MAX_ALIASES)];
-  useServer<Record<string, unknown> | undefined, { session?: Session; socket: WebSocket }>(
+  useServer<Record<string, unknown> | undefined, { session?: Session; socket: WebSocket; request: IncomingMessage }>(
     {
       schema,
       onConnect: async (ctx) => {
@@ -89,8 +112,19 @@ export function attachGraphqlSubscriptions(httpServer: HttpServer, io: IoServer,
         try {
           const found = await actorFromToken(deps.orm, token);
           if (!found) return false;
+          const { socket, request } = ctx.extra;
+          const ip = clientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "");
+          const admitted = await caps.admit(found.actor.id, ip);
+          if (!admitted.ok) {
+            // Closed here with our code; graphql-ws's own close (4403) after `false` is then a no-op.
+            socket.close(TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
+            return false;
+          }
+          // Uncounted once, when it closes (or at once, if it closed while being admitted).
+          socket.once("close", admitted.release);
+          if (socket.readyState !== socket.OPEN) admitted.release();
           ctx.extra.session = { actor: found.actor, tokenExp: found.exp };
-          endWithToken(ctx.extra.socket, deps, found);
+          endWithToken(socket, deps, found);
           return true;
         } catch (err) {
           logger.error({ err }, "GraphQL subscription: token check failed");

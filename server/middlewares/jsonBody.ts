@@ -2,20 +2,31 @@ import { bodyParser } from "@koa/bodyparser";
 import type { Middleware } from "koa";
 import { AppError, validationFailed } from "../../shared/errors.js";
 
-export const BODY_LIMIT = "100kb";
+/** Largest JSON body, in bytes (100 kB); GraphQL's multipart `operations` field has the same cap. */
+export const BODY_LIMIT = 100 * 1024;
 /** Deeper JSON is refused: no request of ours nests more than a few levels, and deep values overflow recursion. */
 export const MAX_BODY_DEPTH = 32;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 /** What the body parser can decode (single values; a chain of encodings is refused). */
 const ENCODINGS = new Set(["identity", "gzip", "deflate", "br"]);
 
-/** Nesting depth of a parsed JSON value, measured without recursion; stops counting past `limit`. */
+/** Whether a value nests (a JSON object or array); anything else, such as an uploaded File, is a leaf. */
+const nests = (node: unknown): node is object => {
+  if (!node || typeof node !== "object") return false;
+  const proto = Object.getPrototypeOf(node);
+  return Array.isArray(node) || proto === Object.prototype || proto === null;
+};
+
+/**
+ * Nesting depth of a parsed JSON value (GraphQL multipart `operations` with their files put in),
+ * measured without recursion; stops counting past `limit`.
+ */
 export function jsonDepth(value: unknown, limit = MAX_BODY_DEPTH): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop() as [unknown, number];
-    if (!node || typeof node !== "object") continue;
+    if (!nests(node)) continue;
     deepest = Math.max(deepest, depth + 1);
     if (deepest > limit) return deepest;
     for (const child of Object.values(node)) stack.push([child, depth + 1]);
@@ -34,7 +45,8 @@ const isDecompressionError = (err: unknown) => {
  * value is 400 validation_failed naming "(body)" (malformed JSON stays invalid_json), as is nesting
  * deeper than MAX_BODY_DEPTH. Content-Encoding other than identity/gzip/deflate/br is 415; a
  * compressed body that does not decompress is 400 invalid_json. Paths in `multipartPaths` may send
- * multipart/form-data (POST) instead, left unread here for their route's parser (photoUpload).
+ * multipart/form-data (POST) instead, left unread here for their route's parser with its own limits
+ * (photoUpload; for /graphql, yoga's multipart parser with server/graphql/upload.ts's limits).
  */
 export function jsonBody(options: { multipartPaths?: RegExp[] } = {}): Middleware {
   const parse = bodyParser({ enableTypes: ["json"], jsonLimit: BODY_LIMIT, encoding: "utf-8", jsonStrict: false });

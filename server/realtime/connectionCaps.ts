@@ -70,6 +70,9 @@ const REDIS_TIMEOUT_MS = 300;
  * 3 heartbeats (30 s by default). Without Redis (down, or slower than 300 ms) sockets are admitted
  * uncapped, like the REST API works without Redis: nobody is locked out, and the next heartbeat
  * counts them.
+ *
+ * graphql-ws connections (server/graphql/ws.ts) are counted by a ConnectionCaps of their own, in the
+ * same keys: the caps are one budget of real-time connections, whichever door they came through.
  */
 export class ConnectionCaps {
   /** Handshake middleware (after authenticateSocket): refuses with connect_error too_many_connections. */
@@ -168,13 +171,12 @@ export class ConnectionCaps {
 /**
  * The client IP, as the REST API reads it (Koa with `proxy: TRUST_PROXY`, `maxIpsCount:
  * TRUST_PROXY_HOPS`): behind trusted proxies the first of the last TRUST_PROXY_HOPS X-Forwarded-For
- * entries, else the peer address.
+ * entries, else the peer address. From a connection's upgrade request (Socket.IO's handshake, graphql-ws's).
  */
-function clientIpOf(socket: NexusSocket): string {
+export function clientIp(forwarded: string | string[] | undefined, peerAddress: string): string {
   if (config.TRUST_PROXY) {
     // Koa's rule (maxIpsCount = TRUST_PROXY_HOPS): only the entries our own proxies appended count,
     // so the client-chosen leftmost ones cannot dodge the per-IP cap.
-    const forwarded = socket.handshake.headers["x-forwarded-for"];
     const entries = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? ""))
       .split(",")
       .map((entry) => entry.trim())
@@ -182,5 +184,8 @@ function clientIpOf(socket: NexusSocket): string {
     const trusted = entries.slice(-config.TRUST_PROXY_HOPS);
     if (trusted.length) return trusted[0].slice(0, 64);
   }
-  return socket.handshake.address;
+  return peerAddress;
 }
+
+const clientIpOf = (socket: NexusSocket): string =>
+  clientIp(socket.handshake.headers["x-forwarded-for"], socket.handshake.address);

@@ -45,7 +45,7 @@ export async function startApp(
   const server = createServer(app.callback());
   answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });
-  attachGraphqlSubscriptions(server, io, { orm, redis, jobs });
+  attachGraphqlSubscriptions(server, io, { orm, redis, jobs }, { caps: options.realtime?.caps });
   const relay = startEventRelay(orm, {
     emitter: createSocketPublisher(io),
     pollMs: config.EVENTS_RELAY_POLL_MS,

@@ -4,7 +4,8 @@ import { config } from "../../config.js";
 /**
  * Where the web instances count their sockets (server/realtime/connectionCaps.ts writes them): a
  * sorted set of live instances by heartbeat, and one hash per instance of `u:<user>` and `i:<ip>`
- * counts. Every socket is counted once under its IP, so the `i:` fields add up to the sockets open.
+ * counts. Every socket is counted once under its IP, so the `i:` fields add up to the sockets open
+ * (Socket.IO's, and graphql-ws connections of signed-in users: server/graphql/ws.ts counts them here too).
  */
 export const SOCKET_INSTANCES_KEY = () => `${config.REDIS_KEY_PREFIX}sockets:instances`;
 export const SOCKET_INSTANCE_HASH_PREFIX = () => `${config.REDIS_KEY_PREFIX}sockets:instance:`;
