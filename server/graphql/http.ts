@@ -1,6 +1,6 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import Router from "@koa/router";
-import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
+import { type DocumentNode, type ExecutionResult, type FieldNode, GraphQLError, getOperationAST } from "graphql";
 import { createYoga } from "graphql-yoga";
 import type { Context } from "koa";
 import { config } from "../../shared/config.js";
@@ -13,7 +13,15 @@ import { maskError } from "./errors.js";
 import { documentLimits } from "./limits.js";
 import { searchPageOf } from "./queries.js";
 import { schema } from "./schema.js";
-import { answerKey, keepAnswer, keptAnswer, searchArguments, searchOnlyField } from "./searchAnswers.js";
+import {
+  answerKey,
+  keepAnswer,
+  keptAnswer,
+  knownSearchField,
+  rememberSearchField,
+  searchArguments,
+  searchOnlyField,
+} from "./searchAnswers.js";
 import { MULTIPART_MAX_BYTES, refuseUploadEarly, uploadFetchApi, uploadLimits } from "./upload.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -63,6 +71,9 @@ function isPlainRequest(body: unknown): body is PlainRequest {
 async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: AppDeps): Promise<boolean> {
   const body = ctx.request.body;
   if (!isPlainRequest(body)) return false;
+  // A search-only text seen before: its kept answer, if any, before anything else is set up.
+  const known = knownSearchField(body.query, body.operationName);
+  if (known && (await keptSearchAnswer(ctx, deps, known, body))) return true;
   const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
   const send = (status: number, text: string) => {
     ctx.status = status;
@@ -95,12 +106,9 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   // runs it as usual, and its errors are the ones it answers with.
   const searchField = searchOnlyField(enveloped, document, operation);
   const key = searchField ? answerKey(body.query, body.operationName, body.variables) : null;
-  if (searchField && key) {
-    const page = await Promise.resolve()
-      .then(() => searchPageOf(deps, searchArguments(enveloped, searchField, body.variables ?? undefined)))
-      .catch(() => null);
-    const kept = Buffer.isBuffer(page) ? keptAnswer(page, key) : undefined;
-    if (kept !== undefined) return send(200, kept);
+  if (searchField) {
+    rememberSearchField(body.query, body.operationName, searchField);
+    if (!known && (await keptSearchAnswer(ctx, deps, searchField, body))) return true;
   }
   const contextValue = (await contextFactory()) as GraphqlContext;
   const result = (await execute({
@@ -113,6 +121,25 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   const text = render(result);
   if (key && !result.errors && Buffer.isBuffer(contextValue.searchPage)) keepAnswer(contextValue.searchPage, key, text);
   return send(200, text);
+}
+
+/**
+ * Answers a search-only query with the answer kept for its text and variables beside the cached page
+ * those variables read, if the search cache still serves that page. False otherwise, or at any doubt
+ * (bad variables, a search error): the query then runs as usual, and its errors are the ones it answers with.
+ */
+async function keptSearchAnswer(ctx: Context, deps: AppDeps, field: FieldNode, body: PlainRequest): Promise<boolean> {
+  const key = answerKey(body.query, body.operationName, body.variables);
+  if (!key) return false;
+  const page = await Promise.resolve()
+    .then(() => searchPageOf(deps, searchArguments(schema, field, body.variables ?? undefined)))
+    .catch(() => null);
+  const kept = Buffer.isBuffer(page) ? keptAnswer(page, key) : undefined;
+  if (kept === undefined) return false;
+  ctx.status = 200;
+  ctx.type = "application/json";
+  ctx.body = kept;
+  return true;
 }
 
 /** POST /graphql (and GET for queries and, outside production, GraphiQL from local assets). */

@@ -137,3 +137,25 @@ export function keepAnswer(page: Buffer, key: string, answer: string): void {
   if (kept.size >= PER_PAGE) kept.delete(kept.keys().next().value as string);
   kept.set(key, answer);
 }
+
+/**
+ * Query texts (with their operationName) that parsed, passed validation and the document limits, and
+ * read the search page only, with their `listings` field: a repeat's kept answer is then looked up
+ * before yoga's pipeline is set up for the request at all (http.ts). Validation and the document
+ * limits depend on the text alone, and an answer is only ever kept for text and variables that ran
+ * through all of it without an error. Bounded: the oldest text goes first.
+ */
+const SEARCH_TEXTS = 500;
+const searchTexts = new Map<string, FieldNode>();
+const textKey = (query: string, operationName: string | null | undefined) => `${operationName ?? ""}\n${query}`;
+
+export function knownSearchField(query: string, operationName: string | null | undefined): FieldNode | undefined {
+  return searchTexts.get(textKey(query, operationName));
+}
+
+export function rememberSearchField(query: string, operationName: string | null | undefined, field: FieldNode): void {
+  const key = textKey(query, operationName);
+  if (searchTexts.has(key)) return;
+  if (searchTexts.size >= SEARCH_TEXTS) searchTexts.delete(searchTexts.keys().next().value as string);
+  searchTexts.set(key, field);
+}
