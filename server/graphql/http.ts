@@ -73,7 +73,8 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   if (!isPlainRequest(body)) return false;
   // A search-only text seen before: its kept answer, if any, before anything else is set up.
   const known = knownSearchField(body.query, body.operationName);
-  if (known && (await keptSearchAnswer(ctx, deps, known, body))) return true;
+  let page = known ? await keptSearchAnswer(ctx, deps, known, body) : null;
+  if (page === true) return true;
   const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
   const send = (status: number, text: string) => {
     ctx.status = status;
@@ -108,9 +109,13 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   const key = searchField ? answerKey(body.query, body.operationName, body.variables) : null;
   if (searchField) {
     rememberSearchField(body.query, body.operationName, searchField);
-    if (!known && (await keptSearchAnswer(ctx, deps, searchField, body))) return true;
+    if (!known) page = await keptSearchAnswer(ctx, deps, searchField, body);
+    if (page === true) return true;
   }
   const contextValue = (await contextFactory()) as GraphqlContext;
+  // The page just read, for the `listings` resolver: a search-only query's one root field, with the
+  // very arguments it was read for.
+  if (searchField && page) contextValue.searchPage = page;
   const result = (await execute({
     schema: enveloped,
     document,
@@ -125,17 +130,23 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
 
 /**
  * Answers a search-only query with the answer kept for its text and variables beside the cached page
- * those variables read, if the search cache still serves that page. False otherwise, or at any doubt
- * (bad variables, a search error): the query then runs as usual, and its errors are the ones it answers with.
+ * those variables read, if the search cache still serves that page: true then. Otherwise the page it
+ * read (the resolver's, so it is not read twice), or null at any doubt (bad variables, a search
+ * error): the query then runs as usual, and its errors are the ones it answers with.
  */
-async function keptSearchAnswer(ctx: Context, deps: AppDeps, field: FieldNode, body: PlainRequest): Promise<boolean> {
+async function keptSearchAnswer(
+  ctx: Context,
+  deps: AppDeps,
+  field: FieldNode,
+  body: PlainRequest,
+): Promise<true | Buffer | string | null> {
   const key = answerKey(body.query, body.operationName, body.variables);
-  if (!key) return false;
+  if (!key) return null;
   const page = await Promise.resolve()
     .then(() => searchPageOf(deps, searchArguments(schema, field, body.variables ?? undefined)))
     .catch(() => null);
   const kept = Buffer.isBuffer(page) ? keptAnswer(page, key) : undefined;
-  if (kept === undefined) return false;
+  if (kept === undefined) return page;
   ctx.status = 200;
   ctx.type = "application/json";
   ctx.body = kept;

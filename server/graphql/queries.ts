@@ -116,7 +116,8 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ListingFilter }), first: t.arg.int(), after: t.arg.string() },
     complexity: pageComplexity,
     resolve: async (_root, args, ctx) => {
-      const body = await searchPageOf(ctx.deps, args);
+      // Read already when the query is search-only (http.ts read it for its kept answer).
+      const body = ctx.searchPage ?? (await searchPageOf(ctx.deps, args));
       ctx.searchPage = body;
       return searchConnection(body);
     },
