@@ -7,8 +7,8 @@ import test from "ava";
 import { addressKind } from "../shared/geoip/addressKind.js";
 import { describeDevice, parseDevice } from "../shared/geoip/device.js";
 import { GeoIp, readRecord, SHIPPED_DB_PATH } from "../shared/geoip/geoIp.js";
-import { eventually } from "./helpers/eventually.js";
 import { refusedAddressReason } from "../shared/net/safeAddress.js";
+import { eventually } from "./helpers/eventually.js";
 import { writeMmdb } from "./helpers/mmdb.js";
 
 const shipped = (name: string) => join(dirname(SHIPPED_DB_PATH), name);
