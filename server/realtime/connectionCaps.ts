@@ -41,6 +41,9 @@ redis.call('ZADD', KEYS[1], now, ARGV[1])
 return 'ok'
 `;
 
+/** Where anonymous connections are counted as a "user" (no user id is "-"): a field no cap reads. */
+const ANONYMOUS_FIELD = "u:-";
+
 const RELEASE = `
 for i = 1, #ARGV do
   if redis.call('HINCRBY', KEYS[1], ARGV[i], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
@@ -110,11 +113,17 @@ export class ConnectionCaps {
     return this.options.heartbeatMs * 3;
   }
 
-  async admit(userId: string, ip: string): Promise<Admission> {
-    const fields = [`u:${userId}`, `i:${ip}`];
+  /**
+   * Admits one connection of `userId` from `ip`, or refuses it over either cap. An anonymous one
+   * (`userId` null: graphql-ws's listingAvailability needs no account) counts against its IP's cap
+   * alone, in a user field of its own that no cap applies to.
+   */
+  async admit(userId: string | null, ip: string): Promise<Admission> {
+    const fields = [userId === null ? ANONYMOUS_FIELD : `u:${userId}`, `i:${ip}`];
     let countedInRedis = false;
     if (this.redis.status === "ready") {
-      const { perUser, perIp } = this.options;
+      const perUser = userId === null ? Number.MAX_SAFE_INTEGER : this.options.perUser;
+      const { perIp } = this.options;
       const args = [this.instanceId, this.hashPrefix, this.ttlMs, this.ttlMs, ...fields, perUser, perIp];
       const verdict = await this.timed(this.redis.eval(ADMIT, 2, this.instancesKey, this.ownKey, ...args));
       if (verdict === "user") return { ok: false, limit: "user", max: perUser };
