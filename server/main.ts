@@ -8,7 +8,7 @@ import { guardProcess } from "../shared/processGuards.js";
 import { createRedis } from "../shared/redis.js";
 import { buildApp } from "./app.js";
 import { answerClientErrors } from "./clientError.js";
-import { attachGraphqlSubscriptions } from "./graphql/ws.js";
+import { attachGraphqlSubscriptions, closeGraphqlConnections } from "./graphql/ws.js";
 import { createHttpServer } from "./httpServer.js";
 import { createIo } from "./realtime/io.js";
 
@@ -25,7 +25,7 @@ answerClientErrors(httpServer); // Node's own refusals (431, malformed requests)
 const adapterRedis = createRedis("socket.io");
 const io = createIo(httpServer, adapterRedis, { orm });
 // graphql-ws on /graphql, fed by the same Socket.IO stream as the sockets (server/graphql/ws.ts).
-attachGraphqlSubscriptions(httpServer, io, { orm, redis, jobs, replica });
+const graphqlWs = attachGraphqlSubscriptions(httpServer, io, { orm, redis, jobs, replica });
 // One relay of the deployment leads: it orders and publishes every event (shared/events/relay.ts).
 const relay = config.EVENTS_RELAY
   ? startEventRelay(orm, {
@@ -51,10 +51,12 @@ async function shutdown(signal: string) {
   // io.disconnectSockets() would go through the adapter and disconnect every instance's sockets.
   await relay?.stop(); // another process's relay takes over within EVENTS_RELAY_ELECTION_MS
   for (const socket of io.of("/").sockets.values()) socket.conn.close();
+  closeGraphqlConnections(graphqlWs, "close"); // its clients too (server/graphql/ws.ts)
   httpServer.closeIdleConnections();
   const forced = setTimeout(() => {
     logger.warn({ afterMs: config.WEB_DRAIN_TIMEOUT_MS }, "in-flight requests still running; closing them");
     httpServer.closeAllConnections();
+    closeGraphqlConnections(graphqlWs, "terminate"); // a client that never answered the close
   }, config.WEB_DRAIN_TIMEOUT_MS);
   await closed;
   clearTimeout(forced);

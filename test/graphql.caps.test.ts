@@ -139,3 +139,62 @@ test.serial("a killed instance's graphql-ws connections stop counting once its h
   const waited = await connectWithin(app().url, user, 5000);
   t.true(waited <= 3 * caps.heartbeatMs + 1500, `admitted ${waited} ms after the kill`);
 });
+
+test.serial(
+  "anonymous graphql-ws connections count against their IP's cap (SOCKET_MAX_PER_IP), with the signed-in ones",
+  async (t) => {
+    // An instance of its own whose IP cap bites (the file's two keep 50); the same Redis keys, so the
+    // other instances' connections from 127.0.0.1 count too: the previous tests' are all closed.
+    const tight = await startApp({ realtime: { caps: { ...caps, perIp: 3 } } });
+    t.teardown(() => tight.close());
+    let last: Outcome | undefined;
+    const first = await eventually(
+      async () => {
+        last = await tryGraphqlWs(tight.url, null);
+        return last.connected ? last : null;
+      },
+      "the earlier tests' connections to be released",
+      { timeoutMs: 4 * caps.heartbeatMs, intervalMs: 200, explain: () => last },
+    );
+    t.true(first.connected);
+    t.true((await tryGraphqlWs(tight.url, null)).connected);
+    t.true((await tryGraphqlWs(tight.url, await createGuest())).connected, "a signed-in one shares the IP's budget");
+    t.like(await tryGraphqlWs(tight.url, null), refused, "a fourth from the IP, anonymous");
+    t.like(await tryGraphqlWs(tight.url, await createGuest()), refused, "a fourth from the IP, signed in");
+    first.close();
+    await eventually(async () => {
+      const outcome = await tryGraphqlWs(tight.url, null);
+      return outcome.connected;
+    }, "a place freed by a closed anonymous connection");
+  },
+);
+
+test.serial(
+  "SIGTERM on a web process closes its graphql-ws connections (1001) instead of waiting for their clients",
+  async (t) => {
+    const port = await freePort();
+    // A drain timeout far longer than the test may take: only closing the connections lets it stop in time.
+    const web = spawnEntry("server/main.ts", { PORT: String(port), WEB_DRAIN_TIMEOUT_MS: "60000" });
+    t.teardown(() => web.stop("SIGKILL"));
+    await web.waitFor(/web listening/, 30_000);
+    const url = `http://127.0.0.1:${port}`;
+    const client = createClient({
+      url: `${url.replace(/^http/, "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { token: (await createGuest()).token },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+    });
+    t.teardown(() => client.dispose());
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.on("closed", (event) => resolve(event as { code: number; reason: string })),
+    );
+    await new Promise<void>((resolve) => client.on("connected", () => resolve()));
+    const started = Date.now();
+    const code = await web.stop("SIGTERM");
+    t.is(code, 0);
+    t.true(Date.now() - started < 10_000, `stopped after ${Date.now() - started} ms`);
+    t.like(await closed, { code: 1001, reason: "server shutting down" });
+  },
+);

@@ -36,6 +36,19 @@ const TOKEN_ENDED = 4401;
 export const TOO_MANY_CONNECTIONS = { code: 1008, reason: "too_many_connections" } as const;
 
 /**
+ * Ends this instance's graphql-ws connections, as shutting down ends its Socket.IO transports: the
+ * HTTP server's close waits for every socket it accepted, upgraded ones too, so one open subscription
+ * would hold a stopping web process until its client left. "close": 1001 going away, which graphql-ws
+ * clients retry (to another instance, resuming with `after`); "terminate": at once, no handshake.
+ */
+export function closeGraphqlConnections(wss: WebSocketServer, how: "close" | "terminate"): void {
+  for (const client of wss.clients) {
+    if (how === "close") client.close(1001, "server shutting down");
+    else client.terminate();
+  }
+}
+
+/**
  * Ends a signed-in connection when its token expires, and when it is revoked: the account's token
  * version is checked every SOCKET_REVOCATION_CHECK_MS (cached in Redis, as every request checks it),
  * as Socket.IO's sockets are (server/realtime/expiry.ts). The client reconnects with a new token and
@@ -70,8 +83,8 @@ const masked = (result: ExecutionResult): ExecutionResult =>
  * /socket.io). `connectionParams: {token}` signs in as the bearer token does (checked as the socket
  * handshake checks it); a bad token closes the connection (4403), no token is anonymous (only
  * listingAvailability then). A signed-in connection counts against the user's and the IP's caps,
- * shared with Socket.IO (SOCKET_MAX_PER_USER, SOCKET_MAX_PER_IP): over one, it is closed with 1008
- * too_many_connections. Only subscriptions go over the WebSocket: queries and mutations go over
+ * shared with Socket.IO (SOCKET_MAX_PER_USER, SOCKET_MAX_PER_IP), an anonymous one against its IP's:
+ * over one, it is closed with 1008 too_many_connections. Only subscriptions go over the WebSocket: queries and mutations go over
  * HTTP, where the rate limits and the request's IP are. Events come from this instance's Socket.IO
  * server (eventFeed), which every instance's stream reader feeds: subscriptions work across instances.
  */
@@ -94,7 +107,7 @@ export function attachGraphqlSubscriptions(
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
   httpServer.once("close", () => {
-    for (const client of wss.clients) client.terminate();
+    closeGraphqlConnections(wss, "terminate");
     wss.close();
     void caps.stop();
   });
@@ -105,16 +118,11 @@ export function attachGraphqlSubscriptions(
       schema,
       onConnect: async (ctx) => {
         const token = ctx.connectionParams?.token;
-        if (token === undefined || token === null || token === "") {
-          ctx.extra.session = { actor: null };
-          return true;
-        }
-        try {
-          const found = await actorFromToken(deps.orm, token);
-          if (!found) return false;
-          const { socket, request } = ctx.extra;
-          const ip = clientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "");
-          const admitted = await caps.admit(found.actor.id, ip);
+        const { socket, request } = ctx.extra;
+        const ip = clientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "");
+        /** Counts the connection (its user's and its IP's caps), or closes it over one; false then. */
+        const admit = async (userId: string | null) => {
+          const admitted = await caps.admit(userId, ip);
           if (!admitted.ok) {
             // Closed here with our code; graphql-ws's own close (4403) after `false` is then a no-op.
             socket.close(TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
@@ -123,6 +131,18 @@ export function attachGraphqlSubscriptions(
           // Uncounted once, when it closes (or at once, if it closed while being admitted).
           socket.once("close", admitted.release);
           if (socket.readyState !== socket.OPEN) admitted.release();
+          return true;
+        };
+        if (token === undefined || token === null || token === "") {
+          // Anonymous (listingAvailability only): no user's cap, but its IP's.
+          if (!(await admit(null))) return false;
+          ctx.extra.session = { actor: null };
+          return true;
+        }
+        try {
+          const found = await actorFromToken(deps.orm, token);
+          if (!found) return false;
+          if (!(await admit(found.actor.id))) return false;
           ctx.extra.session = { actor: found.actor, tokenExp: found.exp };
           endWithToken(socket, deps, found);
           return true;

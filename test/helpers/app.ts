@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import type { Server as IoServer } from "socket.io";
 import { buildApp } from "../../server/app.js";
 import { answerClientErrors } from "../../server/clientError.js";
-import { attachGraphqlSubscriptions } from "../../server/graphql/ws.js";
+import { attachGraphqlSubscriptions, closeGraphqlConnections } from "../../server/graphql/ws.js";
 import { createIo, type RealtimeOptions } from "../../server/realtime/io.js";
 import { config } from "../../shared/config.js";
 import { initOrm } from "../../shared/db/orm.js";
@@ -45,7 +45,7 @@ export async function startApp(
   const server = createServer(app.callback());
   answerClientErrors(server);
   const io = createIo(server, adapterRedis, { orm, ...options.realtime });
-  attachGraphqlSubscriptions(server, io, { orm, redis, jobs }, { caps: options.realtime?.caps });
+  const graphqlWs = attachGraphqlSubscriptions(server, io, { orm, redis, jobs }, { caps: options.realtime?.caps });
   const relay = startEventRelay(orm, {
     emitter: createSocketPublisher(io),
     pollMs: config.EVENTS_RELAY_POLL_MS,
@@ -67,6 +67,7 @@ export async function startApp(
       await relay.stop();
       // Local only: io.disconnectSockets() would reach other apps' sockets through the shared adapter.
       io.local.disconnectSockets(true);
+      closeGraphqlConnections(graphqlWs, "terminate"); // else the server's close waits for their clients
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await jobs.close();
       await orm.close();
