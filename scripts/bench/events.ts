@@ -452,7 +452,7 @@ async function main(): Promise<void> {
     `\nmedians of ${ROUNDS} rounds of ${SECONDS} s each; each event goes to 2 users (guest and host); the host's socket receives every one`,
   );
   console.log(
-    `${pad("command", 13)}${pad("flush", 18)}${pad("N", 4)}${pad("reference tx/s", 16)}${pad("events/s", 10)}${pad("ratio", 7)}${pad("target", 8)}${pad("socket p50 ms", 15)}${pad("p99 ms", 8)}missing`,
+    `${pad("command", 13)}${pad("flush", 18)}${pad("N", 4)}${pad("reference tx/s", 16)}${pad("events/s", 10)}${pad("ratio", 7)}${pad("target", 12)}${pad("socket p50 ms", 15)}${pad("p99 ms", 8)}missing`,
   );
   let failed = false;
   for (const row of rows) {
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
     failed ||= !ok;
     const sorted = [...row.latencies].sort((a, b) => a - b);
     console.log(
-      `${pad(row.shape, 13)}${pad(row.flush, 18)}${pad(row.concurrency, 4)}${pad(median(row.reference).toFixed(0), 16)}${pad(median(row.events).toFixed(0), 10)}${pad(ratio.toFixed(2), 7)}${pad(`${ok ? "ok" : "MISSED"} ${target}`, 8)}${pad(percentile(sorted, 50).toFixed(1), 15)}${pad(percentile(sorted, 99).toFixed(1), 8)}${row.missing}`,
+      `${pad(row.shape, 13)}${pad(row.flush, 18)}${pad(row.concurrency, 4)}${pad(median(row.reference).toFixed(0), 16)}${pad(median(row.events).toFixed(0), 10)}${pad(ratio.toFixed(2), 7)}${pad(`${ok ? "ok" : "MISSED"} ${target}`, 12)}${pad(percentile(sorted, 50).toFixed(1), 15)}${pad(percentile(sorted, 99).toFixed(1), 8)}${row.missing}`,
     );
   }
   const fast = median(bookingRps.fast);
