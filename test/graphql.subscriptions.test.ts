@@ -243,3 +243,50 @@ test.serial("a revoked token ends its subscription (logout), as it ends a socket
 test.after.always(async () => {
   await closeFactories();
 });
+
+test("subscriptions over HTTP are refused with 400 bad_request (GET as server-sent events, JSON POST, multipart POST): only graphql-ws serves them", async (t) => {
+  const host = await createHost();
+  const listing = await createListing(host);
+  const query = `subscription { listingAvailability(listingId: "${listing.id}") { __typename } }`;
+  const expectRefused = async (res: Response, how: string) => {
+    t.is(res.status, 400, how);
+    t.regex(res.headers.get("content-type") ?? "", /^application\/json/, how);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    t.is(body.errors[0].extensions.code, "bad_request", how);
+    t.regex(body.errors[0].message, /graphql-ws/, how);
+  };
+  const sse = { accept: "text/event-stream" };
+  await expectRefused(await fetch(`${app().url}/graphql?query=${encodeURIComponent(query)}`, { headers: sse }), "GET");
+  await expectRefused(
+    await fetch(
+      `${app().url}/graphql?query=${encodeURIComponent(`query Q { me { id } } ${query.replace("subscription", "subscription S")}`)}&operationName=S`,
+      { headers: sse },
+    ),
+    "GET, the subscription named among others",
+  );
+  await expectRefused(
+    await fetch(`${app().url}/graphql`, {
+      method: "POST",
+      headers: { ...sse, "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    }),
+    "JSON POST",
+  );
+  const form = new FormData();
+  form.set("operations", JSON.stringify({ query, variables: {} }));
+  form.set("map", "{}");
+  await expectRefused(
+    await fetch(`${app().url}/graphql`, {
+      method: "POST",
+      headers: { ...sse, authorization: `Bearer ${host.token}` },
+      body: form,
+    }),
+    "multipart POST",
+  );
+  // A query over GET still answers.
+  const res = await fetch(
+    `${app().url}/graphql?query=${encodeURIComponent(`{ listing(id: "${listing.id}") { id } }`)}`,
+  );
+  t.is(res.status, 200);
+  t.like(await res.json(), { data: { listing: { id: listing.id } } });
+});

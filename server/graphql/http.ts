@@ -10,6 +10,7 @@ import type { AppDeps } from "../deps.js";
 import { requireUser } from "../middlewares/auth.js";
 import type { GraphqlContext } from "./builder.js";
 import { maskError } from "./errors.js";
+import { isSubscription, subscriptionsOverWs } from "./httpSubscriptions.js";
 import { documentLimits } from "./limits.js";
 import { searchPageOf } from "./queries.js";
 import { schema } from "./schema.js";
@@ -99,7 +100,7 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   const operation = getOperationAST(document, body.operationName ?? undefined);
   if (!operation) return false; // yoga answers with its own error (no such operationName)
   if (operation.operation === "subscription") {
-    const error = new AppError("bad_request", 400, "Subscriptions go over graphql-ws: a WebSocket to /graphql.");
+    const error = subscriptionsOverWs();
     return answer(400, { errors: [new GraphQLError(error.message, { extensions: { code: error.code } })] });
   }
   // A query that reads the search page only: its answer kept with the page it came from, if the
@@ -179,6 +180,20 @@ export function graphqlRoutes(deps: AppDeps): Router {
     const auth = await authenticate(ctx);
     if (ctx.method === "POST" && (await executePlainRequest(yoga, ctx, auth, deps))) return;
     if (refuseUploadEarly(ctx, auth)) return;
+    // An upload's answer is one JSON result: never a stream (server-sent events, multipart/mixed), which
+    // only a subscription or incremental delivery would need, and those do not go over HTTP here.
+    if (
+      ctx.method === "POST" &&
+      ctx.is("multipart/form-data") &&
+      /text\/event-stream|multipart\/mixed/i.test(ctx.get("accept"))
+    )
+      ctx.req.headers.accept = "application/json";
+    if (ctx.method === "GET" && isSubscription(ctx.query.query, ctx.query.operationName)) {
+      ctx.status = 400;
+      ctx.type = "application/json";
+      ctx.body = JSON.stringify({ errors: [maskError(subscriptionsOverWs())] });
+      return;
+    }
     // The body was parsed (and size- and depth-limited) by jsonBody(): yoga reads it from ctx.request.
     // A multipart one (an upload) jsonBody left unread: yoga parses it from the request stream.
     const response = await yoga.handleNodeRequestAndResponse(ctx.request, ctx.res, { koa: ctx, auth });

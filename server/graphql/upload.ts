@@ -10,6 +10,7 @@ import { BODY_LIMIT, jsonDepth, MAX_BODY_DEPTH } from "../middlewares/jsonBody.j
 import { photoTooLarge } from "../middlewares/photoUpload.js";
 import { actorOf, builder } from "./builder.js";
 import { maskError } from "./errors.js";
+import { isSubscription, subscriptionsOverWsError } from "./httpSubscriptions.js";
 import { guid } from "./mutations.js";
 import { Photo } from "./types.js";
 
@@ -112,6 +113,10 @@ export function uploadLimits(): Plugin {
         }
         if (!params || typeof params !== "object" || Array.isArray(params))
           throw asGraphqlError(validationFailed([{ path: "operations", message: "must be a JSON object" }]));
+        if (
+          isSubscription((params as { query?: unknown }).query, (params as { operationName?: unknown }).operationName)
+        )
+          throw subscriptionsOverWsError();
         if (jsonDepth(params) > MAX_BODY_DEPTH) {
           throw asGraphqlError(
             validationFailed([{ path: "operations", message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }]),
