@@ -117,14 +117,17 @@ export function searchArguments(
   return getArgumentValues(definition, field, variables ?? {});
 }
 
-/** Answers per cached page (its Buffer); a page keeps at most this many (texts × variables). */
+/**
+ * Answers per cached page (its Buffer); a page keeps at most this many (texts × variables). Each is
+ * kept as its UTF-8 bytes, sent as they are (a string would be measured and encoded again each time).
+ */
 const PER_PAGE = 32;
-const answers = new WeakMap<Buffer, Map<string, string>>();
+const answers = new WeakMap<Buffer, Map<string, Buffer>>();
 
 export const answerKey = (query: string, operationName: string | null | undefined, variables: unknown) =>
   `${operationName ?? ""}\u0000${JSON.stringify(variables ?? null)}\u0000${query}`;
 
-export function keptAnswer(page: Buffer, key: string): string | undefined {
+export function keptAnswer(page: Buffer, key: string): Buffer | undefined {
   return answers.get(page)?.get(key);
 }
 
@@ -135,7 +138,7 @@ export function keepAnswer(page: Buffer, key: string, answer: string): void {
     answers.set(page, kept);
   }
   if (kept.size >= PER_PAGE) kept.delete(kept.keys().next().value as string);
-  kept.set(key, answer);
+  kept.set(key, Buffer.from(answer, "utf8"));
 }
 
 /**
