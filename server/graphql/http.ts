@@ -1,6 +1,6 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import Router from "@koa/router";
-import { type DocumentNode, type ExecutionResult, type FieldNode, GraphQLError, getOperationAST } from "graphql";
+import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST } from "graphql";
 import { createYoga } from "graphql-yoga";
 import type { Context } from "koa";
 import { config } from "../../shared/config.js";
@@ -18,8 +18,8 @@ import {
   answerKey,
   keepAnswer,
   keptAnswer,
-  knownSearchField,
-  rememberSearchField,
+  knownSearchArguments,
+  rememberSearchArguments,
   searchArguments,
   searchOnlyField,
 } from "./searchAnswers.js";
@@ -72,9 +72,11 @@ function isPlainRequest(body: unknown): body is PlainRequest {
 async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: AppDeps): Promise<boolean> {
   const body = ctx.request.body;
   if (!isPlainRequest(body)) return false;
-  // A search-only text seen before: its kept answer, if any, before anything else is set up.
-  const known = knownSearchField(body.query, body.operationName);
-  let page = known ? await keptSearchAnswer(ctx, deps, known, body) : null;
+  // One key for this text, operation and variables (searchAnswers.ts). Seen before as a search-only
+  // query: its page's arguments are known, and its kept answer, if any, goes out before anything else.
+  const key = answerKey(body.query, body.operationName, body.variables);
+  const known = knownSearchArguments(key);
+  let page = known ? await keptSearchAnswer(ctx, deps, known, key) : null;
   if (page === true) return true;
   const { parse, validate, contextFactory, execute, schema: enveloped } = yoga.getEnveloped({ koa: ctx, auth });
   const send = (status: number, text: string) => {
@@ -107,11 +109,18 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
   // search cache still serves that page (searchAnswers.ts). Any doubt (bad variables, a search error)
   // runs it as usual, and its errors are the ones it answers with.
   const searchField = searchOnlyField(enveloped, document, operation);
-  const key = searchField ? answerKey(body.query, body.operationName, body.variables) : null;
-  if (searchField) {
-    rememberSearchField(body.query, body.operationName, searchField);
-    if (!known) page = await keptSearchAnswer(ctx, deps, searchField, body);
-    if (page === true) return true;
+  if (searchField && !known) {
+    let args: Record<string, unknown> | null = null;
+    try {
+      args = searchArguments(enveloped, searchField, body.variables ?? undefined);
+    } catch {
+      // Bad variables: the query runs as usual and answers with their errors.
+    }
+    if (args) {
+      rememberSearchArguments(key, args);
+      page = await keptSearchAnswer(ctx, deps, args, key);
+      if (page === true) return true;
+    }
   }
   const contextValue = (await contextFactory()) as GraphqlContext;
   // The page just read, for the `listings` resolver: a search-only query's one root field, with the
@@ -125,26 +134,25 @@ async function executePlainRequest(yoga: Yoga, ctx: Context, auth: Auth, deps: A
     contextValue,
   })) as ExecutionResult;
   const text = render(result);
-  if (key && !result.errors && Buffer.isBuffer(contextValue.searchPage)) keepAnswer(contextValue.searchPage, key, text);
+  if (searchField && !result.errors && Buffer.isBuffer(contextValue.searchPage))
+    keepAnswer(contextValue.searchPage, key, text);
   return send(200, text);
 }
 
 /**
- * Answers a search-only query with the answer kept for its text and variables beside the cached page
- * those variables read, if the search cache still serves that page: true then. Otherwise the page it
- * read (the resolver's, so it is not read twice), or null at any doubt (bad variables, a search
- * error): the query then runs as usual, and its errors are the ones it answers with.
+ * Answers a search-only query with the answer kept under `key` (its text, operation and variables)
+ * beside the cached page its arguments read, if the search cache still serves that page: true then.
+ * Otherwise the page it read (the resolver's, so it is not read twice), or null if the read failed:
+ * the query then runs as usual, and its errors are the ones it answers with.
  */
 async function keptSearchAnswer(
   ctx: Context,
   deps: AppDeps,
-  field: FieldNode,
-  body: PlainRequest,
+  args: Record<string, unknown>,
+  key: string,
 ): Promise<true | Buffer | string | null> {
-  const key = answerKey(body.query, body.operationName, body.variables);
-  if (!key) return null;
   const page = await Promise.resolve()
-    .then(() => searchPageOf(deps, searchArguments(schema, field, body.variables ?? undefined)))
+    .then(() => searchPageOf(deps, args))
     .catch(() => null);
   const kept = Buffer.isBuffer(page) ? keptAnswer(page, key) : undefined;
   if (kept === undefined) return page;

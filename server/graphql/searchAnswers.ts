@@ -142,23 +142,21 @@ export function keepAnswer(page: Buffer, key: string, answer: string): void {
 }
 
 /**
- * Query texts (with their operationName) that parsed, passed validation and the document limits, and
- * read the search page only, with their `listings` field: a repeat's kept answer is then looked up
- * before yoga's pipeline is set up for the request at all (http.ts). Validation and the document
- * limits depend on the text alone, and an answer is only ever kept for text and variables that ran
- * through all of it without an error. Bounded: the oldest text goes first.
+ * The `listings` arguments of search-only queries seen before, by answer key (text, operationName and
+ * variables): a repeat finds its page, and its kept answer, before yoga's pipeline is set up for the
+ * request at all, and without coercing its variables again (http.ts). Only a query that parsed, passed
+ * validation and the document limits (which depend on its text alone) and whose variables coerced is
+ * remembered. Bounded: the oldest goes first.
  */
-const SEARCH_TEXTS = 500;
-const searchTexts = new Map<string, FieldNode>();
-const textKey = (query: string, operationName: string | null | undefined) => `${operationName ?? ""}\n${query}`;
+const SEARCH_PLANS = 1000;
+const searchPlans = new Map<string, Record<string, unknown>>();
 
-export function knownSearchField(query: string, operationName: string | null | undefined): FieldNode | undefined {
-  return searchTexts.get(textKey(query, operationName));
+export function knownSearchArguments(key: string): Record<string, unknown> | undefined {
+  return searchPlans.get(key);
 }
 
-export function rememberSearchField(query: string, operationName: string | null | undefined, field: FieldNode): void {
-  const key = textKey(query, operationName);
-  if (searchTexts.has(key)) return;
-  if (searchTexts.size >= SEARCH_TEXTS) searchTexts.delete(searchTexts.keys().next().value as string);
-  searchTexts.set(key, field);
+export function rememberSearchArguments(key: string, args: Record<string, unknown>): void {
+  if (searchPlans.has(key)) return;
+  if (searchPlans.size >= SEARCH_PLANS) searchPlans.delete(searchPlans.keys().next().value as string);
+  searchPlans.set(key, args);
 }
