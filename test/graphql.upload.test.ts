@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { LocalDiskStorage } from "../shared/storage/localDiskStorage.js";
 import { createAdmin, createGuest, createHost, createListing, db, type TestUser } from "./helpers/factories.js";
 import { codesOf, graphqlClient } from "./helpers/graphql.js";
-import { bombPng, jpegWithExif, pngWithHeader, type UploadFile, upload } from "./helpers/photos.js";
+import { bombPng, jpegWithExif, pngWithHeader, postForm, type UploadFile, upload } from "./helpers/photos.js";
 import { useApp } from "./helpers/useApp.js";
 
 /**
@@ -51,19 +51,7 @@ async function addPhoto(
     form.append("0", blob, file.name);
     if (options.twice) form.append("1", blob, file.name);
   }
-  const res = await fetch(`${app().url}/graphql`, {
-    method: "POST",
-    body: form,
-    headers: user ? { authorization: `Bearer ${user.token}` } : {},
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text for the assertion message
-  }
-  return { status: res.status, body, headers: res.headers };
+  return postForm(`${app().url}/graphql`, form, user?.token);
 }
 
 const codeOf = (sent: Sent) => sent.body?.errors?.[0]?.extensions?.code;

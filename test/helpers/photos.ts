@@ -66,10 +66,19 @@ export async function upload(
   } else {
     form.append("note", "no file here");
   }
-  const res = await fetch(`${baseUrl}${path}`, {
+  return postForm(`${baseUrl}${path}`, form, options.token);
+}
+
+/** POSTs a multipart form over real HTTP; the answer's body parsed as JSON, or kept as text when it is not. */
+export async function postForm(
+  url: string,
+  form: FormData,
+  token?: string,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
     method: "POST",
     body: form,
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   const text = await res.text();
   let body: unknown = text;
