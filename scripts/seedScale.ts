@@ -255,6 +255,8 @@ await run(
 
 // Events: booking.created for every booking (guest and host), booking.updated for each one that
 // ended (completed, cancelled, expired), in time order (ids follow created_at, as they do live).
+// The relay gives ids itself (max(id) + rank, not the sequence): start the sequence above them.
+await db.query("select setval('events_id_seq', (select coalesce(max(id), 0) + 1 from events), false)");
 const events = await run(
   "events",
   `insert into events (type, user_ids, listing_id, data, created_at)

@@ -62,9 +62,11 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   /**
    * A session idle inside a transaction this long is ended by PostgreSQL (0: never). It bounds how
-   * long a stuck request or job can hold row locks; events wait only for their own transaction.
+   * long a stuck request or job can hold row locks, and how long it can hold back every later event:
+   * an event goes out once no older transaction of the database can still commit (migration
+   * eventWatermark).
    */
-  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(120_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(10_000),
   /** Longest wait for a pooled connection; past it a request answers 503 service_unavailable (API.md). */
   DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
   /** Redis for Socket.IO fan-out, cache and rate limits. */

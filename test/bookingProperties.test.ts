@@ -340,7 +340,7 @@ async function check(w: World, city: string, probe: Step["probe"]) {
 async function checkFeed(w: World, listing: ListingIndex) {
   const listingId = w.listingIds[listing];
   const { rows } = await db().query(
-    "select max(id)::int as id from events where type = 'listing.availability' and listing_id = $1",
+    "select max(id)::int as id from public_events where type = 'listing.availability' and listing_id = $1",
     [listingId],
   );
   const lastId: number | null = rows[0].id;

@@ -40,7 +40,7 @@ test("thousands of lock-free events from several processes, clients resuming at 
   const phase = (what: string) => t.log(`${new Date().toISOString().slice(11, 23)} ${what}`);
   const users: TestUser[] = [];
   for (let i = 0; i < USERS; i++) users.push(await createGuest());
-  const [{ start }] = (await db().query("select coalesce(max(id), 0)::int as start from events")).rows;
+  const [{ start }] = (await db().query("select coalesce(max(id), 0)::int as start from public_events")).rows;
 
   const ports = [await freePort(), await freePort()];
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
@@ -115,10 +115,10 @@ test("thousands of lock-free events from several processes, clients resuming at 
   // A last session each, to collect what came after its last resume point.
   for (const [u, user] of users.entries()) {
     const expected = (
-      await db().query("select id::int from events where id > $1 and user_ids @> array[$2]::uuid[] order by id", [
-        start,
-        user.id,
-      ])
+      await db().query(
+        "select id::int from public_events where id > $1 and user_ids @> array[$2]::uuid[] order by id",
+        [start, user.id],
+      )
     ).rows.map((r) => r.id as number);
     const socket = await connectSocket(urls[0], user.token, { lastEventId: lasts[u] });
     const newest = expected[expected.length - 1];
@@ -128,7 +128,7 @@ test("thousands of lock-free events from several processes, clients resuming at 
     t.true(sessions[u] >= 5, `user ${u} resumed ${sessions[u]} times`);
     t.deepEqual(received[u], expected, `user ${u}: exactly its events after its resume points, once each, in order`);
   }
-  const written = (await db().query("select count(*)::int as n from events where id > $1", [start])).rows[0].n;
+  const written = (await db().query("select count(*)::int as n from public_events where id > $1", [start])).rows[0].n;
   t.is(written, total, "every event the emitters wrote");
   t.log(
     `${written} events; per client: ${received.map((ids, u) => `${ids.length} events in ${sessions[u] + 1} sessions`).join(", ")}`,

@@ -30,7 +30,7 @@ const paymentsOf = async (bookingId: string) =>
  */
 async function watchEvents(user: { id: string; token: string }) {
   const { rows } = await db().query(
-    "select coalesce(max(id), 0)::text as id from events where user_ids @> array[$1]::uuid[]",
+    "select coalesce(max(id), 0)::text as id from public_events where user_ids @> array[$1]::uuid[]",
     [user.id],
   );
   const types: string[] = [];

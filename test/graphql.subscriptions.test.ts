@@ -66,7 +66,7 @@ function subscribeMyEvents(base: string, token: string, after: number | null): R
 
 async function userEventIds(userId: string, after: number): Promise<number[]> {
   const { rows } = await db().query(
-    "select id from events where user_ids @> array[$1]::uuid[] and id > $2 order by id",
+    "select id from public_events where user_ids @> array[$1]::uuid[] and id > $2 order by id",
     [userId, after],
   );
   return rows.map((r: { id: string }) => Number(r.id));

@@ -42,9 +42,10 @@ const login = (email: string, ip: string, userAgent = FIREFOX_LINUX, password = 
 
 const alertsOf = async (userId: string) =>
   (
-    await db().query("select data from events where type = 'security.alert' and $1 = any(user_ids) order by id", [
-      userId,
-    ])
+    await db().query(
+      "select data from public_events where type = 'security.alert' and $1 = any(user_ids) order by id",
+      [userId],
+    )
   ).rows.map((r) => r.data);
 const alertEmailsOf = async (userId: string) =>
   (

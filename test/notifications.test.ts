@@ -49,7 +49,9 @@ test("the caller's events, oldest first, with the same ids as on the socket, pag
     ids,
     [...ids].sort((a, b) => a - b),
   );
-  const stored = await db().query("select id from events where user_ids @> array[$1]::uuid[] order by id", [host.id]);
+  const stored = await db().query("select id from public_events where user_ids @> array[$1]::uuid[] order by id", [
+    host.id,
+  ]);
   t.deepEqual(
     ids,
     stored.rows.map((r) => Number(r.id)),
@@ -97,7 +99,7 @@ test("read marks: unread counts what is newer, the mark never moves back nor pas
   t.deepEqual(back.body, { readUpTo: ids[1], unread: 1 }, "an older upTo changes nothing");
 
   const ahead = await api.post("/api/v1/notifications/read", { upTo: 9_000_000_000 }, user.auth);
-  const newest = Number((await db().query("select max(id) as id from events")).rows[0].id);
+  const newest = Number((await db().query("select max(id) as id from public_events")).rows[0].id);
   t.is(ahead.body.unread, 0);
   t.true(ahead.body.readUpTo >= ids[2] && ahead.body.readUpTo <= newest, "capped at the newest event that exists");
   await emitEvents(orm, [event(user)]);

@@ -180,7 +180,9 @@ test.serial("a web instance killed and restarted: its clients reconnect and miss
   await eventually(() => received.length === 5, "the message after the restart", { explain: () => raw });
   await settle();
 
-  const expected = await db().query("select id from events where user_ids @> array[$1]::uuid[] order by id", [host.id]);
+  const expected = await db().query("select id from public_events where user_ids @> array[$1]::uuid[] order by id", [
+    host.id,
+  ]);
   const ids = expected.rows.map((r) => Number(r.id)).slice(1); // the booking.created came before the socket
   t.deepEqual(
     received.map((e) => e.id),

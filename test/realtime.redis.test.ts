@@ -55,7 +55,7 @@ test("Redis stopped: the REST API keeps working, events stay unpublished, and on
     async () =>
       (
         await db().query(
-          `select count(*)::int as n from events
+          `select count(*)::int as n from public_events
             where user_ids @> array[$1]::uuid[] and id > (select published_through from event_relay_state)`,
           [host.id],
         )
@@ -74,7 +74,9 @@ test("Redis stopped: the REST API keeps working, events stay unpublished, and on
   t.is((await say("four")).status, 201);
   await hostSocket.waitForEvents(6, 15_000);
   await settle();
-  const all = await db().query("select id from events where user_ids @> array[$1]::uuid[] order by id", [host.id]);
+  const all = await db().query("select id from public_events where user_ids @> array[$1]::uuid[] order by id", [
+    host.id,
+  ]);
   t.deepEqual(
     hostSocket.ids(),
     all.rows.map((r) => Number(r.id)),

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import test from "ava";
 import jwt from "jsonwebtoken";
+import pg from "pg";
 import { connectRealtime } from "../shared/browser/client.js";
 import { config } from "../shared/config.js";
 import { initOrm, type Orm } from "../shared/db/orm.js";
@@ -69,13 +70,14 @@ async function book(guest: TestUser, listingId: string) {
 
 const userEventIds = async (userId: string, after: number) =>
   (
-    await db().query("select id from events where user_ids @> array[$1]::uuid[] and id > $2 order by id", [
+    await db().query("select id from public_events where user_ids @> array[$1]::uuid[] and id > $2 order by id", [
       userId,
       after,
     ])
   ).rows.map((r) => Number(r.id));
 
-const lastEventId = async () => Number((await db().query("select coalesce(max(id), 0) as id from events")).rows[0].id);
+const lastEventId = async () =>
+  Number((await db().query("select coalesce(max(id), 0) as id from public_events")).rows[0].id);
 
 test("a handshake without a valid token, or for a deleted user, fails with connect_error unauthorized", async (t) => {
   const gone = await createGuest();
@@ -322,38 +324,112 @@ test("resuming while the user's events keep committing: replay then live, every 
   t.deepEqual(resumed.ids(), expected);
 });
 
-test("an open transaction holds back no one: a later event is published at once, the open one gets a greater id when it commits", async (t) => {
-  const user = await createGuest();
-  const socket = await connectSocket(app.url, user.token, { lastEventId: await lastEventId() });
-  sockets.push(socket);
-  const data = (n: number) => ({ listingId: user.id, blocked: [{ checkIn: `open${n}`, checkOut: "" }] });
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let inserted!: () => void;
-  const insertedP = new Promise<void>((resolve) => {
-    inserted = resolve;
-  });
-  // A transaction that has written its event and not committed yet: the raw form of the race.
-  const open = orm.em.fork().transactional(async (em) => {
-    await recordEvents(em as EntityManager, [{ type: "listing.availability", userIds: [user.id], data: data(1) }]);
-    inserted();
-    await held;
-  });
-  await insertedP;
-  const [later] = await emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(2) }]);
-  await socket.waitForId(later);
-  t.deepEqual(await userEventIds(user.id, 0), [later], "the later event is public and delivered; the open one is not");
-  release();
-  await open;
-  await eventually(async () => (await userEventIds(user.id, 0)).length === 2, "the first event, once committed");
-  const ids = await userEventIds(user.id, 0);
-  t.is(ids[0], later);
-  t.true(ids[1] > later, "ids are given in the order events become visible, not the order they were written");
-  await socket.waitForId(ids[1]);
-  t.deepEqual(socket.ids(), ids, "the socket got both, in id order");
-});
+// Was "an open transaction holds back no one": ids now follow the writing transactions' order
+// (migration eventWatermark), so an event waits for every older transaction of the database to end,
+// and a transaction left open is what bounds it: DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS ends it.
+// Serial: while it holds the watermark, no other test's events could go out.
+test.serial(
+  "an open transaction holds later events back until it ends, and takes the smaller id; one left idle is ended by the timeout and the events behind it go out",
+  async (t) => {
+    const user = await createGuest();
+    const socket = await connectSocket(app.url, user.token, { lastEventId: await lastEventId() });
+    sockets.push(socket);
+    const data = (n: number) => ({ listingId: user.id, blocked: [{ checkIn: `open${n}`, checkOut: "" }] });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const insertedP = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // A transaction that has written its event and not committed yet: the raw form of the race.
+    const open = orm.em.fork().transactional(async (em) => {
+      await recordEvents(em as EntityManager, [{ type: "listing.availability", userIds: [user.id], data: data(1) }]);
+      inserted();
+      await held;
+    });
+    await insertedP;
+    const laterP = emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(2) }]);
+    await sleep(600);
+    t.deepEqual(socket.ids(), [], "the later event, committed, waits for the older transaction");
+    t.deepEqual(await userEventIds(user.id, 0), [], "and is not in the public log yet either");
+    release();
+    await open;
+    const [later] = await laterP;
+    const ids = await userEventIds(user.id, 0);
+    t.is(ids.length, 2);
+    t.is(ids[1], later, "the open transaction's event comes first: it began first");
+    await socket.waitForId(later);
+    t.deepEqual(socket.ids(), ids, "the socket got both, in id order");
+
+    // Left idle inside its transaction, a session is ended by PostgreSQL: its event never was, and the
+    // one committed behind it goes out.
+    const stuck = new pg.Client({ connectionString: config.DATABASE_URL });
+    stuck.on("error", () => undefined); // the server ends it: that is the point
+    await stuck.connect();
+    t.teardown(() => stuck.end().catch(() => undefined));
+    await stuck.query("set idle_in_transaction_session_timeout = 800");
+    await stuck.query("begin");
+    await stuck.query(
+      "insert into event_outbox (type, user_ids, data) values ('listing.availability', array[$1]::uuid[], $2::jsonb)",
+      [user.id, JSON.stringify(data(3))],
+    );
+    const started = Date.now();
+    const [behind] = await emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(4) }]);
+    t.true(Date.now() - started >= 500, "held back while the idle transaction lasted");
+    await socket.waitForId(behind);
+    t.deepEqual(await userEventIds(user.id, 0), [...ids, behind], "the ended transaction's event never appears");
+    t.deepEqual(socket.ids(), [...ids, behind]);
+  },
+);
+
+test.serial(
+  "events follow the order they were written in, not the order their transactions began: a command that saw another's commit comes after it",
+  async (t) => {
+    const user = await createGuest();
+    const socket = await connectSocket(app.url, user.token, { lastEventId: await lastEventId() });
+    sockets.push(socket);
+    const event = (n: number) =>
+      JSON.stringify([
+        { type: "listing.availability", userIds: [user.id], data: { listingId: user.id, blocked: [], n } },
+      ]);
+    const [early, late] = [
+      new pg.Client({ connectionString: config.DATABASE_URL }),
+      new pg.Client({ connectionString: config.DATABASE_URL }),
+    ];
+    await Promise.all([early.connect(), late.connect()]);
+    t.teardown(() => Promise.all([early.end(), late.end()]).then(() => undefined));
+    // `early` begins first and gets the smaller transaction id (as a command whose first write comes
+    // before a wait), then writes its event only after `late` has committed one.
+    await early.query("begin");
+    const [{ xid: earlyXid }] = (await early.query("select pg_current_xact_id()::text as xid")).rows;
+    await late.query("begin");
+    const [{ xid: lateXid }] = (await late.query("select pg_current_xact_id()::text as xid")).rows;
+    t.true(BigInt(earlyXid) < BigInt(lateXid));
+    await late.query("select record_events($1::jsonb)", [event(1)]);
+    await late.query("commit");
+    await early.query("select record_events($1::jsonb)", [event(2)]);
+    await early.query("commit");
+    await eventually(async () => (await userEventIds(user.id, 0)).length === 2, "both events public");
+    const rows = (
+      await db().query(
+        "select id, data->>'n' as n from public_events where user_ids @> array[$1]::uuid[] order by id",
+        [user.id],
+      )
+    ).rows;
+    t.deepEqual(
+      rows.map((r) => r.n),
+      ["1", "2"],
+      "the event written first has the smaller id",
+    );
+    await socket.waitForId(Number(rows[1].id));
+    t.deepEqual(
+      socket.ids(),
+      rows.map((r) => Number(r.id)),
+    );
+  },
+);
 
 test("a token that expires: the socket is told session.expired, then disconnected", async (t) => {
   const user = await createUser();

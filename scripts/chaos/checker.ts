@@ -175,7 +175,7 @@ export async function check(input: CheckInput): Promise<Verdict[]> {
   let delivered = 0;
   for (const socket of input.sockets) {
     const rows = await q<{ id: string }>(
-      "select id from events where $1::uuid = any(user_ids) and id > $2 order by id",
+      "select id from public_events where $1::uuid = any(user_ids) and id > $2 order by id",
       [socket.userId, socket.firstCursor],
     );
     const want = rows.map((r) => Number(r.id));

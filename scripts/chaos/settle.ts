@@ -43,7 +43,7 @@ async function unmetConditions(input: SettleInput): Promise<string[]> {
   if (Number(events.n)) unmet.push(`${events.n} events unpublished`);
 
   const newest = await q<{ user_id: string; newest: string }>(
-    "select u as user_id, max(id) as newest from events, unnest(user_ids) as u where u = any($1::uuid[]) group by u",
+    "select u as user_id, max(id) as newest from public_events, unnest(user_ids) as u where u = any($1::uuid[]) group by u",
     [input.sockets.map((s) => s.userId)],
   );
   const newestOf = new Map(newest.map((r) => [r.user_id, Number(r.newest)]));

@@ -13,10 +13,11 @@ export interface EventInput<T extends EventType> {
 
 /**
  * Appends events to the outbox inside the caller's transaction, so they commit with the change or
- * not at all, in the order given. No lock is taken: the public ids (the order every reader and
- * socket sees) are given later by the relay, which moves committed rows to `events` one batch at a
- * time (shared/events/relay.ts). Returns how many were written; after the commit the caller wakes
- * the relay (eventsCommitted()).
+ * not at all, in the order given. No lock is taken: each row carries a transaction id given as it is
+ * written (its xmin), and once no older transaction of the database can still commit, its public id is fixed (the order
+ * every reader and socket sees: final_outbox, migration eventWatermark). The relay publishes it then
+ * and moves it to `events` after (shared/events/relay.ts). Returns how many were written; after the
+ * commit the caller wakes the relay (eventsCommitted()).
  */
 export async function recordEvents(em: EntityManager, inputs: EventInput<EventType>[]): Promise<number> {
   if (!inputs.length) return 0;
@@ -26,10 +27,8 @@ export async function recordEvents(em: EntityManager, inputs: EventInput<EventTy
     listingId: input.listingId ?? null,
     data: input.data,
   }));
-  // One row per event, in input order: the outbox ids follow the VALUES order, which the relay keeps.
-  await sql(em)(
-    `insert into event_outbox (type, user_ids, listing_id, data) values ${events.map(() => "(?, ?::uuid[], ?::uuid, ?::jsonb)").join(", ")}`,
-    events.flatMap((e) => [e.type, `{${e.userIds.join(",")}}`, e.listingId, JSON.stringify(e.data)]),
-  );
+  // One statement, one row per event, in input order, in a subtransaction of its own (record_events,
+  // migration eventWatermark: its xmin, the order key, is given now, after all the command did).
+  await sql(em)("select record_events(?::jsonb)", [JSON.stringify(events)]);
   return events.length;
 }

@@ -31,24 +31,38 @@ export const EVENT_RELAY_LEADER_LOCK = 0x6e657877; // "nexw"
 const COLUMNS = "id, type, user_ids, listing_id, data, created_at";
 
 /**
- * One batch, one statement, one commit: the committed outbox rows this snapshot sees become public
- * events (ids from the events sequence, in outbox order: INSERT … SELECT … ORDER BY assigns them in
- * that order), and the publish mark moves to what the previous batches sent. Uncommitted outbox rows
- * are invisible to it and go in a later batch, with greater ids.
+ * The final outbox rows (below the watermark: committed, and nothing can ever appear before them)
+ * after the last one read, with their public ids (migration eventWatermark). A plain read: no commit
+ * stands between a writer's commit and the publish.
+ */
+const READ_SQL = `select ${COLUMNS}, outbox_id from final_outbox where id > $1 order by id limit $2`;
+
+/**
+ * After the publish: the rows read become `events` rows, with the very ids published, and the publish
+ * mark moves to what was sent. One statement, one commit, on the leader's lock session. It moves
+ * nothing unless the greatest id in `events` is the one just before them (ids never change, so that
+ * is always so, unless something is badly wrong: then the leader starts over from the database).
  */
 const MOVE_SQL = `
 with mark as (
-  update event_relay_state set published_through = $2, updated_at = now() where published_through < $2
+  update event_relay_state set published_through = $4, updated_at = now() where published_through < $4
 ), moved as (
-  delete from event_outbox where id in (select id from event_outbox order by id limit $1) returning *
+  delete from event_outbox o using unnest($1::bigint[], $2::bigint[]) as m(outbox_id, id)
+   where o.id = m.outbox_id and (select coalesce(max(id), 0) from events) = $3
+  returning m.id, o.type, o.user_ids, o.listing_id, o.data, o.created_at
 )
-insert into events (type, user_ids, listing_id, data, created_at)
-select type, user_ids, listing_id, data, created_at from moved order by id
-returning ${COLUMNS}`;
+insert into events (id, type, user_ids, listing_id, data, created_at)
+select id, type, user_ids, listing_id, data, created_at from moved order by id`;
 
-/** What lies above the mark (the stored one, if another leader or an operator moved it further). */
+/** The mark alone, after a backlog went out with nothing new to move. */
+const MARK_SQL = "update event_relay_state set published_through = $1, updated_at = now() where published_through < $1";
+
+/** What lies above the mark in `events` (the stored one, if another leader or an operator moved it further). */
 const BACKLOG_SQL = `select ${COLUMNS} from events
   where id > greatest($1::bigint, (select published_through from event_relay_state)) order by id limit $2`;
+
+/** MOVEs queued behind the publish at most; the next read waits for the oldest beyond that. */
+const MOVES_IN_FLIGHT = 4;
 
 export interface EventRelayOptions {
   /** Where events go (the Socket.IO streams adapter). */
@@ -83,13 +97,17 @@ export interface EventRelay {
  * The event relay of a process (web or worker). Every process runs one; one leads at a time, chosen
  * by a session advisory lock on the relay's own connection (failover: when the leader's session
  * ends, killed process or lost connection, another takes the lock within `electionMs`). The leader
- * alone gives events their public ids (MOVE_SQL) and alone publishes them, in id order, so the
- * Socket.IO stream carries every user's events in increasing id order, and resuming "after N" from
- * PostgreSQL is exact. Writers take no lock at all: their cost is one INSERT into the outbox.
+ * alone publishes, in id order, so the Socket.IO stream carries every user's events in increasing id
+ * order, and resuming "after N" from PostgreSQL is exact. Writers take no lock at all: their cost is
+ * one INSERT into the outbox.
  *
- * Every write of the leader goes through its lock-holding session, so a leader whose session ended
- * can no longer give ids even if it has not noticed yet; what it may still be publishing, the next
- * leader publishes again from the mark, and the live gate drops those copies.
+ * The public ids are not given by anyone: a final outbox row's id follows from what is committed
+ * (final_outbox: the greatest id in `events` plus its rank; migration eventWatermark), and moving rows
+ * to `events` keeps it. So the leader publishes a row as soon as it is final, reading it in a plain
+ * SELECT, and moves it (MOVE_SQL, a commit) after, off the path to the sockets. A leader that dies
+ * between the two leaves the rows in the outbox, and the next one publishes them again with the same
+ * ids; the sockets' live gate drops the copies. A leader whose session ended can no longer write, and
+ * what it may still be publishing carries the same ids as the next leader's.
  */
 export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRelay {
   const batch = options.batch ?? 1000;
@@ -178,54 +196,113 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
     c?.end().catch(() => undefined);
   }
 
-  /** Leads until the session is lost or the relay stops. */
+  /**
+   * Leads until the session is lost or the relay stops. Reads (the final outbox rows, the backlog)
+   * go through a second connection, so that a read never waits behind a MOVE's commit: publishing
+   * an event waits for no WAL flush after its own transaction's. Writes (MOVE, the mark) go through
+   * the lock-holding session `c`, one after the other, in id order.
+   */
   async function lead(c: pg.Client) {
+    const reader = await connect();
+    try {
+      await leadWith(c, reader);
+    } finally {
+      await reader.end().catch(() => undefined);
+    }
+  }
+
+  async function leadWith(c: pg.Client, reader: pg.Client) {
     const [{ published_through }] = (
       await c.query<{ published_through: string }>("select published_through from event_relay_state")
     ).rows;
     let publishedThrough = Number(published_through);
-    // True when every event up to the last one this leader moved is published: the next batch's rows
-    // are then all that is new. A new leader first reads what lies above the mark.
+    let markStored = publishedThrough;
+    /** The greatest public id read from the outbox and handed to a MOVE (0: none yet, read from the first). */
+    let readThrough = 0;
+    // False until everything in `events` above the mark is published: a new leader first sends what a
+    // previous one moved and did not publish (Redis was away), and so does this one after an outage.
     let caughtUp = false;
     let held = false;
     const holdBack = (reason: string) => {
       if (!held) logger.warn({ err: reason }, "events stay unpublished until Redis is back");
       held = true;
     };
+    let moving: Promise<void> = Promise.resolve();
+    let inFlight = 0;
+    let moveError: Error | null = null;
+    const write = (text: string, values: unknown[], check?: (rows: number) => void) => {
+      inFlight++;
+      moving = moving
+        .then(async () => {
+          if (moveError) return;
+          const result = await c.query(text, values);
+          check?.(result.rowCount ?? 0);
+        })
+        .catch((err: Error) => {
+          moveError ??= err;
+        })
+        .finally(() => {
+          inFlight--;
+        });
+    };
+    const settle = async () => {
+      await moving;
+      if (moveError) throw moveError;
+    };
+    const publish = async (rows: EventRow[]) => {
+      const events = rows.map(rowToPublishable);
+      try {
+        await options.emitter.publish(events);
+        publishedThrough = events[events.length - 1].envelope.id;
+        if (held) logger.info({ publishedThrough }, "event relay caught up: the events held back are published");
+        held = false;
+        return true;
+      } catch (err) {
+        holdBack((err as Error).message);
+        return false;
+      }
+    };
     while (!stopped) {
       woken = false;
-      const moved = (await c.query<EventRow>(MOVE_SQL, [batch, publishedThrough])).rows;
-      let more = moved.length === batch;
-      if (options.emitter.isReady?.() !== false) {
-        const toSend: EventRow[] = caughtUp
-          ? moved
-          : (await c.query<EventRow>(BACKLOG_SQL, [publishedThrough, batch])).rows;
-        if (toSend.length) {
-          const events = toSend.map(rowToPublishable).sort((a, b) => a.envelope.id - b.envelope.id);
-          try {
-            await options.emitter.publish(events);
-            publishedThrough = events[events.length - 1].envelope.id;
-            if (!caughtUp) {
-              caughtUp = toSend.length < batch;
-              more ||= !caughtUp;
-            }
-            if (held) logger.info({ publishedThrough }, "event relay caught up: the events held back are published");
-            held = false;
-          } catch (err) {
-            caughtUp = false;
-            holdBack((err as Error).message);
-          }
-        } else caughtUp = true;
-      } else {
-        if (moved.length || !caughtUp) holdBack("the Socket.IO adapter's Redis is not ready");
+      if (moveError) throw moveError;
+      let more = false;
+      const ready = options.emitter.isReady?.() !== false;
+      if (!caughtUp && ready) {
+        await settle(); // everything read so far is in `events` now
+        const backlog = (await reader.query<EventRow>(BACKLOG_SQL, [publishedThrough, batch])).rows;
+        if (backlog.length === 0 || (await publish(backlog))) {
+          caughtUp = backlog.length < batch;
+          more = !caughtUp;
+        }
+      } else if (!ready) {
+        if (!caughtUp || readThrough > publishedThrough) holdBack("the Socket.IO adapter's Redis is not ready");
         caughtUp = false;
       }
+      if (!more) {
+        const rows = (await reader.query<EventRow & { outbox_id: string }>(READ_SQL, [readThrough, batch])).rows;
+        more = rows.length === batch;
+        if (rows.length) {
+          // Published first when nothing older waits (those go out from `events`, by the backlog).
+          if (caughtUp && !(options.emitter.isReady?.() !== false && (await publish(rows)))) caughtUp = false;
+          const first = Number(rows[0].id);
+          readThrough = Number(rows[rows.length - 1].id);
+          const mark = Math.min(publishedThrough, readThrough);
+          write(MOVE_SQL, [rows.map((r) => r.outbox_id), rows.map((r) => r.id), first - 1, mark], (moved) => {
+            if (moved !== rows.length)
+              throw new Error(`event relay: ids ${first}-${readThrough} were not the next ones; starting over`);
+          });
+          markStored = Math.max(markStored, mark);
+        } else if (publishedThrough > markStored) {
+          write(MARK_SQL, [publishedThrough]);
+          markStored = publishedThrough;
+        }
+      }
+      if (inFlight > MOVES_IN_FLIGHT) await settle();
       if (!more) await sleep(options.pollMs, true);
     }
+    await settle();
     // Leave the mark where it is now, for the next leader.
-    await c.query("update event_relay_state set published_through = $1 where published_through < $1", [
-      publishedThrough,
-    ]);
+    await c.query(MARK_SQL, [publishedThrough]);
   }
 
   async function run() {

@@ -14,8 +14,11 @@ export const REPLAY_PAGE_SIZE = 500;
 /**
  * A user's events after `after`, oldest first: the socket replay and the notifications endpoints read
  * this same log. Only events addressed to the user (user_ids) are here; listing availability events
- * have no users and are live-only. No later event can appear below the last one returned (events
- * become visible in id order, see recordEvents), so paging by "after the last id" never skips one.
+ * have no users and are live-only. The log is `events` and the final outbox rows, which the relay may
+ * have published already and not moved yet, with the same ids (the public_events view: migration
+ * eventWatermark), read in one statement, so one snapshot: a row is in one or the other. No later event can appear below
+ * the last one returned (final rows only grow at the end), so paging by "after the last id" never
+ * skips one.
  */
 export async function eventsForUser(
   em: EntityManager,
@@ -25,7 +28,7 @@ export async function eventsForUser(
   const rows = await em
     .getConnection()
     .execute<UserEventRow[]>(
-      "select id, type, data, created_at from events where user_ids @> array[?]::uuid[] and id > ? order by id limit ?",
+      "select id, type, data, created_at from public_events where user_ids @> array[?]::uuid[] and id > ? order by id limit ?",
       [userId, page.after, Math.min(page.limit, REPLAY_PAGE_SIZE)],
     );
   return rows.map((row) => ({
@@ -36,10 +39,15 @@ export async function eventsForUser(
   }));
 }
 
-/** The newest event id there is (0 for none): where a socket without a resume point starts. */
+/**
+ * The newest event id there is (0 for none), final outbox rows included (the relay may have published
+ * them already): where a socket without a resume point starts.
+ */
 export async function newestEventId(em: EntityManager): Promise<number> {
   const [{ newest }] = await em
     .getConnection()
-    .execute<{ newest: string }[]>("select coalesce(max(id), 0) as newest from events");
+    .execute<{ newest: string }[]>(
+      "select coalesce((select max(id) from final_outbox), (select max(id) from events), 0) as newest",
+    );
   return Number(newest);
 }

@@ -110,13 +110,13 @@ export async function handshakeError(url: string, auth: Record<string, unknown>)
  */
 export async function emitEvents(orm: Orm, inputs: EventInput<EventType>[]): Promise<number[]> {
   const execute = <T>(text: string, params: unknown[] = []) => orm.em.getConnection().execute<T[]>(text, params);
-  const [{ before }] = await execute<{ before: string }>("select coalesce(max(id), 0) as before from events");
+  const [{ before }] = await execute<{ before: string }>("select coalesce(max(id), 0) as before from public_events");
   await runCommand(orm, async (tx) => {
     for (const input of inputs) await tx.emit(input);
   });
   const matched = async () => {
     const rows = await execute<{ ids: string[] | null }>(
-      `select array(select e.id from events e
+      `select array(select e.id from public_events e
                      where e.id > ? and e.type = i.value->>'type' and e.data = i.value->'data'
                        and e.user_ids = array(select jsonb_array_elements_text(i.value->'userIds'))::uuid[]
                      order by e.id) as ids

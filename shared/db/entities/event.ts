@@ -28,7 +28,9 @@ export type IEvent = InferEntity<typeof Event>;
 
 /**
  * Where commands write their events, in their own transaction and without any lock (migration
- * eventRelay). The relay moves its committed rows to `events`; an id here is only an arrival order.
+ * eventRelay). Its rows below the watermark are final and have their public ids already (the
+ * final_outbox view, migration eventWatermark); the relay publishes them, then moves them to `events`.
+ * An id here is only an arrival order within one transaction (xmin).
  */
 export const EventOutbox = defineEntity({
   name: "EventOutbox",

@@ -18,6 +18,7 @@ import { Migration20261203100100_icalExportFunction } from "./Migration202612031
 import { Migration20261204200000_loginGeoIp } from "./Migration20261204200000_loginGeoIp.js";
 import { Migration20261204200100_opsSamples } from "./Migration20261204200100_opsSamples.js";
 import { Migration20261204300000_pricingAndPhotos } from "./Migration20261204300000_pricingAndPhotos.js";
+import { Migration20261205100000_eventWatermark } from "./Migration20261205100000_eventWatermark.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261204200000_loginGeoIp", class: Migration20261204200000_loginGeoIp },
   { name: "Migration20261204200100_opsSamples", class: Migration20261204200100_opsSamples },
   { name: "Migration20261204300000_pricingAndPhotos", class: Migration20261204300000_pricingAndPhotos },
+  { name: "Migration20261205100000_eventWatermark", class: Migration20261205100000_eventWatermark },
 ];
