@@ -24,7 +24,7 @@
  *   npm run bench:events      (BENCH_SECONDS=5 per measurement, BENCH_ROUNDS=3; about 6 minutes)
  */
 import { execFileSync, fork, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -172,12 +172,15 @@ async function loadProcess(): Promise<void> {
     await sleep(WARMUP_MS);
     measuring = true;
     const started = now();
+    const cpuBefore = process.cpuUsage();
     await sleep(order.seconds * 1000);
     measuring = false;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const elapsed = (now() - started) / 1000;
     running = false;
     await Promise.all(loops);
-    process.send?.({ count, elapsed, commits });
+    process.send?.({ count, elapsed, commits, cpuMs });
   });
   process.send?.({ ready: true });
 }
@@ -193,6 +196,23 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** CPU time (ms) used so far by every process of this machine whose command name is `comm`. */
+function cpuOf(comm: string): number {
+  const tick = 10; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (stat.slice(stat.indexOf("(") + 1, close) !== comm) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime
+    } catch {} // gone meanwhile
+  }
+  return total;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -324,10 +344,15 @@ async function main(): Promise<void> {
 
   /** N commands at once for SECONDS after a warm-up, split over the load processes. */
   async function measure(shape: Shape, concurrency: number, withEvents: boolean) {
+    // CPU over the measured window (from the end of the warm-up to the replies), per part.
+    let sampled: { at: number; driver: NodeJS.CpuUsage; pg: number; redis: number } | null = null;
+    const sample = setTimeout(() => {
+      sampled = { at: now(), driver: process.cpuUsage(), pg: cpuOf("postgres"), redis: cpuOf("redis-server") };
+    }, WARMUP_MS);
     const replies = await Promise.all(
       loaders.map(
         (child, i) =>
-          new Promise<{ count: number; elapsed: number; commits: [string, number][] }>((resolve) => {
+          new Promise<{ count: number; elapsed: number; commits: [string, number][]; cpuMs: number }>((resolve) => {
             child.once("message", (reply) => resolve(reply as never));
             const order: RunOrder = {
               cmd: "run",
@@ -342,8 +367,19 @@ async function main(): Promise<void> {
           }),
       ),
     );
+    clearTimeout(sample);
     const txPerSecond = replies.reduce((n, r) => n + r.count / r.elapsed, 0);
-    if (!withEvents) return { txPerSecond, latencies: [] as number[], missing: 0 };
+    const commands = replies.reduce((n, r) => n + r.count, 0);
+    const window = sampled as { at: number; driver: NodeJS.CpuUsage; pg: number; redis: number } | null;
+    const driverCpu = window ? process.cpuUsage(window.driver) : { user: 0, system: 0 };
+    // Per command, in µs: the load processes, the leading relay's process, PostgreSQL, Redis.
+    const cpu = {
+      load: (replies.reduce((n, r) => n + r.cpuMs, 0) * 1000) / commands,
+      leader: window ? ((driverCpu.user + driverCpu.system) * SECONDS * 1000) / ((now() - window.at) * commands) : 0,
+      pg: window ? ((cpuOf("postgres") - window.pg) * SECONDS * 1e6) / ((now() - window.at) * commands) : 0,
+      redis: window ? ((cpuOf("redis-server") - window.redis) * SECONDS * 1e6) / ((now() - window.at) * commands) : 0,
+    };
+    if (!withEvents) return { txPerSecond, latencies: [] as number[], missing: 0, cpu };
     await relay.drain(30_000);
     await sleep(300); // the last ones in flight to the client
     const { arrivals } = await ask<{ arrivals: [string, number][] }>({ cmd: "report" });
@@ -355,7 +391,7 @@ async function main(): Promise<void> {
       if (at === undefined) missing++;
       else latencies.push(at - committed);
     }
-    return { txPerSecond, latencies, missing };
+    return { txPerSecond, latencies, missing, cpu };
   }
 
   interface Row {
@@ -366,7 +402,9 @@ async function main(): Promise<void> {
     events: number[];
     latencies: number[];
     missing: number;
+    cpu: { reference: Cpu[]; events: Cpu[] };
   }
+  type Cpu = { load: number; leader: number; pg: number; redis: number };
   const rows: Row[] = [];
   const flushes = [
     { name: "fast (this disk)", delay: 0 },
@@ -381,11 +419,21 @@ async function main(): Promise<void> {
   for (const flush of flushes) {
     await setFlush(flush.delay);
     for (const [shape, concurrency] of SHAPES.flatMap((shape) => CONCURRENCY.map((n) => [shape, n] as const))) {
-      const row: Row = { shape, flush: flush.name, concurrency, reference: [], events: [], latencies: [], missing: 0 };
+      const row: Row = {
+        shape,
+        flush: flush.name,
+        concurrency,
+        reference: [],
+        events: [],
+        latencies: [],
+        missing: 0,
+        cpu: { reference: [], events: [] },
+      };
       for (let round = 0; round < ROUNDS; round++) {
         // Alternating which goes first: the machine's drift weighs on both alike.
         for (const withEvents of round % 2 ? [true, false] : [false, true]) {
           const result = await measure(shape, concurrency, withEvents);
+          row.cpu[withEvents ? "events" : "reference"].push(result.cpu);
           if (withEvents) {
             row.events.push(result.txPerSecond);
             row.latencies.push(...result.latencies);
@@ -411,7 +459,8 @@ async function main(): Promise<void> {
 
   // bench:http's booking creation against this same durable server, with each flush, alternated.
   const bookingRps: Record<string, number[]> = { fast: [], slow: [] };
-  for (let round = 0; round < 2; round++) {
+  const bookingRounds = process.env.BENCH_SKIP_BOOKING === "1" ? 0 : 2; // skipped only when asked, while iterating
+  for (let round = 0; round < bookingRounds; round++) {
     for (const [name, delay] of [
       ["fast", 0],
       ["slow", 5000],
@@ -447,6 +496,11 @@ async function main(): Promise<void> {
   await sql.end();
 
   // ---------------------------------------------------------------- the figures
+  const cpuLine = (cpus: Cpu[]) => {
+    const parts = (["load", "leader", "pg", "redis"] as const).map((k) => [k, median(cpus.map((c) => c[k]))] as const);
+    const total = parts.reduce((n, [, v]) => n + v, 0);
+    return `${total.toFixed(0)} µs (${parts.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")})`;
+  };
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log(
     `\nmedians of ${ROUNDS} rounds of ${SECONDS} s each; each event goes to 2 users (guest and host); the host's socket receives every one`,
@@ -465,13 +519,25 @@ async function main(): Promise<void> {
       `${pad(row.shape, 13)}${pad(row.flush, 18)}${pad(row.concurrency, 4)}${pad(median(row.reference).toFixed(0), 16)}${pad(median(row.events).toFixed(0), 10)}${pad(ratio.toFixed(2), 7)}${pad(`${ok ? "ok" : "MISSED"} ${target}`, 12)}${pad(percentile(sorted, 50).toFixed(1), 15)}${pad(percentile(sorted, 99).toFixed(1), 8)}${row.missing}`,
     );
   }
+  console.log(
+    "\nCPU per command (medians of the rounds; load = the two load processes, leader = the relay's process):",
+  );
+  for (const row of rows) {
+    console.log(
+      `  ${pad(row.shape, 12)} ${pad(row.flush, 17)} ${pad(row.concurrency, 3)} reference ${cpuLine(row.cpu.reference)}`,
+    );
+    console.log(`  ${pad("", 12)} ${pad("", 17)} ${pad("", 3)} events    ${cpuLine(row.cpu.events)}`);
+  }
   const fast = median(bookingRps.fast);
   const slow = median(bookingRps.slow);
   const within = slow >= 0.75 * fast;
   failed ||= !within;
-  console.log(
-    `\nbench:http booking creation (durable): fast flush ${bookingRps.fast.map((r) => r.toFixed(0)).join(", ")} req/s; 5 ms flush ${bookingRps.slow.map((r) => r.toFixed(0)).join(", ")} req/s; median ratio ${(slow / fast).toFixed(2)} (${within ? "ok" : "MISSED"}: within 25%)`,
-  );
+  if (!bookingRounds)
+    console.log("\nbench:http booking creation: SKIPPED (BENCH_SKIP_BOOKING=1); the run does not count");
+  else
+    console.log(
+      `\nbench:http booking creation (durable): fast flush ${bookingRps.fast.map((r) => r.toFixed(0)).join(", ")} req/s; 5 ms flush ${bookingRps.slow.map((r) => r.toFixed(0)).join(", ")} req/s; median ratio ${(slow / fast).toFixed(2)} (${within ? "ok" : "MISSED"}: within 25%)`,
+    );
   process.exit(failed ? 1 : 0);
 }
 
