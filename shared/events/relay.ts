@@ -42,6 +42,7 @@ const READ_SQL = `select ${COLUMNS}, outbox_id from final_outbox where id > $1 o
  * mark moves to what was sent. One statement, one commit, on the leader's lock session. It moves
  * nothing unless the greatest id in `events` is the one just before them (ids never change, so that
  * is always so, unless something is badly wrong: then the leader starts over from the database).
+ * The id sequence is kept past them, for whatever else inserts into `events` (a bulk load, a test).
  */
 const MOVE_SQL = `
 with mark as (
@@ -52,7 +53,9 @@ with mark as (
   returning m.id, o.type, o.user_ids, o.listing_id, o.data, o.created_at
 )
 insert into events (id, type, user_ids, listing_id, data, created_at)
-select id, type, user_ids, listing_id, data, created_at from moved order by id`;
+select m.id, m.type, m.user_ids, m.listing_id, m.data, m.created_at
+  from moved m, (select setval('events_id_seq', greatest($5::bigint, (select last_value from events_id_seq)))) s
+ order by m.id`;
 
 /** The mark alone, after a backlog went out with nothing new to move. */
 const MARK_SQL = "update event_relay_state set published_through = $1, updated_at = now() where published_through < $1";
@@ -287,10 +290,14 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
           const first = Number(rows[0].id);
           readThrough = Number(rows[rows.length - 1].id);
           const mark = Math.min(publishedThrough, readThrough);
-          write(MOVE_SQL, [rows.map((r) => r.outbox_id), rows.map((r) => r.id), first - 1, mark], (moved) => {
-            if (moved !== rows.length)
-              throw new Error(`event relay: ids ${first}-${readThrough} were not the next ones; starting over`);
-          });
+          write(
+            MOVE_SQL,
+            [rows.map((r) => r.outbox_id), rows.map((r) => r.id), first - 1, mark, readThrough],
+            (moved) => {
+              if (moved !== rows.length)
+                throw new Error(`event relay: ids ${first}-${readThrough} were not the next ones; starting over`);
+            },
+          );
           markStored = Math.max(markStored, mark);
         } else if (publishedThrough > markStored) {
           write(MARK_SQL, [publishedThrough]);

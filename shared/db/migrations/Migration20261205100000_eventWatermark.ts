@@ -28,9 +28,12 @@ import { Migration } from "@mikro-orm/migrations";
  *   notifications, tests): in one statement, a row is in one or the other.
  *
  * The watermark ignores transactions of other databases of the cluster (pg_snapshot_xmin alone would
- * not: a long transaction anywhere, a CREATE DATABASE of the tests, would hold every event back). An
- * xid of the snapshot's in-progress list is skipped only while pg_stat_activity shows it running in
- * another database; one that has ended since, or that it cannot place, counts (never skipping too much).
+ * not: a long transaction anywhere, a CREATE DATABASE of the tests, would hold every event back), and
+ * the relay's own moves (application_name nexus-event-relay, which writes no outbox row: else each
+ * move's commit would hold back the events committed meanwhile, and its WAL flush would be on their
+ * way to the sockets again). An xid of the snapshot's in-progress list is skipped only while
+ * pg_stat_activity shows it running so; one that has ended since, or that it cannot place, counts
+ * (never skipping too much).
  */
 export class Migration20261205100000_eventWatermark extends Migration {
   override async up(): Promise<void> {
@@ -56,11 +59,13 @@ $fn$;`);
 create function event_watermark() returns xid8 language sql stable parallel restricted as $fn$
   with s as (select pg_current_snapshot() as snap),
   running as (select x from s, pg_snapshot_xip(s.snap) as x),
-  -- Read once per call, and only when some transaction runs at all.
+  -- Read once per call, and only when some transaction runs at all: transactions that write no
+  -- outbox row, those of other databases and the relay's own (its moves), hold nothing back.
   elsewhere as (
     select a.backend_xid::text::bigint as xid32 from pg_stat_get_activity(null) a
      where a.backend_xid is not null
-       and a.datid <> (select oid from pg_database where datname = current_database())
+       and (a.datid <> (select oid from pg_database where datname = current_database())
+            or a.application_name = 'nexus-event-relay')
        and exists (select 1 from running))
   select coalesce(
     (select min(x) from running where x::text::bigint % 4294967296 not in (select xid32 from elsewhere)),
