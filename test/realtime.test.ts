@@ -351,9 +351,21 @@ test.serial(
     });
     await insertedP;
     const laterP = emitEvents(orm, [{ type: "listing.availability", userIds: [user.id], data: data(2) }]);
-    await sleep(600);
-    t.deepEqual(socket.ids(), [], "the later event, committed, waits for the older transaction");
-    t.deepEqual(await userEventIds(user.id, 0), [], "and is not in the public log yet either");
+    await eventually(
+      async () =>
+        (
+          await db().query("select exists(select 1 from event_outbox where data = $1::jsonb) as ok", [
+            JSON.stringify(data(2)),
+          ])
+        ).rows[0].ok,
+      "the later event committed",
+    );
+    t.deepEqual(
+      await userEventIds(user.id, 0),
+      [],
+      "committed, it is not in the public log: the older transaction is open",
+    );
+    t.deepEqual(socket.ids(), [], "so no relay could publish it");
     release();
     await open;
     const [later] = await laterP;
