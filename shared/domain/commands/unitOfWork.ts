@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Orm } from "../../db/orm.js";
 import type { EventType } from "../../events/eventMap.js";
 import type { EventInput } from "../../events/record.js";
-import { recordEvents } from "../../events/record.js";
+import { recordEventsOnCommit } from "../../events/record.js";
 import { eventsCommitted } from "../../events/relay.js";
 import { recordSideEffect } from "../../sideEffects/record.js";
 import type { SideEffectKind, SideEffectMap } from "../../sideEffects/sideEffectMap.js";
@@ -40,7 +40,8 @@ export async function inUnitOfWork<R>(
     const inputs: EventInput<EventType>[] = [];
     const tx: CommandTx = {
       em: em as EntityManager,
-      // Buffered and written last, in one INSERT into the outbox (no lock: see recordEvents).
+      // Buffered and written last, in one INSERT into the outbox that rides in the COMMIT's own
+      // message (no lock, no round trip: see recordEvents and recordEventsOnCommit).
       emit: async (input) => {
         inputs.push(input as EventInput<EventType>);
       },
@@ -50,7 +51,7 @@ export async function inUnitOfWork<R>(
     const value = await work(tx);
     if (inputs.length) {
       await em.flush(); // the command's pending entity changes, before its events
-      events = await recordEvents(em as EntityManager, inputs);
+      events = await recordEventsOnCommit(em as EntityManager, inputs);
     }
     return value;
   });
