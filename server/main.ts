@@ -22,7 +22,7 @@ const app = buildApp({ orm, redis, jobs, replica });
 // Timeouts and the connection cap from config (server/httpServer.ts).
 const httpServer = createHttpServer(app.callback());
 answerClientErrors(httpServer); // Node's own refusals (431, malformed requests) in the API's JSON shape
-const adapterRedis = createRedis("socket.io");
+const adapterRedis = createRedis("socket.io", config.REDIS_URL, { autoPipelining: true });
 const io = createIo(httpServer, adapterRedis, { orm });
 // graphql-ws on /graphql, fed by the same Socket.IO stream as the sockets (server/graphql/ws.ts).
 const graphqlWs = attachGraphqlSubscriptions(httpServer, io, { orm, redis, jobs, replica });

@@ -24,7 +24,7 @@ const orm = await initOrm({
 });
 const redis = createRedis("worker");
 const queue = await openWorkerQueue();
-const io = createDetachedIo(createRedis("worker-io"));
+const io = createDetachedIo(createRedis("worker-io", config.REDIS_URL, { autoPipelining: true }));
 const publisher = createSocketPublisher(io);
 // The worker's relay can lead too (shared/events/relay.ts); commands run by jobs wake it after commit.
 const relay = config.EVENTS_RELAY

@@ -302,7 +302,7 @@ async function main(): Promise<void> {
     [host, guests],
   );
 
-  const adapterRedis = createRedis("bench-events-io");
+  const adapterRedis = createRedis("bench-events-io", process.env.REDIS_URL, { autoPipelining: true });
   const httpServer = createServer();
   const io = createIo(httpServer, adapterRedis, { orm });
   const relay = startEventRelay(orm, {

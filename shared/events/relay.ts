@@ -67,6 +67,13 @@ const BACKLOG_SQL = `select ${COLUMNS} from events
 /** MOVEs queued behind the publish at most; the next read waits for the oldest beyond that. */
 const MOVES_IN_FLIGHT = 4;
 
+/**
+ * Under load, what the reads find is moved in one MOVE this often (or per `batch` rows), not one per
+ * read: fewer commits (each a WAL flush) for the same rows. Nothing waits for it: the rows were
+ * published when read, and keep their ids in the outbox meanwhile. A quiet read moves at once.
+ */
+const MOVE_EVERY_MS = 20;
+
 export interface EventRelayOptions {
   /** Where events go (the Socket.IO streams adapter). */
   emitter: EventPublisher;
@@ -74,6 +81,8 @@ export interface EventRelayOptions {
   pollMs: number;
   /** A process that does not lead tries to take over this often. */
   electionMs: number;
+  /** After a read that found events, the next one waits until this long after it began (default 2). */
+  coalesceMs?: number;
   /** Rows per batch. */
   batch?: number;
   /** Redis of the adapter: a backlog goes out shortly after it is back. */
@@ -114,6 +123,7 @@ export interface EventRelay {
  */
 export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRelay {
   const batch = options.batch ?? 1000;
+  const coalesceMs = options.coalesceMs ?? Number(process.env.EVENTS_COALESCE_MS ?? 2);
   const connectionString = String(orm.config.get("clientUrl"));
   let client: pg.Client | null = null;
   let leading = false;
@@ -143,7 +153,11 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
   const channel = `${config.REDIS_KEY_PREFIX}events:wake`;
   let publishing = false;
   let again = false;
-  /** One PUBLISH at a time; a wake meanwhile sends one more after it (none is lost, few are sent). */
+  let wokeAt = 0;
+  /**
+   * One PUBLISH at a time, and at most one per coalesceMs (the leader reads no more often than that
+   * under load anyway): a wake meanwhile sends one more after it. None is lost, few are sent.
+   */
   const wakeLeader = () => {
     const redis = options.wakeRedis;
     if (redis?.status !== "ready") return;
@@ -152,16 +166,22 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
       return;
     }
     publishing = true;
-    redis
-      .publish(channel, "1")
-      .catch(() => undefined)
-      .finally(() => {
-        publishing = false;
-        if (again) {
-          again = false;
-          wakeLeader();
-        }
-      });
+    const wait = wokeAt + coalesceMs - Date.now();
+    const send = () => {
+      wokeAt = Date.now();
+      redis
+        .publish(channel, "1")
+        .catch(() => undefined)
+        .finally(() => {
+          publishing = false;
+          if (again) {
+            again = false;
+            wakeLeader();
+          }
+        });
+    };
+    if (wait > 0) setTimeout(send, wait).unref();
+    else send();
   };
   const wake = () => {
     if (leading) wakeLocally();
@@ -233,12 +253,12 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
     let moving: Promise<void> = Promise.resolve();
     let inFlight = 0;
     let moveError: Error | null = null;
-    const write = (text: string, values: unknown[], check?: (rows: number) => void) => {
+    const write = (name: string, text: string, values: unknown[], check?: (rows: number) => void) => {
       inFlight++;
       moving = moving
         .then(async () => {
           if (moveError) return;
-          const result = await c.query(text, values);
+          const result = await c.query({ name, text, values });
           check?.(result.rowCount ?? 0);
         })
         .catch((err: Error) => {
@@ -248,7 +268,24 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
           inFlight--;
         });
     };
+    /** Rows read (and published) that no MOVE has taken yet: consecutive ids, in order. */
+    let toMove = { outboxIds: [] as string[], ids: [] as string[], since: 0 };
+    /** Queues one MOVE of everything read and not moved yet. */
+    const move = () => {
+      const { outboxIds, ids } = toMove;
+      if (!ids.length) return;
+      toMove = { outboxIds: [], ids: [], since: 0 };
+      const first = Number(ids[0]);
+      const last = Number(ids[ids.length - 1]);
+      const mark = Math.min(publishedThrough, last);
+      write("nexus-event-move", MOVE_SQL, [outboxIds, ids, first - 1, mark, last], (moved) => {
+        if (moved !== ids.length)
+          throw new Error(`event relay: ids ${first}-${last} were not the next ones; starting over`);
+      });
+      markStored = Math.max(markStored, mark);
+    };
     const settle = async () => {
+      move();
       await moving;
       if (moveError) throw moveError;
     };
@@ -281,30 +318,40 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
         if (!caughtUp || readThrough > publishedThrough) holdBack("the Socket.IO adapter's Redis is not ready");
         caughtUp = false;
       }
+      let found = false;
+      const readAt = Date.now();
       if (!more) {
-        const rows = (await reader.query<EventRow & { outbox_id: string }>(READ_SQL, [readThrough, batch])).rows;
+        const rows = (
+          await reader.query<EventRow & { outbox_id: string }>({
+            name: "nexus-event-read",
+            text: READ_SQL,
+            values: [readThrough, batch],
+          })
+        ).rows;
         more = rows.length === batch;
+        found = rows.length > 0;
         if (rows.length) {
           // Published first when nothing older waits (those go out from `events`, by the backlog).
           if (caughtUp && !(options.emitter.isReady?.() !== false && (await publish(rows)))) caughtUp = false;
-          const first = Number(rows[0].id);
           readThrough = Number(rows[rows.length - 1].id);
-          const mark = Math.min(publishedThrough, readThrough);
-          write(
-            MOVE_SQL,
-            [rows.map((r) => r.outbox_id), rows.map((r) => r.id), first - 1, mark, readThrough],
-            (moved) => {
-              if (moved !== rows.length)
-                throw new Error(`event relay: ids ${first}-${readThrough} were not the next ones; starting over`);
-            },
-          );
-          markStored = Math.max(markStored, mark);
+          for (const row of rows) {
+            toMove.outboxIds.push(row.outbox_id);
+            toMove.ids.push(row.id);
+          }
+          toMove.since ||= readAt;
+          if (toMove.ids.length >= batch || Date.now() - toMove.since >= MOVE_EVERY_MS) move();
+        } else if (toMove.ids.length) {
+          move(); // quiet: what was read goes to `events` now
         } else if (publishedThrough > markStored) {
-          write(MARK_SQL, [publishedThrough]);
+          write("nexus-event-mark", MARK_SQL, [publishedThrough]);
           markStored = publishedThrough;
         }
       }
       if (inFlight > MOVES_IN_FLIGHT) await settle();
+      // Under load, reads that found events are spaced by coalesceMs, so that each one takes what
+      // committed meanwhile as one batch (one read, one publish, one MOVE) instead of one event each.
+      // An event after a quiet spell is read at once.
+      if (found && !more && coalesceMs > 0) await sleep(coalesceMs - (Date.now() - readAt), false);
       if (!more) await sleep(options.pollMs, true);
     }
     await settle();
