@@ -246,6 +246,12 @@ const schema = z.object({
   EVENTS_RELAY: bool.default(true),
   /** The leading relay looks for committed events this often when no local commit woke it. */
   EVENTS_RELAY_POLL_MS: z.coerce.number().int().min(1).default(10),
+  /**
+   * Under load, the leading relay's reads that found events are this far apart at least, so each
+   * takes what committed meanwhile as one batch; 0 reads back to back. A read after a quiet spell
+   * goes at once; relays that do not lead wake the leader no more often than this.
+   */
+  EVENTS_RELAY_COALESCE_MS: z.coerce.number().int().min(0).max(50).default(2),
   /** A relay that does not lead tries to take over this often (how long a failover takes at most). */
   EVENTS_RELAY_ELECTION_MS: z.coerce.number().int().min(10).default(1000),
   /** Cap on one retry delay of the exponential backoff. */

@@ -31,6 +31,7 @@ const relay = config.EVENTS_RELAY
   ? startEventRelay(orm, {
       emitter: publisher,
       pollMs: config.EVENTS_RELAY_POLL_MS,
+      coalesceMs: config.EVENTS_RELAY_COALESCE_MS,
       electionMs: config.EVENTS_RELAY_ELECTION_MS,
       wakeRedis: redis,
     })

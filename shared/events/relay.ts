@@ -81,7 +81,7 @@ export interface EventRelayOptions {
   pollMs: number;
   /** A process that does not lead tries to take over this often. */
   electionMs: number;
-  /** After a read that found events, the next one waits until this long after it began (default 2). */
+  /** After a read that found events, the next one waits until this long after it began (EVENTS_RELAY_COALESCE_MS). */
   coalesceMs?: number;
   /** Rows per batch. */
   batch?: number;
@@ -123,7 +123,7 @@ export interface EventRelay {
  */
 export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRelay {
   const batch = options.batch ?? 1000;
-  const coalesceMs = options.coalesceMs ?? Number(process.env.EVENTS_COALESCE_MS ?? 2);
+  const coalesceMs = options.coalesceMs ?? 2;
   const connectionString = String(orm.config.get("clientUrl"));
   let client: pg.Client | null = null;
   let leading = false;
