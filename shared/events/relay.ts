@@ -193,13 +193,25 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
     subscriber.on("message", () => {
       if (leading) wakeLocally();
     });
-    subscriber.subscribe(channel).catch(() => undefined);
   }
+  /**
+   * Only the leader listens: a relay that does not lead would only receive every wake-up of the
+   * deployment to ignore it. (Subscribed again by ioredis after a reconnect while leading.)
+   */
+  const listen = (on: boolean) => {
+    if (on) subscriber?.subscribe(channel).catch(() => undefined);
+    else subscriber?.unsubscribe(channel).catch(() => undefined);
+  };
 
   async function connect(): Promise<pg.Client> {
     const c = new pg.Client({
       connectionString,
       application_name: "nexus-event-relay",
+      // The relay's own commits (its moves and its mark) need not wait for their WAL flush: one lost
+      // in a crash leaves its rows in the outbox, where they keep their ids (final_outbox), and the
+      // next leader publishes and moves them again. (A later commit that is durable, any writer's,
+      // makes every earlier one durable with it.) The writers' commits stay synchronous.
+      options: "-c synchronous_commit=off",
       connectionTimeoutMillis: 3000,
       keepAlive: true,
     });
@@ -214,6 +226,7 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
     const c = client;
     client = null;
     if (leading) logger.warn("event relay stopped leading");
+    if (leading) listen(false);
     leading = false;
     eventRelayLeader.set(0);
     c?.end().catch(() => undefined);
@@ -370,7 +383,9 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
           leading = true;
           eventRelayLeader.set(1);
           logger.info("event relay leads");
+          listen(true);
           await lead(client);
+          listen(false);
           await client.query("select pg_advisory_unlock($1)", [EVENT_RELAY_LEADER_LOCK]).catch(() => undefined);
           leading = false;
           eventRelayLeader.set(0);
