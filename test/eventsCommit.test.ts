@@ -87,7 +87,7 @@ test.serial("a command's events go in its COMMIT's message, in order, with their
   t.is(carried.length, 1, "one message carries the events");
   t.regex(
     carried[0],
-    /^SAVEPOINT nexus_events; INSERT INTO event_outbox .*; RELEASE SAVEPOINT nexus_events; COMMIT;$/s,
+    /^SELECT set_config\('application_name', 'nexus-events', true\) .*; SAVEPOINT nexus_events; WITH w AS \(INSERT INTO event_outbox .*; RELEASE SAVEPOINT nexus_events; COMMIT;$/s,
   );
   t.false(
     sent.some((text) => /record_events|^COMMIT;?$/i.test(text.trim())),
@@ -134,4 +134,62 @@ test.serial("a command that emits nothing commits as before, with knex's own COM
   t.true(await probe("quiet"));
   t.false(sent.some((text) => text.includes("nexus_events")));
   t.true(sent.some((text) => text.trim() === "COMMIT;"));
+});
+
+const isFinal = async (userId: string, tag: string) =>
+  (
+    await db().query(
+      "select exists(select 1 from final_outbox where $1::uuid = any(user_ids) and data->'blocked'->0->>'checkIn' = $2) as ok",
+      [userId, tag],
+    )
+  ).rows[0].ok as boolean;
+
+test.serial(
+  "an open transaction that writes no events holds no event back; one that has written events does, until it ends",
+  async (t) => {
+    const user = await createGuest();
+    // A transaction with an id (it wrote a row) left open, as a slow command would be.
+    const unrelated = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await unrelated.connect();
+    t.teardown(() => unrelated.end().catch(() => undefined));
+    await unrelated.query("begin");
+    await unrelated.query("insert into commit_probe (tag) values ('unrelated, open')");
+    await command("while unrelated is open", [listingAvailability(user.id, "past the unrelated one")]);
+    t.true(await isFinal(user.id, "past the unrelated one"), "final while the unrelated transaction runs");
+
+    // A transaction that has written its event (recordEvents, the same subtransaction protocol) and not
+    // committed: a later command's event waits for it, whatever it does.
+    const writer = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await writer.connect();
+    t.teardown(() => writer.end().catch(() => undefined));
+    await writer.query("begin");
+    await writer.query("select record_events($1::jsonb)", [
+      JSON.stringify([listingAvailability(user.id, "open writer")]),
+    ]);
+    await command("behind the writer", [listingAvailability(user.id, "behind the writer")]);
+    t.false(await isFinal(user.id, "behind the writer"), "held back while the writer's transaction runs");
+    await writer.query("commit");
+    t.true(await isFinal(user.id, "open writer"));
+    t.true(await isFinal(user.id, "behind the writer"));
+    const ids = (
+      await db().query<{ tag: string }>(
+        "select data->'blocked'->0->>'checkIn' as tag from final_outbox where $1::uuid = any(user_ids) order by id",
+        [user.id],
+      )
+    ).rows.map((r) => r.tag);
+    t.deepEqual(ids, ["past the unrelated one", "open writer", "behind the writer"], "in the order they were written");
+    await unrelated.query("rollback");
+  },
+);
+
+test.serial("a session that writes the outbox without saying it writes events is refused", async (t) => {
+  const user = await createGuest();
+  const error = await t.throwsAsync(
+    db().query(
+      "insert into event_outbox (type, user_ids, data) values ('listing.availability', array[$1]::uuid[], '{}')",
+      [user.id],
+    ),
+  );
+  t.regex(String(error?.message), /event_outbox is written by/);
+  t.deepEqual(await outboxTags(user.id), []);
 });

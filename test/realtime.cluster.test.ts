@@ -113,10 +113,9 @@ test.serial("a socket on instance B receives events sent by jobs in the worker",
   t.is(expired.data.status, "expired");
 
   // An event committed by a process that runs no relay and wakes nobody: the worker's leader finds it.
-  await db().query(
-    `insert into event_outbox (type, user_ids, data) values ('booking.updated', array[$1]::uuid[], $2::jsonb)`,
-    [host.id, JSON.stringify({ ...expired.data, note: "relayed" })],
-  );
+  await db().query("select record_events($1::jsonb)", [
+    JSON.stringify([{ type: "booking.updated", userIds: [host.id], data: { ...expired.data, note: "relayed" } }]),
+  ]);
   const [relayed] = await hostOnB.waitForEvents(3, 10_000).then((events) => events.slice(2));
   t.is((relayed.data as { note?: string }).note, "relayed");
   t.true(relayed.id > expired.id);

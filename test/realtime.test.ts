@@ -383,6 +383,8 @@ test.serial(
     t.teardown(() => stuck.end().catch(() => undefined));
     await stuck.query("set idle_in_transaction_session_timeout = 800");
     await stuck.query("begin");
+    // As every writer of the outbox says it writes events (migration eventWriters), then the write.
+    await stuck.query("select set_config('application_name', 'nexus-events', true)");
     await stuck.query(
       "insert into event_outbox (type, user_ids, data) values ('listing.availability', array[$1]::uuid[], $2::jsonb)",
       [user.id, JSON.stringify(data(3))],

@@ -42,8 +42,8 @@ function toRows(inputs: EventInput<EventType>[]) {
 /**
  * The COMMIT with the events before it, as one simple query: their INSERT in a savepoint of its own
  * (a subtransaction, as record_events' EXCEPTION block: the rows' xmin is an id given now, at the end
- * of the command), every value a literal escaped by pg. PostgreSQL runs the statements in order and
- * skips the rest at the first error.
+ * of the command), marked in application_name as migration eventWriters asks, every value a literal
+ * escaped by pg. PostgreSQL runs the statements in order and skips the rest at the first error.
  */
 function carriedCommit(events: ReturnType<typeof toRows>): string {
   const lit = pg.escapeLiteral;
@@ -51,7 +51,16 @@ function carriedCommit(events: ReturnType<typeof toRows>): string {
     (e) =>
       `(${lit(e.type)}, array[${e.userIds.map(lit).join(", ")}]::uuid[], ${e.listingId === null ? "null" : lit(e.listingId)}::uuid, ${lit(JSON.stringify(e.data))}::jsonb)`,
   );
-  return `SAVEPOINT nexus_events; INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ${rows.join(", ")}; RELEASE SAVEPOINT nexus_events; COMMIT;`;
+  // The session says it writes events before the subtransaction exists, then which id its rows
+  // carry (migration eventWriters: what event_watermark() waits for).
+  return [
+    "SELECT set_config('application_name', 'nexus-events', true) WHERE current_setting('application_name') NOT LIKE 'nexus-events%';",
+    "SAVEPOINT nexus_events;",
+    `WITH w AS (INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ${rows.join(", ")} RETURNING xmin)`,
+    "SELECT set_config('application_name', 'nexus-events:' || (SELECT xmin::text FROM w LIMIT 1), true)",
+    "WHERE current_setting('application_name') NOT LIKE 'nexus-events:%';",
+    "RELEASE SAVEPOINT nexus_events; COMMIT;",
+  ].join(" ");
 }
 
 /** What waits for a connection's COMMIT: its transaction's events. */
