@@ -76,6 +76,10 @@ export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: R
   io.use(authenticateSocket(orm));
   io.use(caps.middleware);
   io.on("connection", (socket) => {
+    // Socket.IO keeps each session's first HTTP request for the session's life; nothing reads it
+    // once the middlewares have run (socket.handshake keeps what they read): let it go, some 4 kB a
+    // socket (Socket.IO's "Memory usage" guide).
+    (socket.conn as unknown as { request: unknown }).request = null;
     socketsConnected.inc();
     socket.once("disconnect", () => socketsConnected.dec());
     // Handlers first, synchronously: packets arriving during the replay must find them.
