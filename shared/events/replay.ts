@@ -41,13 +41,15 @@ export async function eventsForUser(
 
 /**
  * The newest event id there is (0 for none), final outbox rows included (the relay may have published
- * them already): where a socket without a resume point starts.
+ * them already), as an SQL expression. Two subqueries, not max() over public_events: each reads one
+ * index end or the small outbox.
  */
+export const NEWEST_EVENT_ID_SQL = "coalesce((select max(id) from final_outbox), (select max(id) from events), 0)";
+
+/** The newest event id there is (NEWEST_EVENT_ID_SQL): where a socket without a resume point starts. */
 export async function newestEventId(em: EntityManager): Promise<number> {
   const [{ newest }] = await em
     .getConnection()
-    .execute<{ newest: string }[]>(
-      "select coalesce((select max(id) from final_outbox), (select max(id) from events), 0) as newest",
-    );
+    .execute<{ newest: string }[]>(`select ${NEWEST_EVENT_ID_SQL} as newest`);
   return Number(newest);
 }

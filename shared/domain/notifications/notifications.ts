@@ -3,7 +3,7 @@ import { z } from "zod";
 import { sql } from "../../db/sql.js";
 import { unauthenticated } from "../../errors.js";
 import type { EventEnvelope } from "../../events/eventMap.js";
-import { eventsForUser } from "../../events/replay.js";
+import { eventsForUser, NEWEST_EVENT_ID_SQL } from "../../events/replay.js";
 import { pageLimit } from "../../pagination.js";
 import { digits } from "../../text.js";
 import { defineCommand, defineQuery } from "../commands/define.js";
@@ -38,25 +38,27 @@ export interface NotificationsPage {
 const COMPACT_AFTER = 1000;
 
 /**
- * The user's events that exist, in one snapshot: those in `events` (folded count plus log rows, kept
- * by the trigger on `events`: migration notificationCounts) and those final in the outbox, published
- * already and not moved yet (final_outbox: migration eventWatermark). In any one snapshot an event is
- * in exactly one of the two.
+ * The user's events that exist, in one snapshot, but for their notification log rows (`log`, the
+ * expression counting them: the caller's): those folded into notification_counts and those final in
+ * the outbox, published already and not moved yet (final_outbox: migration eventWatermark). The log
+ * and the count are kept by the trigger on `events` (migration notificationCounts); in any one
+ * snapshot an event is in `events` or in the outbox, never both.
  */
-const USER_EVENTS_TOTAL = `coalesce((select c.events from notification_counts c where c.user_id = u.id), 0)
-  + (select count(*) from notification_log n where n.user_id = u.id)
-  + (select count(*) from final_outbox f where f.user_ids @> array[u.id])`;
+const userEventsTotal = (
+  log: string,
+) => `coalesce((select c.events from notification_counts c where c.user_id = u.id), 0)
+  + ${log} + (select count(*) from final_outbox f where f.user_ids @> array[u.id])`;
+const LOG_ROWS = "(select count(*) from notification_log n where n.user_id = u.id)";
 
 /**
- * How many of the user's events are unread: their total (USER_EVENTS_TOTAL) minus those read. A few
+ * How many of the user's events are unread: their total (userEventsTotal) minus those read. A few
  * index lookups whatever the user's history; a user whose log grew long gets it folded on the way,
  * so the next read is short again.
  */
 export async function unreadCount(em: EntityManager, userId: string): Promise<number> {
   const [row] = await sql(em)<{ unread: string; pending: string }>(
-    `select ${USER_EVENTS_TOTAL} - u.notifications_read_count as unread,
-            (select count(*) from notification_log n where n.user_id = u.id) as pending
-       from users u
+    `select ${userEventsTotal("g.pending")} - u.notifications_read_count as unread, g.pending
+       from users u, lateral (select count(*) as pending from notification_log n where n.user_id = u.id) g
       where u.id = ?`,
     [userId],
   );
@@ -125,11 +127,10 @@ async function markRead(
   // The read count is the user's total minus their events above the new mark: one snapshot, so
   // events committing meanwhile land on one side exactly.
   const rows = await sql(em)<{ read_up_to: string }>(
-    `with newest as (select coalesce((select max(id) from final_outbox), (select max(id) from events), 0) as id),
-          mark as (select greatest(u.notifications_read_up_to, least(?::bigint, (select id from newest))) as upto
+    `with mark as (select greatest(u.notifications_read_up_to, least(?::bigint, ${NEWEST_EVENT_ID_SQL})) as upto
                      from users u where u.id = ?)
      update users u set notifications_read_up_to = mark.upto,
-            notifications_read_count = ${USER_EVENTS_TOTAL}
+            notifications_read_count = ${userEventsTotal(LOG_ROWS)}
               - (select count(*) from public_events e where e.user_ids @> array[u.id] and e.id > mark.upto)
        from mark
       where u.id = ? and mark.upto > u.notifications_read_up_to
