@@ -225,8 +225,10 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
   function dropConnection() {
     const c = client;
     client = null;
-    if (leading) logger.warn("event relay stopped leading");
-    if (leading) listen(false);
+    if (leading) {
+      logger.warn("event relay stopped leading");
+      listen(false);
+    }
     leading = false;
     eventRelayLeader.set(0);
     c?.end().catch(() => undefined);

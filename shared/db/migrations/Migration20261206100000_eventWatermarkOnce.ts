@@ -13,7 +13,7 @@ import { Migration } from "@mikro-orm/migrations";
  * every call (a SQL function with a CTE is never inlined and was planned anew each time). What it
  * computes is unchanged (migration eventWatermark).
  */
-const WATERMARK_QUERY = `
+export const WATERMARK_QUERY = `
   with s as (select pg_current_snapshot() as snap),
   running as (select x from s, pg_snapshot_xip(s.snap) as x),
   -- Read once per call, and only when some transaction runs at all: transactions that write no

@@ -1,4 +1,5 @@
 import { Migration } from "@mikro-orm/migrations";
+import { WATERMARK_QUERY } from "./Migration20261206100000_eventWatermarkOnce.js";
 
 /**
  * Issue 16: an event waits only for the transactions that are writing events, not for every
@@ -41,15 +42,7 @@ const HOLD_EVENTS_BEFORE = `  with written as (
 `;
 const HOLD_EVENTS_AFTER = `  ${MARK_BEGIN}
   begin
-  with written as (
-    insert into event_outbox (type, user_ids, listing_id, data)
-    values ('booking.created', array[l.host_id], null, v_view),
-           ('listing.availability', '{}', b.listing_id,
-            jsonb_build_object('listingId', b.listing_id, 'blocked', v_blocked))
-    returning id, type, user_ids, listing_id, data, created_at
-  )
-  select jsonb_agg(to_jsonb(written) order by id) into v_events from written;
-  perform events_written((v_events->0->>'id')::bigint);
+${HOLD_EVENTS_BEFORE}  perform events_written((v_events->0->>'id')::bigint);
   exception when others then raise;
   end;
 `;
@@ -175,18 +168,7 @@ $fn$;`);
     this.addSql(`
 create or replace function event_watermark() returns xid8 language plpgsql stable parallel restricted as $fn$
 begin
-  return (
-  with s as (select pg_current_snapshot() as snap),
-  running as (select x from s, pg_snapshot_xip(s.snap) as x),
-  elsewhere as (
-    select a.backend_xid::text::bigint as xid32 from pg_stat_get_activity(null) a
-     where a.backend_xid is not null
-       and (a.datid <> (select oid from pg_database where datname = current_database())
-            or a.application_name = 'nexus-event-relay')
-       and exists (select 1 from running))
-  select coalesce(
-    (select min(x) from running where x::text::bigint % 4294967296 not in (select xid32 from elsewhere)),
-    (select pg_snapshot_xmax(snap) from s)));
+  return (${WATERMARK_QUERY});
 end
 $fn$;`);
   }
