@@ -9,6 +9,7 @@ import type {
 } from "../../shared/browser/protocol.js";
 import { config } from "../../shared/config.js";
 import type { Orm } from "../../shared/db/orm.js";
+import { coalesceWebSocketWrites } from "../../shared/events/adapterPatches.js";
 import { type NexusServer, registerAdapterRedis, socketIoOptions } from "../../shared/events/socketIo.js";
 import { logger } from "../../shared/logger.js";
 import { socketsConnected } from "../../shared/metrics.js";
@@ -39,6 +40,7 @@ export interface RealtimeOptions {
  * and are disconnected when their token expires or is revoked.
  */
 export function createIo(httpServer: HttpServer, adapterRedis: Redis, options: RealtimeOptions = {}): NexusServer {
+  coalesceWebSocketWrites();
   const io = registerAdapterRedis(
     new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
       httpServer,

@@ -3,13 +3,15 @@ import { createRequire } from "node:module";
 import type { Server, Socket } from "socket.io";
 
 /**
- * The only two places where Nexus uses Socket.IO's insides: neither has a public alternative.
+ * The only three places where Nexus uses Socket.IO's insides: none has a public alternative.
  *
  * 1. `interceptBroadcasts` wraps the namespace adapter's `_encode` and `apply`, which its in-memory
  *    `broadcast` calls back to back, synchronously, for both local emits and those arriving from other
  *    instances (the live gate, server/realtime/liveGate.ts, needs the packet each socket gets).
  * 2. `publishToStreamOnly` calls the streams adapter's `doPublish` with the message ClusterAdapter's
  *    `broadcast` builds (its wire format), from a sender id no instance owns (socketPublisher.ts).
+ * 3. `coalesceWebSocketWrites` wraps engine.io's WebSocket transport `send`, to write what one tick
+ *    sends to a socket in one system call.
  *
  * And one guard on a client we own, for a defect of the streams adapter: `guardAdapterClient` (below).
  *
@@ -21,6 +23,7 @@ const PINNED = {
   "socket.io": "4.8.4",
   "socket.io-adapter": "2.5.8",
   "@socket.io/redis-streams-adapter": "0.3.1",
+  "engine.io": "6.6.12",
 } as const;
 
 const RE_VERIFY = [
@@ -28,6 +31,7 @@ const RE_VERIFY = [
   "ClusterAdapter#broadcast's message is still {uid, nsp, type: MessageType.BROADCAST (3), data: {packet, opts: {rooms, except, flags}}} with packet.type EVENT (2)",
   "@socket.io/redis-streams-adapter still has doPublish(message) returning the XADD's promise, and skips only messages whose uid is its own",
   "whether @socket.io/redis-streams-adapter still fires PUBLISH (ephemeral messages, its heartbeats) and SUBSCRIBE without a catch; if not, guardAdapterClient can go",
+  "engine.io's transports/websocket.js still exports WebSocket, whose send(packets) writes every packet through this.socket (a ws WebSocket, its net.Socket at _socket) synchronously",
   "then run test/realtime*.test.ts and update PINNED in shared/events/adapterPatches.ts",
 ];
 
@@ -57,6 +61,7 @@ function checkPinnedVersions(): void {
     // The adapter socket.io itself loads (a transitive dependency), not whichever one is hoisted.
     "socket.io-adapter": installedVersion("socket.io-adapter", socketIoEntry),
     "@socket.io/redis-streams-adapter": installedVersion("@socket.io/redis-streams-adapter", import.meta.url),
+    "engine.io": installedVersion("engine.io", socketIoEntry),
   };
   const changed = (Object.keys(PINNED) as (keyof typeof PINNED)[]).filter((name) => found[name] !== PINNED[name]);
   if (changed.length === 0) return;
@@ -182,3 +187,38 @@ export function publishToStreamOnly(io: Server, rooms: string[], event: string, 
     })
     .then(() => undefined);
 }
+
+interface EngineWebSocketTransport {
+  socket?: { _socket?: { cork(): void; uncork(): void; writableCorked: number; destroyed: boolean } };
+}
+
+/**
+ * What one tick writes to a WebSocket goes out in one system call. engine.io sends each packet as
+ * its own frame, and ws writes each frame at once: a relay publishing a batch, or a stream read of
+ * several events, cost every socket one write(2) per event, about half of the leading relay's CPU
+ * under load (bench:events; a loopback write costs its sender tens of µs on these machines). The
+ * transport's first send in a tick corks the socket's TCP stream and uncorks it on the next tick
+ * (process.nextTick: before any I/O), so the frames of that tick leave together, in order.
+ * Idempotent; applies to every Server of the process.
+ */
+export function coalesceWebSocketWrites(): void {
+  const socketIoEntry = createRequire(import.meta.url).resolve("socket.io");
+  const engineEntry = createRequire(socketIoEntry).resolve("engine.io");
+  const transportFile = `${engineEntry.slice(0, engineEntry.lastIndexOf("/"))}/transports/websocket.js`;
+  const { WebSocket } = createRequire(socketIoEntry)(transportFile) as {
+    WebSocket: { prototype: { send(packets: unknown[]): void; [COALESCED]?: true } };
+  };
+  const proto = WebSocket.prototype;
+  if (proto[COALESCED]) return;
+  proto[COALESCED] = true;
+  const send = proto.send;
+  proto.send = function (this: EngineWebSocketTransport, packets: unknown[]) {
+    const raw = this.socket?._socket;
+    if (raw && !raw.destroyed && raw.writableCorked === 0) {
+      raw.cork();
+      process.nextTick(() => raw.uncork());
+    }
+    return send.call(this, packets);
+  };
+}
+const COALESCED = Symbol.for("nexus.coalesceWebSocketWrites");
