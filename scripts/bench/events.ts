@@ -93,6 +93,7 @@ async function loadProcess(): Promise<void> {
   const { MESSAGE_COLUMNS, toMessageView } = await import("../../shared/domain/messages/view.js");
   const { setEventRelay, startEventRelay } = await import("../../shared/events/relay.js");
   const { createRedis } = await import("../../shared/redis.js");
+  const { config } = await import("../../shared/config.js");
   type Tx = Parameters<Parameters<typeof inUnitOfWork>[1]>[0];
   const orm = await initOrm();
   // A relay that does not lead (the driver's does, started first): after each commit it wakes the
@@ -102,7 +103,8 @@ async function loadProcess(): Promise<void> {
       publish: () => Promise.reject(new Error("a load process never publishes")),
       isReady: () => false,
     },
-    pollMs: 10,
+    pollMs: config.EVENTS_RELAY_POLL_MS,
+    coalesceMs: config.EVENTS_RELAY_COALESCE_MS,
     electionMs: 3_600_000,
     wakeRedis: createRedis("bench-events-load"),
   });
@@ -269,6 +271,7 @@ async function main(): Promise<void> {
   const { createSocketPublisher } = await import("../../shared/events/socketPublisher.js");
   const { setEventRelay, startEventRelay } = await import("../../shared/events/relay.js");
   const { issueToken } = await import("../../shared/domain/accounts/tokens.js");
+  const { config } = await import("../../shared/config.js");
 
   const sql = new pg.Client({ connectionString: databaseUrl });
   await sql.connect();
@@ -307,7 +310,8 @@ async function main(): Promise<void> {
   const io = createIo(httpServer, adapterRedis, { orm });
   const relay = startEventRelay(orm, {
     emitter: createSocketPublisher(io),
-    pollMs: 10,
+    pollMs: config.EVENTS_RELAY_POLL_MS,
+    coalesceMs: config.EVENTS_RELAY_COALESCE_MS,
     electionMs: 1000,
     wakeOn: adapterRedis,
     wakeRedis: createRedis("bench-events-wake"),

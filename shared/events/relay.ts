@@ -155,9 +155,12 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
   let again = false;
   let wokeAt = 0;
   /**
-   * One PUBLISH at a time, and at most one per coalesceMs (the leader reads no more often than that
-   * under load anyway): a wake meanwhile sends one more after it. None is lost, few are sent.
+   * One PUBLISH at a time, and at most one per wakeEveryMs: a wake meanwhile sends one more after it.
+   * None is lost, few are sent. Under load the leader needs none (after a read that found events it
+   * reads again by itself, coalesceMs later); a wake matters after a quiet read, where it saves up to
+   * pollMs, and the first commit after a quiet spell sends one at once.
    */
+  const wakeEveryMs = Math.max(coalesceMs, Math.floor(options.pollMs / 2));
   const wakeLeader = () => {
     const redis = options.wakeRedis;
     if (redis?.status !== "ready") return;
@@ -166,7 +169,7 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
       return;
     }
     publishing = true;
-    const wait = wokeAt + coalesceMs - Date.now();
+    const wait = wokeAt + wakeEveryMs - Date.now();
     const send = () => {
       wokeAt = Date.now();
       redis
@@ -364,10 +367,11 @@ export function startEventRelay(orm: Orm, options: EventRelayOptions): EventRela
       }
       if (inFlight > MOVES_IN_FLIGHT) await settle();
       // Under load, reads that found events are spaced by coalesceMs, so that each one takes what
-      // committed meanwhile as one batch (one read, one publish, one MOVE) instead of one event each.
-      // An event after a quiet spell is read at once.
-      if (found && !more && coalesceMs > 0) await sleep(coalesceMs - (Date.now() - readAt), false);
-      if (!more) await sleep(options.pollMs, true);
+      // committed meanwhile as one batch (one read, one publish, one MOVE) instead of one event each,
+      // and the next one follows by itself: no wake-up is needed while events keep coming. An event
+      // after a quiet spell (a read that found nothing) is read on its wake-up or at the next poll.
+      if (found && !more) await sleep(coalesceMs - (Date.now() - readAt), false);
+      else if (!more) await sleep(options.pollMs, true);
     }
     await settle();
     // Leave the mark where it is now, for the next leader.
