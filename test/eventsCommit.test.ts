@@ -87,7 +87,7 @@ test.serial("a command's events go in its COMMIT's message, in order, with their
   t.is(carried.length, 1, "one message carries the events");
   t.regex(
     carried[0],
-    /^SELECT set_config\('application_name', 'nexus-events', true\) .*; SAVEPOINT nexus_events; WITH w AS \(INSERT INTO event_outbox .*; RELEASE SAVEPOINT nexus_events; COMMIT;$/s,
+    /^\/\*nexus-events\*\/ SAVEPOINT nexus_events; INSERT INTO event_outbox .*; RELEASE SAVEPOINT nexus_events; COMMIT;$/s,
   );
   t.false(
     sent.some((text) => /record_events|^COMMIT;?$/i.test(text.trim())),
@@ -193,3 +193,52 @@ test.serial("a session that writes the outbox without saying it writes events is
   t.regex(String(error?.message), /event_outbox is written by/);
   t.deepEqual(await outboxTags(user.id), []);
 });
+
+test.serial(
+  "a COMMIT-carried message holds later events back while it runs, and its mark counts only on a message that commits",
+  async (t) => {
+    const user = await createGuest();
+    // The carried message as record.ts sends it, slowed down between its INSERT and its COMMIT (as a
+    // slow WAL flush would): while it runs, a later command's event is not final.
+    const slow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await slow.connect();
+    t.teardown(() => slow.end().catch(() => undefined));
+    await slow.query("begin");
+    await slow.query("insert into commit_probe (tag) values ('slow carried')");
+    const data = pg.escapeLiteral(JSON.stringify(listingAvailability(user.id, "slow carried").data));
+    const committing = slow.query(
+      `/*nexus-events*/ SAVEPOINT nexus_events; INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ('listing.availability', array['${user.id}']::uuid[], null, ${data}::jsonb); SELECT pg_sleep(1.5); RELEASE SAVEPOINT nexus_events; COMMIT;`,
+    );
+    // Until its INSERT has run, nothing of it is in the outbox to be read: wait for the row to exist.
+    for (let n = 0; n < 100; n++) {
+      const { rows } = await db().query(
+        "select exists(select 1 from pg_stat_activity where query like '/*nexus-events*/%' and state = 'active' and wait_event = 'PgSleep') as ok",
+      );
+      if (rows[0].ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await command("behind the carried one", [listingAvailability(user.id, "behind the carried one")]);
+    t.false(await isFinal(user.id, "behind the carried one"), "held back while the carried message runs");
+    await committing;
+    t.true(await isFinal(user.id, "slow carried"));
+    t.true(await isFinal(user.id, "behind the carried one"));
+    const order = (
+      await db().query<{ tag: string }>(
+        "select data->'blocked'->0->>'checkIn' as tag from final_outbox where $1::uuid = any(user_ids) order by id",
+        [user.id],
+      )
+    ).rows.map((r) => r.tag);
+    t.deepEqual(order, ["slow carried", "behind the carried one"], "in the order written");
+
+    // The mark on a message that does not end with its COMMIT is refused: its events could be
+    // followed by more of the transaction, unseen by the watermark.
+    await slow.query("begin");
+    const error = await t.throwsAsync(
+      slow.query(
+        `/*nexus-events*/ SAVEPOINT nexus_events; INSERT INTO event_outbox (type, user_ids, data) VALUES ('listing.availability', array['${user.id}']::uuid[], '{}'); RELEASE SAVEPOINT nexus_events;`,
+      ),
+    );
+    t.regex(String(error?.message), /event_outbox is written by/);
+    await slow.query("rollback");
+  },
+);

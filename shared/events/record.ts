@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from "@mikro-orm/postgresql";
 import pg from "pg";
+import { CARRIED_MARK } from "../db/migrations/Migration20261207100000_eventCarriedMark.js";
 import { sql } from "../db/sql.js";
 import { logger } from "../logger.js";
 import type { EventMap, EventType } from "./eventMap.js";
@@ -42,8 +43,10 @@ function toRows(inputs: EventInput<EventType>[]) {
 /**
  * The COMMIT with the events before it, as one simple query: their INSERT in a savepoint of its own
  * (a subtransaction, as record_events' EXCEPTION block: the rows' xmin is an id given now, at the end
- * of the command), marked in application_name as migration eventWriters asks, every value a literal
- * escaped by pg. PostgreSQL runs the statements in order and skips the rest at the first error.
+ * of the command), every value a literal escaped by pg. PostgreSQL runs the statements in order and
+ * skips the rest at the first error. The message begins with CARRIED_MARK: while it runs,
+ * pg_stat_activity shows the session writing events (migration eventCarriedMark), from before the
+ * subtransaction exists to the end of the COMMIT, with no statement of its own for the mark.
  */
 function carriedCommit(events: ReturnType<typeof toRows>): string {
   const lit = pg.escapeLiteral;
@@ -51,16 +54,7 @@ function carriedCommit(events: ReturnType<typeof toRows>): string {
     (e) =>
       `(${lit(e.type)}, array[${e.userIds.map(lit).join(", ")}]::uuid[], ${e.listingId === null ? "null" : lit(e.listingId)}::uuid, ${lit(JSON.stringify(e.data))}::jsonb)`,
   );
-  // The session says it writes events before the subtransaction exists, then which id its rows
-  // carry (migration eventWriters: what event_watermark() waits for).
-  return [
-    "SELECT set_config('application_name', 'nexus-events', true) WHERE current_setting('application_name') NOT LIKE 'nexus-events%';",
-    "SAVEPOINT nexus_events;",
-    `WITH w AS (INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ${rows.join(", ")} RETURNING xmin)`,
-    "SELECT set_config('application_name', 'nexus-events:' || (SELECT xmin::text FROM w LIMIT 1), true)",
-    "WHERE current_setting('application_name') NOT LIKE 'nexus-events:%';",
-    "RELEASE SAVEPOINT nexus_events; COMMIT;",
-  ].join(" ");
+  return `${CARRIED_MARK} SAVEPOINT nexus_events; INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ${rows.join(", ")}; RELEASE SAVEPOINT nexus_events; COMMIT;`;
 }
 
 /** What waits for a connection's COMMIT: its transaction's events. */

@@ -66,6 +66,46 @@ function dollar(text: string): string {
   return `$q$${text}$q$`;
 }
 
+/** event_watermark() as this migration defines it (migration eventCarriedMark's down() restores it). */
+export const WRITERS_WATERMARK_FUNCTION = `
+create or replace function event_watermark() returns xid8 language plpgsql stable parallel restricted as $fn$
+begin
+  return (
+  with s as (select pg_current_snapshot() as snap),
+  running as (select x, x::text::bigint % 4294967296 as x32 from s, pg_snapshot_xip(s.snap) as x),
+  -- Read once per call, and only when some transaction runs at all.
+  activity as (
+    select a.backend_xid::text::bigint as xid32,
+           a.datid = (select oid from pg_database where datname = current_database()) as here,
+           a.application_name as app
+      from pg_stat_get_activity(null) a
+     where a.backend_xid is not null and exists (select 1 from running)),
+  counted as (
+    select case
+             when a.app like 'nexus-events:%' then
+               -- The row's xid (32 bits) in its transaction's epoch: it was given after the top-level one.
+               (r.x::text::bigint - r.x32 + substr(a.app, 14)::bigint
+                + case when substr(a.app, 14)::bigint < r.x32 then 4294967296 else 0 end)::text::xid8
+             else r.x
+           end as c
+      from running r left join activity a on a.xid32 = r.x32
+     where a.xid32 is null                                  -- ended since: it may have written
+        or (a.here and a.app like 'nexus-events%'))         -- writing events now
+  select coalesce((select min(c) from counted), (select pg_snapshot_xmax(snap) from s)));
+end
+$fn$;`;
+
+/** The outbox writers' check as this migration defines it, after `create ` or `create or replace `. */
+export const WRITER_CHECK_FUNCTION = `function event_outbox_writer_check() returns trigger language plpgsql as $fn$
+begin
+  if current_setting('application_name') not like 'nexus-events%' then
+    raise exception 'event_outbox is written by record_events(), hold_booking_dates() or the COMMIT-carried INSERT only'
+      using hint = 'set application_name to nexus-events (SET LOCAL) and write in a subtransaction: see migration eventWriters';
+  end if;
+  return null;
+end
+$fn$;`;
+
 export class Migration20261206120000_eventWriters extends Migration {
   override async up(): Promise<void> {
     // State 2, from the row just written (its xmin), unless the transaction is in state 2 already.
@@ -103,43 +143,8 @@ begin
 end
 $fn$;`);
     this.addSql(editHold(HOLD_EVENTS_BEFORE, HOLD_EVENTS_AFTER));
-    this.addSql(`
-create or replace function event_watermark() returns xid8 language plpgsql stable parallel restricted as $fn$
-begin
-  return (
-  with s as (select pg_current_snapshot() as snap),
-  running as (select x, x::text::bigint % 4294967296 as x32 from s, pg_snapshot_xip(s.snap) as x),
-  -- Read once per call, and only when some transaction runs at all.
-  activity as (
-    select a.backend_xid::text::bigint as xid32,
-           a.datid = (select oid from pg_database where datname = current_database()) as here,
-           a.application_name as app
-      from pg_stat_get_activity(null) a
-     where a.backend_xid is not null and exists (select 1 from running)),
-  counted as (
-    select case
-             when a.app like 'nexus-events:%' then
-               -- The row's xid (32 bits) in its transaction's epoch: it was given after the top-level one.
-               (r.x::text::bigint - r.x32 + substr(a.app, 14)::bigint
-                + case when substr(a.app, 14)::bigint < r.x32 then 4294967296 else 0 end)::text::xid8
-             else r.x
-           end as c
-      from running r left join activity a on a.xid32 = r.x32
-     where a.xid32 is null                                  -- ended since: it may have written
-        or (a.here and a.app like 'nexus-events%'))         -- writing events now
-  select coalesce((select min(c) from counted), (select pg_snapshot_xmax(snap) from s)));
-end
-$fn$;`);
-    this.addSql(`
-create function event_outbox_writer_check() returns trigger language plpgsql as $fn$
-begin
-  if current_setting('application_name') not like 'nexus-events%' then
-    raise exception 'event_outbox is written by record_events(), hold_booking_dates() or the COMMIT-carried INSERT only'
-      using hint = 'set application_name to nexus-events (SET LOCAL) and write in a subtransaction: see migration eventWriters';
-  end if;
-  return null;
-end
-$fn$;`);
+    this.addSql(WRITERS_WATERMARK_FUNCTION);
+    this.addSql(`create ${WRITER_CHECK_FUNCTION}`);
     this.addSql(`create trigger event_outbox_writer_check before insert on event_outbox
   for each statement execute function event_outbox_writer_check();`);
   }

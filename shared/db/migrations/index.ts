@@ -21,6 +21,7 @@ import { Migration20261204300000_pricingAndPhotos } from "./Migration20261204300
 import { Migration20261205100000_eventWatermark } from "./Migration20261205100000_eventWatermark.js";
 import { Migration20261206100000_eventWatermarkOnce } from "./Migration20261206100000_eventWatermarkOnce.js";
 import { Migration20261206120000_eventWriters } from "./Migration20261206120000_eventWriters.js";
+import { Migration20261207100000_eventCarriedMark } from "./Migration20261207100000_eventCarriedMark.js";
 
 /** Every migration, in order. New ones are generated with `npm run migration:create` and added here. */
 export const migrationsList: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: "Migration20261205100000_eventWatermark", class: Migration20261205100000_eventWatermark },
   { name: "Migration20261206100000_eventWatermarkOnce", class: Migration20261206100000_eventWatermarkOnce },
   { name: "Migration20261206120000_eventWriters", class: Migration20261206120000_eventWriters },
+  { name: "Migration20261207100000_eventCarriedMark", class: Migration20261207100000_eventCarriedMark },
 ];
