@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Server, Socket } from "socket.io";
+import { checkPinned, installedVersion } from "../packageVersions.js";
 
 /**
  * The only three places where Nexus uses Socket.IO's insides: none has a public alternative.
@@ -35,24 +35,6 @@ const RE_VERIFY = [
   "then run test/realtime*.test.ts and update PINNED in shared/events/adapterPatches.ts",
 ];
 
-/** The installed version of a package, as the package resolved from `from` would load it. */
-function installedVersion(name: string, from: string): string {
-  const require = createRequire(from);
-  // Not every package exports ./package.json: find it from the entry point instead.
-  let dir = require.resolve(name);
-  for (;;) {
-    const parent = dir.slice(0, dir.lastIndexOf("/"));
-    if (parent === dir || parent === "") throw new Error(`package.json of ${name} not found`);
-    dir = parent;
-    try {
-      const manifest = JSON.parse(readFileSync(`${dir}/package.json`, "utf8")) as { name?: string; version?: string };
-      if (manifest.name === name && manifest.version) return manifest.version;
-    } catch {
-      // no package.json at this level
-    }
-  }
-}
-
 /** Fails loudly when an installed version differs from the one the patches were verified with. */
 function checkPinnedVersions(): void {
   const socketIoEntry = createRequire(import.meta.url).resolve("socket.io");
@@ -63,13 +45,7 @@ function checkPinnedVersions(): void {
     "@socket.io/redis-streams-adapter": installedVersion("@socket.io/redis-streams-adapter", import.meta.url),
     "engine.io": installedVersion("engine.io", socketIoEntry),
   };
-  const changed = (Object.keys(PINNED) as (keyof typeof PINNED)[]).filter((name) => found[name] !== PINNED[name]);
-  if (changed.length === 0) return;
-  throw new Error(
-    `shared/events/adapterPatches.ts patches Socket.IO internals verified with ${changed
-      .map((name) => `${name} ${PINNED[name]} (installed: ${found[name]})`)
-      .join(", ")}. Before upgrading, re-verify:\n- ${RE_VERIFY.join("\n- ")}`,
-  );
+  checkPinned("shared/events/adapterPatches.ts (Socket.IO)", PINNED, found, RE_VERIFY);
 }
 
 checkPinnedVersions();

@@ -1,8 +1,10 @@
+import { createRequire } from "node:module";
 import type { EntityManager, Knex } from "@mikro-orm/postgresql";
 import pg from "pg";
 import { CARRIED_MARK } from "../db/migrations/Migration20261207100000_eventCarriedMark.js";
 import { sql } from "../db/sql.js";
 import { logger } from "../logger.js";
+import { checkPinned, installedVersion } from "../packageVersions.js";
 import type { EventMap, EventType } from "./eventMap.js";
 
 export interface EventInput<T extends EventType> {
@@ -56,6 +58,33 @@ function carriedCommit(events: ReturnType<typeof toRows>): string {
   );
   return `${CARRIED_MARK} SAVEPOINT nexus_events; INSERT INTO event_outbox (type, user_ids, listing_id, data) VALUES ${rows.join(", ")}; RELEASE SAVEPOINT nexus_events; COMMIT;`;
 }
+
+/**
+ * recordEventsOnCommit relies on three things of knex's, verified with these versions: a root
+ * transaction's `client.acquireConnection()` gives its pg connection, the connection carries the
+ * transaction's `__knexTxId` while it runs, and the transaction commits with the query text
+ * `COMMIT;` on it. (test/eventsCommit.test.ts checks all three end to end.) An upgrade stops the
+ * process at import until they are verified again.
+ */
+const KNEX_PINNED = { knex: "3.2.10", pg: "8.23.1" };
+checkPinned(
+  "shared/events/record.ts (events carried in knex's COMMIT)",
+  KNEX_PINNED,
+  {
+    // The knex MikroORM loads, and the pg that knex loads.
+    knex: installedVersion("knex", createRequire(import.meta.url).resolve("@mikro-orm/knex")),
+    pg: installedVersion(
+      "pg",
+      createRequire(createRequire(import.meta.url).resolve("@mikro-orm/knex")).resolve("knex"),
+    ),
+  },
+  [
+    "knex's Transaction still sets connection.__knexTxId while the transaction runs and deletes it after (lib/execution/transaction.js acquireConnection)",
+    "a root transaction still commits with this.query(conn, 'COMMIT;') on that connection, and BEGIN/ROLLBACK as before",
+    "trx.client.acquireConnection() still resolves to the transaction's pg.Client",
+    "then run test/eventsCommit.test.ts and update KNEX_PINNED in shared/events/record.ts",
+  ],
+);
 
 /** What waits for a connection's COMMIT: its transaction's events. */
 interface Pending {
